@@ -1,0 +1,26 @@
+package io.sshdnetcon.event;
+
+import java.time.Instant;
+
+/** Builds the dead letter for an event that arrived after the watermark had passed it. */
+public final class LateEvents {
+
+    private LateEvents() {}
+
+    public static DeadLetter deadLetter(
+            RuleEvent event, long watermark, String source, int partition, long offset) {
+        return new DeadLetter(
+                DeadLetterReason.LATE_EVENT,
+                "event time " + Instant.ofEpochMilli(event.timestamp())
+                        + " is at or before the watermark " + describeWatermark(watermark),
+                event.raw(),
+                source,
+                partition,
+                offset,
+                System.currentTimeMillis());
+    }
+
+    private static String describeWatermark(long watermark) {
+        return watermark == Long.MIN_VALUE ? "(none)" : Instant.ofEpochMilli(watermark).toString();
+    }
+}

@@ -1,0 +1,30 @@
+package io.sshdnetcon.event;
+
+/**
+ * The result of parsing one input record, produced inside the source so that watermarks are
+ * generated per Kafka partition from event time.
+ *
+ * @param outcome what parsing decided
+ * @param timestamp event time in epoch ms, or {@link Long#MIN_VALUE} when the record has none
+ * @param event the projection, only for {@link Outcome#CANDIDATE}
+ * @param deadLetter the dead letter, only for {@link Outcome#MALFORMED} and {@link
+ *     Outcome#INVALID_DESTINATION}
+ * @param source Kafka topic or input file
+ * @param partition Kafka partition, or -1
+ * @param offset Kafka offset or file line number
+ */
+public record ParsedRecord(
+        Outcome outcome,
+        long timestamp,
+        RuleEvent event,
+        DeadLetter deadLetter,
+        String source,
+        int partition,
+        long offset) {
+
+    public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+    public boolean hasTimestamp() {
+        return timestamp != NO_TIMESTAMP;
+    }
+}
