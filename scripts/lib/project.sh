@@ -1,0 +1,51 @@
+# Shared by the scripts that run this project's Java code on a plain JVM (no cluster).
+# Source it; it defines ROOT, ensure_built and run_main.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# Flink's JDK 17 module flags (flink-dist config.yaml); the embedded cluster needs the same.
+JDK17_OPENS=(
+  --add-exports=java.base/sun.net.util=ALL-UNNAMED
+  --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED
+  --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+)
+
+_log() { printf '%s\n' "$*" >&2; }
+
+# Compiles the project and records its runtime classpath (Flink included) on first use, and
+# again whenever pom.xml or anything under src/ is newer than the last build.
+ensure_built() {
+  local stamp="$ROOT/target/.classpath-stamp"
+  if [[ -f "$stamp" && -d "$ROOT/target/classes" ]] \
+      && [[ -z "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$stamp" -print -quit)" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || { _log "error: Maven (mvn) is required to build the project"; exit 1; }
+  _log "building the project (first run downloads dependencies from Maven Central)..."
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests compile dependency:build-classpath \
+      -Dmdep.includeScope=compile -Dmdep.outputFile=target/classpath.txt) >&2
+  touch "$stamp"
+}
+
+# run_main CLASS [ARGS...]: runs a main class of this project with its full classpath.
+run_main() {
+  local main=$1; shift
+  ensure_built
+  local java=java
+  [[ -n "${JAVA_HOME:-}" ]] && java="$JAVA_HOME/bin/java"
+  exec "$java" "${JDK17_OPENS[@]}" ${SSHDNETCON_JAVA_OPTS:-} \
+    -Dlog4j.configurationFile="$ROOT/flink-conf/log4j-replay.properties" \
+    -cp "$ROOT/target/classes:$(cat "$ROOT/target/classpath.txt")" "$main" "$@"
+}

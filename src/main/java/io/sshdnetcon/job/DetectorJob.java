@@ -1,0 +1,138 @@
+package io.sshdnetcon.job;
+
+import io.sshdnetcon.detect.AlertDocument;
+import io.sshdnetcon.detect.BuildAlert;
+import io.sshdnetcon.detect.EmitSequenceMatch;
+import io.sshdnetcon.detect.ExecThenConnectPattern;
+import io.sshdnetcon.detect.RecordLateEvents;
+import io.sshdnetcon.detect.SequenceMatch;
+import io.sshdnetcon.event.DeadLetter;
+import io.sshdnetcon.event.ParsedRecord;
+import io.sshdnetcon.event.RouteParsedRecords;
+import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.rule.ApplyExclusions;
+import io.sshdnetcon.rule.ExclusionSet;
+import io.sshdnetcon.rule.RouteExclusionUpdates;
+import io.sshdnetcon.source.EventTimeWatermarks;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The detector's topology, the same in every deployment:
+ *
+ * <pre>
+ * events source (parse inside, event-time watermarks)
+ *   -> route: count, dead-letter bad input, drop irrelevant events, side-output late ones
+ *   -> keyBy (host.id, join value)
+ *   -> apply exclusions (broadcast state, updated at run time)
+ *   -> CEP exec-then-connect within 1 s (same task, no second shuffle)
+ *   -> build alert documents
+ *   -> sinks: alerts, dead letters, late events
+ * </pre>
+ */
+public final class DetectorJob {
+
+    private DetectorJob() {}
+
+    /** Adds the detector to {@code env}, reading and writing through {@code connectors}. */
+    public static void build(
+            StreamExecutionEnvironment env, ExclusionSet initialExclusions, Connectors connectors) {
+        DataStreamSource<ParsedRecord> events =
+                env.fromSource(connectors.events(), connectors.eventWatermarks(), "ECS events");
+        events.uid(Uids.EVENTS_SOURCE);
+        if (connectors.eventsParallelism() > 0) {
+            events.setParallelism(connectors.eventsParallelism());
+        }
+
+        SingleOutputStreamOperator<RuleEvent> candidates =
+                events.process(new RouteParsedRecords(Descriptors.DEAD_LETTERS, Descriptors.LATE_EVENTS))
+                        .uid(Uids.ROUTE_EVENTS)
+                        .name("Route parsed events");
+
+        SingleOutputStreamOperator<ExclusionSet> exclusionUpdates =
+                env.fromSource(
+                                connectors.exclusionUpdates(),
+                                EventTimeWatermarks.alwaysMax(),
+                                "Exclusion set updates")
+                        .uid(Uids.EXCLUSIONS_SOURCE)
+                        .setParallelism(1)
+                        .process(new RouteExclusionUpdates(Descriptors.DEAD_LETTERS))
+                        .uid(Uids.ROUTE_EXCLUSIONS)
+                        .name("Route exclusion updates")
+                        .setParallelism(1);
+        BroadcastStream<ExclusionSet> exclusions =
+                exclusionUpdates.broadcast(Descriptors.EXCLUSION_SETS);
+
+        KeySelector<RuleEvent, String> bySequenceKey = new SequenceKeySelector();
+        SingleOutputStreamOperator<RuleEvent> admitted =
+                candidates
+                        .keyBy(bySequenceKey)
+                        .connect(exclusions)
+                        .process(new ApplyExclusions(initialExclusions, Descriptors.EXCLUSION_SETS))
+                        .uid(Uids.APPLY_EXCLUSIONS)
+                        .name("Apply exclusions");
+
+        // Still partitioned by the sequence key: reuse it instead of paying a second shuffle.
+        KeyedStream<RuleEvent, String> sequences =
+                DataStreamUtils.reinterpretAsKeyedStream(admitted, bySequenceKey);
+        SingleOutputStreamOperator<SequenceMatch> matches =
+                CEP.pattern(
+                                sequences,
+                                ExecThenConnectPattern.create(),
+                                ExecThenConnectPattern.execFirst())
+                        .inEventTime()
+                        .sideOutputLateData(Descriptors.CEP_LATE_EVENTS)
+                        .process(new EmitSequenceMatch())
+                        .uid(Uids.EXEC_THEN_CONNECT)
+                        .name("Exec then connect within 1 s");
+
+        SingleOutputStreamOperator<AlertDocument> alerts =
+                matches.process(new BuildAlert(Descriptors.DEAD_LETTERS))
+                        .uid(Uids.BUILD_ALERTS)
+                        .name("Build alert documents");
+
+        DataStream<DeadLetter> lateEvents =
+                candidates
+                        .getSideOutput(Descriptors.LATE_EVENTS)
+                        .union(
+                                matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)
+                                        .process(new RecordLateEvents())
+                                        .uid(Uids.RECORD_CEP_LATE)
+                                        .name("Record late events (CEP)"));
+        DataStream<DeadLetter> deadLetters =
+                candidates
+                        .getSideOutput(Descriptors.DEAD_LETTERS)
+                        .union(
+                                exclusionUpdates.getSideOutput(Descriptors.DEAD_LETTERS),
+                                alerts.getSideOutput(Descriptors.DEAD_LETTERS));
+
+        sink(alerts.sinkTo(connectors.alerts()), Uids.ALERTS_SINK, "Alerts", connectors);
+        sink(deadLetters.sinkTo(connectors.deadLetters()), Uids.DEAD_LETTER_SINK, "Dead letters", connectors);
+        sink(lateEvents.sinkTo(connectors.lateEvents()), Uids.LATE_EVENTS_SINK, "Late events", connectors);
+    }
+
+    private static void sink(DataStreamSink<?> sink, String uid, String name, Connectors connectors) {
+        sink.uid(uid).name(name);
+        if (connectors.sinkParallelism() > 0) {
+            sink.setParallelism(connectors.sinkParallelism());
+        }
+    }
+
+    /** Keys by (host.id, join value); the same instance partitions the stream and keys CEP. */
+    static final class SequenceKeySelector implements KeySelector<RuleEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(RuleEvent event) {
+            return event.sequenceKey();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.sshdnetcon.job;
+
+import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.rule.ExclusionSet;
+import io.sshdnetcon.rule.ExclusionSetJson;
+import io.sshdnetcon.rule.InvalidExclusionSetException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/** Detection options shared by every mode. README.md documents them in one table. */
+public final class DetectorOptions {
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+            ConfigOptions.key("detector.max-out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How far behind the newest event time an event may arrive and still be"
+                                    + " matched. Later events are dead-lettered as late.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("detector.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "A source partition without events for this long stops holding back"
+                                    + " event time.");
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES =
+            ConfigOptions.key("detector.max-record-bytes")
+                    .intType()
+                    .defaultValue(EcsEventParser.DEFAULT_MAX_RECORD_BYTES)
+                    .withDescription("Larger input records are dead-lettered.");
+
+    public static final ConfigOption<String> EXCLUSIONS_FILE =
+            ConfigOptions.key("detector.exclusions-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "JSON exclusion set applied from the start instead of the rule's"
+                                    + " defaults.");
+
+    private DetectorOptions() {}
+
+    /** Typed, validated view of the options. */
+    public record Settings(
+            Duration maxOutOfOrderness,
+            Duration idleness,
+            int maxRecordBytes,
+            ExclusionSet initialExclusions) {}
+
+    /**
+     * @throws IllegalArgumentException with a message naming the option, for any invalid value
+     */
+    public static Settings read(Configuration conf) {
+        Duration bound = conf.get(MAX_OUT_OF_ORDERNESS);
+        if (bound.isNegative()) {
+            throw new IllegalArgumentException(MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
+        }
+        Duration idleness = conf.get(IDLENESS);
+        if (idleness.isNegative() || idleness.isZero()) {
+            throw new IllegalArgumentException(IDLENESS.key() + " must be positive");
+        }
+        int maxRecordBytes = conf.get(MAX_RECORD_BYTES);
+        if (maxRecordBytes < 1024) {
+            throw new IllegalArgumentException(MAX_RECORD_BYTES.key() + " must be at least 1024");
+        }
+        ExclusionSet exclusions =
+                conf.getOptional(EXCLUSIONS_FILE)
+                        .map(DetectorOptions::readExclusions)
+                        .orElseGet(ExclusionSetJson::defaults);
+        return new Settings(bound, idleness, maxRecordBytes, exclusions);
+    }
+
+    private static ExclusionSet readExclusions(String file) {
+        try {
+            return ExclusionSetJson.parse(Files.readAllBytes(Path.of(file)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    EXCLUSIONS_FILE.key() + ": cannot read " + file + ": " + e.getMessage(), e);
+        } catch (InvalidExclusionSetException e) {
+            throw new IllegalArgumentException(
+                    EXCLUSIONS_FILE.key() + ": " + file + " is not a valid exclusion set: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.sshdnetcon.job;
+
+import io.sshdnetcon.metrics.MetricNames;
+import java.time.Duration;
+import java.util.Map;
+
+/** The counts a finished replay reports, taken from the job's accumulators. */
+public record ReplaySummary(
+        long read,
+        long parsed,
+        long malformed,
+        long relevant,
+        long invalidDestination,
+        long unjoinable,
+        long late,
+        long excluded,
+        long alerts,
+        Duration elapsed) {
+
+    public static ReplaySummary from(Map<String, Object> accumulators, Duration elapsed) {
+        return new ReplaySummary(
+                count(accumulators, MetricNames.EVENTS_IN),
+                count(accumulators, MetricNames.EVENTS_PARSED),
+                count(accumulators, MetricNames.EVENTS_MALFORMED),
+                count(accumulators, MetricNames.EVENTS_RELEVANT),
+                count(accumulators, MetricNames.EVENTS_INVALID_DESTINATION),
+                count(accumulators, MetricNames.EVENTS_MISSING_JOIN_KEY)
+                        + count(accumulators, MetricNames.EVENTS_MULTI_VALUED_JOIN_KEY),
+                count(accumulators, MetricNames.EVENTS_LATE),
+                count(accumulators, MetricNames.EVENTS_EXCLUDED),
+                count(accumulators, MetricNames.ALERTS),
+                elapsed);
+    }
+
+    public long eventsPerSecond() {
+        long millis = Math.max(1, elapsed.toMillis());
+        return read * 1000 / millis;
+    }
+
+    public String line() {
+        return String.format(
+                "replay: read=%d parsed=%d malformed=%d relevant=%d invalid_destination=%d"
+                        + " unjoinable=%d late=%d excluded=%d alerts=%d elapsed_ms=%d events_per_s=%d",
+                read, parsed, malformed, relevant, invalidDestination, unjoinable, late, excluded,
+                alerts, elapsed.toMillis(), eventsPerSecond());
+    }
+
+    private static long count(Map<String, Object> accumulators, String name) {
+        Object value = accumulators.get(name);
+        return value instanceof Number n ? n.longValue() : 0L;
+    }
+}
