@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import io.sshdnetcon.rule.IpLiteral;
 import io.sshdnetcon.rule.SequenceStages;
 import java.io.IOException;
@@ -26,11 +25,7 @@ public final class EcsEventParser {
     /** Default for {@link #EcsEventParser(int)}: large process command lines stay well below it. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
-    /** Elasticsearch refuses documents with a repeated key, so EQL would never see them. */
-    private static final JsonFactory JSON =
-            JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-
-    private static final String DUPLICATE_FIELD_MESSAGE = "Duplicate field";
+    private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_DETAIL_VALUE_CHARS = 120;
 
     /** Fields whose type is checked on every event; @timestamp and destination.ip have own rules. */
@@ -40,6 +35,8 @@ public final class EcsEventParser {
                     .toList();
 
     private final FieldValues fields = new FieldValues();
+    /** Elasticsearch refuses documents with a repeated key, so EQL would never see them. */
+    private final DuplicateKeyGuard keys = new DuplicateKeyGuard();
     private final int maxRecordBytes;
 
     public EcsEventParser() {
@@ -68,13 +65,14 @@ public final class EcsEventParser {
         }
         Provenance at = new Provenance(buf, off, len, source, partition, offset);
         fields.clear();
+        keys.reset();
         try (JsonParser p = JSON.createParser(buf, off, len)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return at.malformed(DeadLetterReason.NOT_JSON, "empty record");
             }
             if (first != JsonToken.START_OBJECT) {
-                p.skipChildren();
+                skipValue(p, first);
                 if (p.nextToken() != null) {
                     return at.malformed(DeadLetterReason.NOT_JSON, "data after the JSON value");
                 }
@@ -86,12 +84,10 @@ public final class EcsEventParser {
             if (p.nextToken() != null) {
                 return at.malformed(DeadLetterReason.NOT_JSON, "data after the JSON object");
             }
+        } catch (DuplicateKeyException e) {
+            return at.malformed(DeadLetterReason.DUPLICATE_KEY, e.getMessage());
         } catch (JsonProcessingException e) {
-            String message = e.getOriginalMessage();
-            boolean duplicate = message != null && message.startsWith(DUPLICATE_FIELD_MESSAGE);
-            return at.malformed(
-                    duplicate ? DeadLetterReason.DUPLICATE_KEY : DeadLetterReason.NOT_JSON,
-                    describe(e));
+            return at.malformed(DeadLetterReason.NOT_JSON, describe(e));
         } catch (IOException e) {
             return at.malformed(DeadLetterReason.NOT_JSON, String.valueOf(e.getMessage()));
         }
@@ -204,20 +200,23 @@ public final class EcsEventParser {
 
     /** Reads one object whose key path so far is {@code node}; the parser is on START_OBJECT. */
     private void readObject(JsonParser p, FieldPathTree node) throws IOException {
+        keys.enter();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            FieldPathTree child = node.child(p.currentName());
+            String name = name(p);
+            FieldPathTree child = node.child(name);
             JsonToken value = p.nextToken();
             if (child == null) {
-                p.skipChildren();
+                skipValue(p, value);
             } else if (child.field() != null) {
                 readValue(p, value, child.field());
             } else if (value == JsonToken.START_OBJECT) {
                 readObject(p, child);
             } else {
                 // An interior ECS object written as a scalar or array holds none of our fields.
-                p.skipChildren();
+                skipValue(p, value);
             }
         }
+        keys.exit();
     }
 
     private void readValue(JsonParser p, JsonToken value, RuleField field) throws IOException {
@@ -232,12 +231,54 @@ public final class EcsEventParser {
                     fields.add(field, p.getText());
                 } else if (element != JsonToken.VALUE_NULL) {
                     fields.markWrongType(field);
-                    p.skipChildren();
+                    skipValue(p, element);
                 }
             }
         } else {
             fields.markWrongType(field);
-            p.skipChildren();
+            skipValue(p, value);
+        }
+    }
+
+    /**
+     * Skips the value starting at {@code token} without decoding it, still checking every object
+     * inside for repeated keys (Jackson's skipChildren would not).
+     */
+    private void skipValue(JsonParser p, JsonToken token) throws IOException {
+        if (token == JsonToken.START_OBJECT) {
+            keys.enter();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                name(p);
+                skipValue(p, p.nextToken());
+            }
+            keys.exit();
+        } else if (token == JsonToken.START_ARRAY) {
+            JsonToken element;
+            while ((element = p.nextToken()) != JsonToken.END_ARRAY) {
+                skipValue(p, element);
+            }
+        }
+    }
+
+    private String name(JsonParser p) throws IOException {
+        String name = p.currentName();
+        if (!keys.add(name)) {
+            throw new DuplicateKeyException(name);
+        }
+        return name;
+    }
+
+    /** Thrown out of the token walk on a repeated key; never escapes {@link #parse}. */
+    private static final class DuplicateKeyException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateKeyException(String key) {
+            super("duplicate key '" + key + "' in one object", null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // control flow for bad input: the stack is never needed
         }
     }
 

@@ -104,6 +104,16 @@ class EcsEventParserTest {
         }
 
         @Test
+        void wideObjectsWithDistinctKeysAreFine() {
+            StringBuilder wide = new StringBuilder(",\"labels\":{");
+            for (int i = 0; i < 100; i++) {
+                wide.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+            }
+            String json = exec("E").json().replaceFirst("\\}$", wide + "}}");
+            assertThat(parse(json).outcome()).isEqualTo(Outcome.CANDIDATE);
+        }
+
+        @Test
         void skipsIrrelevantSubtreesOfAnyShape() {
             String json =
                     exec("E").json()
@@ -278,6 +288,9 @@ class EcsEventParserTest {
                             DeadLetterReason.DUPLICATE_KEY),
                     Arguments.of("duplicate nested key",
                             valid.replace("\"action\":\"exec\"", "\"action\":\"exec\",\"action\":\"exec\""),
+                            DeadLetterReason.DUPLICATE_KEY),
+                    Arguments.of("duplicate key in a skipped subtree",
+                            valid.replaceFirst("\\}$", ",\"file\":{\"x\":[{\"a\":1,\"b\":2,\"a\":3}]}}"),
                             DeadLetterReason.DUPLICATE_KEY),
                     Arguments.of("missing @timestamp", exec("E").remove("@timestamp").json(), DeadLetterReason.INVALID_TIMESTAMP),
                     Arguments.of("null @timestamp", exec("E").set("@timestamp", null).json(), DeadLetterReason.INVALID_TIMESTAMP),
