@@ -131,8 +131,8 @@ maven_install() {
     log "installing $(basename "$dest") into $CACHE_DIR (first use; downloads from Maven Central)"
     tmp="$(mktemp -d "$dest.tmp.XXXXXX")"
     trap 'rm -rf "$tmp"' EXIT
-    JAVA_HOME="$(java_home)" mvn -B -q -Dstyle.color=never -f "$pom" "$@" -DoutputDirectory="$tmp" 8>&- >&2 \
-      || die "maven could not resolve $(basename "$dest"); see the output above"
+    JAVA_HOME="$(java_home)" mvn -B -q -f "$pom" "$@" -DoutputDirectory="$tmp" >"$dest.maven.log" 2>&1 8>&- \
+      || { show_log "$dest.maven.log"; die "maven could not resolve $(basename "$dest")"; }
     chmod -R a+rX "$tmp"
     mv "$tmp" "$dest"
   ) 8>"$dest.lock"
