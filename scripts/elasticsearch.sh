@@ -115,8 +115,10 @@ start() {
 
   if ! wait_until "$ES_START_TIMEOUT" healthy_or_exited || ! healthy; then
     show_log "$STATE/logs/console.log"
-    running && die "not healthy after ${ES_START_TIMEOUT}s (pid $(cat "$PIDFILE") left running; stop it with: $0 stop)"
-    die "Elasticsearch exited during start"
+    running || die "Elasticsearch exited during start; logs are in $STATE/logs"
+    log "not healthy after ${ES_START_TIMEOUT}s; stopping it"
+    stop
+    die "Elasticsearch did not become healthy; logs are in $STATE/logs"
   fi
   log "ready (pid $(cat "$PIDFILE")) at $URL"
   echo "$URL"
@@ -125,6 +127,9 @@ start() {
 status() {
   if healthy; then
     log "running (pid $(cat "$PIDFILE")) at $URL"
+  elif running; then
+    log "pid $(cat "$PIDFILE") is running but $URL is not healthy"
+    exit 3
   else
     log "not running"
     exit 3

@@ -97,8 +97,10 @@ start() {
   if ! wait_until "$KAFKA_START_TIMEOUT" started_or_exited || ! started; then
     show_log "$STATE/logs/stdout.log"
     show_log "$STATE/logs/server.log"
-    running && die "not ready after ${KAFKA_START_TIMEOUT}s (pid $(cat "$PIDFILE") left running; stop it with: $0 stop)"
-    die "Kafka exited during start"
+    running || die "Kafka exited during start; logs are in $STATE/logs"
+    log "not ready after ${KAFKA_START_TIMEOUT}s; stopping it"
+    stop_pidfile "$PIDFILE" "$CONFIG" 30 || true
+    die "Kafka did not become ready; logs are in $STATE/logs"
   fi
   log "ready (pid $(cat "$PIDFILE")) at $BOOTSTRAP"
   echo "$BOOTSTRAP"
@@ -116,6 +118,9 @@ stop() {
 status() {
   if healthy; then
     log "running (pid $(cat "$PIDFILE")) at $BOOTSTRAP"
+  elif running; then
+    log "pid $(cat "$PIDFILE") is running but not answering on $BOOTSTRAP"
+    exit 3
   else
     log "not running"
     exit 3

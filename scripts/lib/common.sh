@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # variables are used by the scripts that source this file
 # Shared helpers for scripts/*.sh. Sourcing this file only defines variables and functions.
 #
 #   SSHDNETCON_STACK_DIR  run state (data, logs, pidfiles)       default /tmp/sshdnetcon-stack
