@@ -1,0 +1,19 @@
+package io.sshdnetcon.sink;
+
+import io.sshdnetcon.event.DeadLetter;
+import java.io.IOException;
+
+/**
+ * Sends dead letters from places that cannot use a side output, such as a sink writer that learns
+ * from Elasticsearch that a document is invalid. One per writer; called from the task thread.
+ */
+public interface DeadLetterPublisher extends AutoCloseable {
+
+    void publish(DeadLetter letter) throws IOException;
+
+    /** Blocks until everything published so far is durably stored (called before checkpoints). */
+    void flush() throws IOException;
+
+    @Override
+    void close() throws IOException;
+}
