@@ -55,7 +55,7 @@ final class Activity {
 
     FleetEvent connect(FleetHost host, long ms, ProcessImage image, ProcessImage parent, String transport,
             String remoteIp, int remotePort) {
-        String localIp = remoteIp.indexOf(':') >= 0 ? host.ipv6 : host.ipv4;
+        String localIp = host.localAddressFor(remoteIp);
         FleetEvent.Connection c =
                 FleetEvent.Connection.egress(transport, localIp, ephemeralPort(), remoteIp, remotePort);
         return add(new FleetEvent(ms, host, host.nextEventId(), EventShape.CONNECTION_ATTEMPTED, image, parent, c,
@@ -64,7 +64,7 @@ final class Activity {
 
     FleetEvent accept(FleetHost host, long ms, ProcessImage image, ProcessImage parent, String remoteIp,
             int localPort) {
-        String localIp = remoteIp.indexOf(':') >= 0 ? host.ipv6 : host.ipv4;
+        String localIp = host.localAddressFor(remoteIp);
         FleetEvent.Connection c = FleetEvent.Connection.ingress("tcp", remoteIp, ephemeralPort(), localIp, localPort);
         return add(new FleetEvent(ms, host, host.nextEventId(), EventShape.CONNECTION_ACCEPTED, image, parent, c,
                 null, null, FleetEvent.Quirks.NONE, KeyStyle.NESTED));

@@ -30,7 +30,10 @@ final class FleetHost {
     final OsProfile os;
     final HostRole role;
     final String ipv4;
+    /** Link-local, as every interface has; listed in host.ip. */
     final String ipv6;
+    /** Global, the source of outbound IPv6 connections. */
+    final String ipv6Global;
     final String agentId;
 
     final SerializedString hostJson;
@@ -73,6 +76,8 @@ final class FleetHost {
             default -> "10." + (20 + role.ordinal()) + "." + (index / 250 % 256) + "." + (index % 250 + 4);
         };
         this.ipv6 = "fe80::" + hex(rng, 3) + ":" + hex(rng, 2) + "ff:fe" + hex(rng, 2) + ":" + hex(rng, 4);
+        this.ipv6Global = "2600:1f18:" + hex(rng, 4) + ":" + hex(rng, 4) + ":" + hex(rng, 4) + ":" + hex(rng, 4) + ":"
+                + hex(rng, 4) + ":" + hex(rng, 4);
         this.bootMs = startMs - 3_600_000L * (1 + rng.nextInt(24 * 90));
         this.nextPid = 800 + rng.nextInt(30_000);
         this.hostJson = new SerializedString(renderHost(os.type(), true));
@@ -80,6 +85,14 @@ final class FleetHost {
         this.agentJson = new SerializedString(
                 "{\"id\":\"" + agentId + "\",\"type\":\"endpoint\",\"version\":\"" + AGENT_VERSION + "\"}");
         this.elasticJson = new SerializedString("{\"agent\":{\"id\":\"" + agentId + "\"}}");
+    }
+
+    /** The local end of a connection to {@code remoteIp}: link-local peers are reached from link-local. */
+    String localAddressFor(String remoteIp) {
+        if (remoteIp.indexOf(':') < 0) {
+            return ipv4;
+        }
+        return remoteIp.regionMatches(true, 0, "fe8", 0, 3) ? ipv6 : ipv6Global;
     }
 
     /** Defend-like opaque event id: a per-host prefix, "+" filler and a base64 counter. Unique per corpus. */
@@ -178,6 +191,9 @@ final class FleetHost {
             g.writeArrayFieldStart("ip");
             g.writeString(ipv4);
             g.writeString(ipv6);
+            if (!os.isWindows()) {
+                g.writeString(ipv6Global);
+            }
             g.writeEndArray();
             g.writeObjectFieldStart("os");
             if (withIdAndOsType && osType != null) {

@@ -77,35 +77,35 @@ final class NoiseActivities {
         return a.events();
     }
 
-    /** A few busy hosts do most of the work, as in real fleets. */
+    /** Some hosts are busier than others, as in real fleets (the busiest of 20 gets about a tenth). */
     private FleetHost pickHost() {
-        double u = rng.nextDouble();
-        return hosts.get((int) (hosts.size() * u * u));
+        return hosts.get((int) (hosts.size() * Math.pow(rng.nextDouble(), 1.3)));
     }
 
+    /** Weights per mille. SSH logins are rare per host but they are the noise the rule has to see through. */
     private void linux(Activity a, FleetHost host, long now) {
         int roll = rng.nextInt(1000);
-        if (roll < 300) {
+        if ((roll -= 300) < 0) {
             daemonTraffic(a, host, now);
-        } else if (roll < 420) {
+        } else if ((roll -= 120) < 0) {
             roleTraffic(a, host, now);
-        } else if (roll < 520) {
+        } else if ((roll -= 170) < 0) {
             cronJob(a, host, now);
-        } else if (roll < 580) {
+        } else if ((roll -= 60) < 0) {
             systemdUnit(a, host, now);
-        } else if (roll < 740) {
+        } else if ((roll -= 170) < 0) {
             logWrite(a, host, now);
-        } else if (roll < 840) {
+        } else if ((roll -= 100) < 0) {
             resolverQuery(a, host, now);
-        } else if (roll < 865) {
+        } else if ((roll -= 25) < 0) {
             packageUpdate(a, host, now);
-        } else if (roll < 930) {
+        } else if ((roll -= 25) < 0) {
             interactiveSession(a, host, now);
-        } else if (roll < 965) {
+        } else if ((roll -= 20) < 0) {
             automationSession(a, host, now);
-        } else if (roll < 975) {
+        } else if ((roll -= 6) < 0) {
             sftpSession(a, host, now);
-        } else if (roll < 985) {
+        } else if ((roll -= 6) < 0) {
             duoSession(a, host, now);
         } else {
             openSsh98Session(a, host, now);

