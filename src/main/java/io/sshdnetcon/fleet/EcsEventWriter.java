@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * Serializes {@link FleetEvent}s as Elastic Defend ECS JSON, one line each, with a streaming generator and
@@ -137,55 +136,34 @@ final class EcsEventWriter {
         json.writeFieldName(PROCESS);
         json.writeStartObject();
         if (parent != null && style == KeyStyle.INNER_DOTTED_PARENT) {
-            if (!quirks.omitParentEntityId()) {
-                json.writeFieldName(INNER_PARENT_ENTITY_ID);
-                json.writeString(parent.entityId());
-            }
-            json.writeFieldName(INNER_PARENT_PID);
-            json.writeNumber(parent.pid());
-            json.writeFieldName(INNER_PARENT_NAME);
-            json.writeString(parent.name());
-            json.writeFieldName(INNER_PARENT_EXECUTABLE);
-            json.writeString(parent.executable());
+            writeParentFields(parent, quirks, INNER_PARENT_ENTITY_ID, INNER_PARENT_PID, INNER_PARENT_NAME,
+                    INNER_PARENT_EXECUTABLE);
         } else if (parent != null && style != KeyStyle.DOTTED_PARENT) {
             json.writeFieldName(PARENT);
             json.writeStartObject();
-            if (!quirks.omitParentEntityId()) {
-                json.writeFieldName(ENTITY_ID);
-                json.writeString(parent.entityId());
-            }
-            json.writeFieldName(PID);
-            json.writeNumber(parent.pid());
-            json.writeFieldName(NAME);
-            json.writeString(parent.name());
-            json.writeFieldName(EXECUTABLE);
-            json.writeString(parent.executable());
+            writeParentFields(parent, quirks, ENTITY_ID, PID, NAME, EXECUTABLE);
             json.writeEndObject();
         }
+        ProcessImage.Json encoded = p.json();
         json.writeFieldName(PID);
         json.writeNumber(p.pid());
         json.writeFieldName(ENTITY_ID);
-        json.writeString(p.entityId());
+        json.writeString(encoded.entityId());
         json.writeFieldName(EXECUTABLE);
-        json.writeString(p.executable());
+        json.writeString(encoded.executable());
         if (!quirks.omitProcessName()) {
             json.writeFieldName(NAME);
-            json.writeString(p.name());
+            json.writeString(encoded.name());
         }
         if (e.shape().isProcess()) {
-            List<String> args = p.args();
             json.writeFieldName(ARGS);
-            json.writeStartArray();
-            for (String arg : args) {
-                json.writeString(arg);
-            }
-            json.writeEndArray();
+            json.writeRawValue(encoded.argsArray());
             json.writeFieldName(ARGS_COUNT);
-            json.writeNumber(args.size());
+            json.writeNumber(p.args().size());
             json.writeFieldName(COMMAND_LINE);
-            json.writeString(p.commandLine());
+            json.writeString(encoded.commandLine());
             json.writeFieldName(WORKING_DIRECTORY);
-            json.writeString(p.workingDirectory());
+            json.writeString(encoded.workingDirectory());
             if (e.shape() == EventShape.PROCESS_END) {
                 json.writeFieldName(EXIT_CODE);
                 json.writeNumber(0);
@@ -193,17 +171,26 @@ final class EcsEventWriter {
         }
         json.writeEndObject();
         if (parent != null && style == KeyStyle.DOTTED_PARENT) {
-            if (!quirks.omitParentEntityId()) {
-                json.writeFieldName(DOTTED_PARENT_ENTITY_ID);
-                json.writeString(parent.entityId());
-            }
-            json.writeFieldName(DOTTED_PARENT_PID);
-            json.writeNumber(parent.pid());
-            json.writeFieldName(DOTTED_PARENT_NAME);
-            json.writeString(parent.name());
-            json.writeFieldName(DOTTED_PARENT_EXECUTABLE);
-            json.writeString(parent.executable());
+            writeParentFields(parent, quirks, DOTTED_PARENT_ENTITY_ID, DOTTED_PARENT_PID, DOTTED_PARENT_NAME,
+                    DOTTED_PARENT_EXECUTABLE);
         }
+    }
+
+    /** The parent's four fields under whichever spelling of their names the key style asks for. */
+    private void writeParentFields(ProcessImage parent, FleetEvent.Quirks quirks, SerializableString entityIdName,
+            SerializableString pidName, SerializableString nameName, SerializableString executableName)
+            throws IOException {
+        ProcessImage.Json encoded = parent.json();
+        if (!quirks.omitParentEntityId()) {
+            json.writeFieldName(entityIdName);
+            json.writeString(encoded.entityId());
+        }
+        json.writeFieldName(pidName);
+        json.writeNumber(parent.pid());
+        json.writeFieldName(nameName);
+        json.writeString(encoded.name());
+        json.writeFieldName(executableName);
+        json.writeString(encoded.executable());
     }
 
     private void writeHost(FleetEvent e, KeyStyle style) throws IOException {

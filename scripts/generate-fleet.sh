@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Generates a deterministic Elastic Defend fleet corpus (NDJSON) with planted attacks and near misses.
+# Builds the project first when the classes are missing or older than the sources.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/generate-fleet.sh --events N --hosts H --seed S --out FILE|- [options]
+
+Builds the project if needed, then runs io.sshdnetcon.fleet.FleetGeneratorMain with these arguments.
+
+  --events N              clean events to write (required)
+  --hosts H               fleet size, at least 2 (required)
+  --seed S                random seed; the same arguments give the same bytes (required)
+  --out FILE|-            output file, or - for stdout (required)
+  --gzip                  gzip the output
+  --start ISO-8601        event time of the first event (default 2026-03-02T08:00:00Z)
+  --events-per-second R   event-time density across the fleet (default 500)
+  --attacks K             planted attack sequences, each with 3 near misses (default N/20000, min 1)
+  --disorder-ms D         deliver out of order, never more than D ms behind the latest line (default 0)
+  --duplicates RATE       share of events delivered twice, 0..1 (default 0)
+  --malformed RATE        extra malformed lines per event, 0..1 (default 0)
+  --help                  show this help
+
+A one-line summary goes to stderr. Exit codes: 0 ok, 1 I/O error, 2 bad arguments.
+Example: scripts/generate-fleet.sh --events 1000000 --hosts 200 --seed 1 --out /tmp/fleet.ndjson.gz --gzip
+EOF
+}
+
+for arg in "$@"; do
+  if [[ "$arg" == "--help" || "$arg" == "-h" ]]; then
+    usage
+    exit 0
+  fi
+done
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+stamp="$repo/target/.fleet-build-stamp"
+classpath_file="$repo/target/classpath.txt"
+
+# Rebuild when there are no classes yet or any source or the pom changed since the last build by this script.
+if [[ ! -d "$repo/target/classes" || ! -f "$stamp" ]] \
+    || [[ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$stamp" -print -quit)" ]]; then
+  echo "generate-fleet: building (mvn package, tests skipped)" >&2
+  (cd "$repo" && mvn -B -q -DskipTests package) >&2
+  touch "$stamp"
+fi
+
+# The dependency classpath changes only with the pom, so compute it once and reuse it.
+if [[ ! -s "$classpath_file" || "$repo/pom.xml" -nt "$classpath_file" ]]; then
+  (cd "$repo" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile \
+      -Dmdep.outputFile=target/classpath.txt) >&2
+fi
+
+# Runs in the caller's directory, so a relative --out lands where the caller expects.
+exec java -cp "$repo/target/classes:$(cat "$classpath_file")" io.sshdnetcon.fleet.FleetGeneratorMain "$@"
