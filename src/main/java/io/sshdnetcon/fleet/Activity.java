@@ -22,9 +22,6 @@ final class Activity {
         return events;
     }
 
-    int size() {
-        return events.size();
-    }
 
     /** Fork then exec on Linux/macOS: the child first shows the parent's image, then its own. */
     ProcessImage forkExec(FleetHost host, long forkMs, long execMs, ProcessImage parent, UserAccount user,

@@ -55,7 +55,4 @@ enum EventShape {
         return dataset == Dataset.PROCESS;
     }
 
-    boolean isConnection() {
-        return this == CONNECTION_ATTEMPTED || this == CONNECTION_ACCEPTED || this == DISCONNECT_RECEIVED;
-    }
 }

@@ -120,9 +120,6 @@ public record FleetConfig(
                 value);
     }
 
-    boolean hasChaos() {
-        return disorderMs > 0 || duplicateRate > 0 || malformedRate > 0;
-    }
 
     private static void requireRate(String name, double rate) {
         if (!(rate >= 0 && rate <= 1)) {

@@ -34,9 +34,6 @@ final class IsoMillis {
         return chars;
     }
 
-    String formatToString(long epochMs) {
-        return new String(format(epochMs));
-    }
 
     private void digits(int value, int offset, int width) {
         for (int i = offset + width - 1; i >= offset; i--) {

@@ -31,9 +31,6 @@ final class LineBuffer extends OutputStream {
         length = 0;
     }
 
-    int length() {
-        return length;
-    }
 
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, length);

@@ -53,12 +53,6 @@ record ProcessImage(
         return json.commandLine().getValue();
     }
 
-    /** What a fork event shows: the child's identity with the parent's image (nothing has been exec'd yet). */
-    ProcessImage forkedFrom(ProcessImage parent) {
-        return new ProcessImage(entityId, pid, parent.name, parent.executable, parent.args, parent.workingDirectory,
-                user);
-    }
-
     /** What an exec event shows: the same process running a new program. */
     ProcessImage exec(String newName, String newExecutable, List<String> newArgs) {
         return new ProcessImage(entityId, pid, newName, newExecutable, newArgs, workingDirectory, user);

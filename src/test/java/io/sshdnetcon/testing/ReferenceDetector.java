@@ -162,7 +162,9 @@ public final class ReferenceDetector {
                 continue;
             }
             Candidate exec = pending.remove(c.key()); // a qualifying connection consumes the pending exec
-            if (exec != null) {
+            // An event that is both an exec and a connection of one key never pairs with itself (EQL needs two
+            // events for a two-stage sequence); as its own latest exec it is still consumed.
+            if (exec != null && exec.arrival() != c.arrival()) {
                 long span = c.timestampMs() - exec.timestampMs();
                 if (span >= 0 && span <= MAX_SPAN_MS) {
                     alerts.add(new AlertPair(exec.eventId(), c.eventId()));

@@ -196,6 +196,23 @@ class ReferenceDetectorTest {
         }
 
         @Test
+        void aByteOrderMarkIsNotJson() {
+            byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+            byte[] json = exec("E").bytes();
+            byte[] line = new byte[bom.length + json.length];
+            System.arraycopy(bom, 0, line, 0, bom.length);
+            System.arraycopy(json, 0, line, bom.length, json.length);
+            assertThat(detectBytes(List.of(line), BOUND, Exclusions.defaults()).malformed()).isEqualTo(1);
+        }
+
+        @Test
+        void surroundingJsonWhitespaceIsFineSoCrlfLinesParse() {
+            Result result = detectText(" \t" + exec("E") + "\r", connect("N").at(100) + "\r");
+            assertThat(result.malformed()).isZero();
+            assertThat(result.alerts()).containsExactly(E_N);
+        }
+
+        @Test
         void invalidUtf8IsMalformed() {
             byte[] prefix = ("{" + GOOD_TS + ",\"process\":{\"name\":\"cu").getBytes(StandardCharsets.UTF_8);
             byte[] suffix = "rl\"}}".getBytes(StandardCharsets.UTF_8);
@@ -723,6 +740,21 @@ class ReferenceDetectorTest {
                 assertThat(pair.execEventId()).startsWith("sha256:").hasSize(7 + 64);
                 assertThat(pair.networkEventId()).isEqualTo("N");
             });
+        }
+
+        @Test
+        void anEventThatIsBothStagesOfOneKeyNeverPairsWithItself() {
+            EcsEventLine both = exec("B").at(100)
+                    .setJson("event.category", "[\"process\", \"network\"]")
+                    .setJson("event.action", "[\"exec\", \"connection_attempted\"]")
+                    .set("process.parent.entity_id", "X")
+                    .set("destination.ip", "8.8.8.8");
+            // B replaces E as the pending exec of (h1, X) and then consumes itself without an alert.
+            assertThat(detect(exec("E"), both, connect("N").at(200)).alerts()).isEmpty();
+            // With different keys the two roles are independent: B is a connection for X and an exec for Y.
+            EcsEventLine child = both.set("process.entity_id", "Y");
+            assertThat(detect(exec("E"), child, connect("M").at(200).set("process.parent.entity_id", "Y")).alerts())
+                    .containsExactly(new AlertPair("E", "B"), new AlertPair("B", "M"));
         }
 
         @Test
