@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generates a deterministic Elastic Defend fleet corpus (NDJSON) with planted attacks and near misses.
-# Builds the project first when the classes are missing or older than the sources.
+# Builds the project on first use (scripts/lib/project.sh).
 set -euo pipefail
 
 usage() {
@@ -34,23 +34,6 @@ for arg in "$@"; do
   fi
 done
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-stamp="$repo/target/.fleet-build-stamp"
-classpath_file="$repo/target/classpath.txt"
-
-# Rebuild when there are no classes yet or any source or the pom changed since the last build by this script.
-if [[ ! -d "$repo/target/classes" || ! -f "$stamp" ]] \
-    || [[ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$stamp" -print -quit)" ]]; then
-  echo "generate-fleet: building (mvn package, tests skipped)" >&2
-  (cd "$repo" && mvn -B -q -DskipTests package) >&2
-  touch "$stamp"
-fi
-
-# The dependency classpath changes only with the pom, so compute it once and reuse it.
-if [[ ! -s "$classpath_file" || "$repo/pom.xml" -nt "$classpath_file" ]]; then
-  (cd "$repo" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile \
-      -Dmdep.outputFile=target/classpath.txt) >&2
-fi
-
+source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
 # Runs in the caller's directory, so a relative --out lands where the caller expects.
-exec java -cp "$repo/target/classes:$(cat "$classpath_file")" io.sshdnetcon.fleet.FleetGeneratorMain "$@"
+run_main io.sshdnetcon.fleet.FleetGeneratorMain "$@"

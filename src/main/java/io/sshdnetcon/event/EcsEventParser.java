@@ -148,17 +148,11 @@ public final class EcsEventParser {
         if (stage == null) {
             return at.plain(Outcome.IRRELEVANT, timestamp);
         }
-        RuleField joinField = SequenceStages.joinField(stage);
-        if (fields.isMissing(RuleField.HOST_ID) || fields.isMissing(joinField)) {
-            return at.plain(Outcome.MISSING_JOIN_KEY, timestamp);
-        }
-        if (fields.isMultiValued(RuleField.HOST_ID) || fields.isMultiValued(joinField)) {
-            return at.plain(Outcome.MULTI_VALUED_JOIN_KEY, timestamp);
-        }
         long[] destination = RuleEvent.NO_ADDRESSES;
         List<String> executables = List.of();
         List<String> names = List.of();
         if (stage == Stage.CONNECT) {
+            // Before the join key: an unparsable destination is counted whatever else is wrong.
             if (fields.hasWrongType(RuleField.DESTINATION_IP)) {
                 return at.deadLetter(
                         Outcome.INVALID_DESTINATION,
@@ -181,6 +175,13 @@ public final class EcsEventParser {
             }
             executables = fields.all(RuleField.PROCESS_EXECUTABLE);
             names = fields.all(RuleField.PROCESS_NAME);
+        }
+        RuleField joinField = SequenceStages.joinField(stage);
+        if (fields.isMissing(RuleField.HOST_ID) || fields.isMissing(joinField)) {
+            return at.plain(Outcome.MISSING_JOIN_KEY, timestamp);
+        }
+        if (fields.isMultiValued(RuleField.HOST_ID) || fields.isMultiValued(joinField)) {
+            return at.plain(Outcome.MULTI_VALUED_JOIN_KEY, timestamp);
         }
         RuleEvent event =
                 new RuleEvent(

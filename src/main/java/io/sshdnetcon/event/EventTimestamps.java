@@ -5,7 +5,7 @@ package io.sshdnetcon.event;
  * epoch milliseconds truncated toward the past (semantics: "truncated to milliseconds").
  *
  * <p>Accepted: {@code yyyy-MM-dd}, optionally {@code 'T'HH:mm}, optionally {@code :ss}, optionally
- * a fraction of 1-9 digits after {@code .} or {@code ,}, and an optional offset {@code Z}, {@code
+ * a fraction of 1-9 digits after {@code .}, and an optional offset {@code Z}, {@code
  * ±HH:mm}, {@code ±HHmm} or {@code ±HH}. No offset means UTC. Hand-written because every event on
  * the fleet passes through here and {@code DateTimeFormatter} allocates and throws per call.
  */
@@ -52,7 +52,7 @@ public final class EventTimestamps {
             }
             seconds += second;
             i += 3;
-            if (i < n && (s.charAt(i) == '.' || s.charAt(i) == ',')) {
+            if (i < n && s.charAt(i) == '.') {
                 int start = ++i;
                 while (i < n && isDigit(s.charAt(i))) {
                     if (i - start < 3) {
