@@ -52,10 +52,14 @@ public final class DetectorJob {
             events.setParallelism(connectors.eventsParallelism());
         }
 
+        // Same parallelism as the source, so the route is chained into the source task: a
+        // rebalance here would reorder events of one key and break same-millisecond arrival order
+        // and the per-task lateness decision.
         SingleOutputStreamOperator<RuleEvent> candidates =
                 events.process(new RouteParsedRecords(Descriptors.DEAD_LETTERS, Descriptors.LATE_EVENTS))
                         .uid(Uids.ROUTE_EVENTS)
-                        .name("Route parsed events");
+                        .name("Route parsed events")
+                        .setParallelism(events.getParallelism());
 
         SingleOutputStreamOperator<ExclusionSet> exclusionUpdates =
                 env.fromSource(
