@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Replay throughput benchmark: generates a fleet corpus once (cached under target/bench) and times
+# scripts/replay.sh on it. Prints the replay summary and one line "bench: N events/s".
+#   scripts/bench-replay.sh [--events N] [--hosts H] [--parallelism P] [--runs R]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
+
+events=1000000 hosts=500 parallelism=2 runs=3
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --events) events=$2; shift 2 ;;
+    --hosts) hosts=$2; shift 2 ;;
+    --parallelism) parallelism=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+corpus="$ROOT/target/bench/fleet-${events}-${hosts}.ndjson"
+if [[ ! -s "$corpus" ]]; then
+  mkdir -p "$(dirname "$corpus")"
+  "$ROOT/scripts/generate-fleet.sh" --events "$events" --hosts "$hosts" --seed 1 \
+    --disorder-ms 2000 --duplicates 0.001 --malformed 0.0005 --out "$corpus"
+fi
+ensure_built
+best=0
+for ((i = 1; i <= runs; i++)); do
+  line=$("$ROOT/scripts/replay.sh" --events "$corpus" --alerts /dev/null --parallelism "$parallelism" 2>&1 >/dev/null | grep '^replay:')
+  echo "$line"
+  rate=${line##*events_per_s=}
+  (( rate > best )) && best=$rate
+done
+echo "bench: $best events/s (best of $runs, $events events, $(du -h "$corpus" | cut -f1) corpus, parallelism $parallelism, $(nproc) cores)"
