@@ -2,6 +2,7 @@ package io.sshdnetcon.source;
 
 import io.sshdnetcon.event.ParsedRecord;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -17,14 +18,19 @@ public final class EventTimeWatermarks {
 
     /**
      * For live sources: bounded out-of-orderness, emitted periodically ({@code
-     * pipeline.auto-watermark-interval}), with idleness so a quiet Kafka partition does not hold
-     * back event time for the others.
+     * pipeline.auto-watermark-interval}). A partition that has been silent for {@code idleness}
+     * first flushes (its watermark jumps to its newest event time, so sequences waiting on it
+     * complete) and then goes idle, so it neither holds back the other partitions nor leaves the
+     * last events of a quiet fleet unmatched. Events older than the flushed time that arrive after
+     * such a silence are late.
      */
     public static WatermarkStrategy<ParsedRecord> periodic(
             Duration maxOutOfOrderness, Duration idleness) {
-        return WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(maxOutOfOrderness)
-                .withTimestampAssigner((record, previous) -> record.timestamp())
-                .withIdleness(idleness);
+        long bound = maxOutOfOrderness.toMillis();
+        long idleNanos = idleness.toNanos();
+        return WatermarkStrategy.<ParsedRecord>forGenerator(
+                        ctx -> new BoundedWithIdleFlush(bound, idleNanos, System::nanoTime))
+                .withTimestampAssigner((record, previous) -> record.timestamp());
     }
 
     /**
@@ -67,6 +73,48 @@ public final class EventTimeWatermarks {
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {}
+    }
+
+    /** See {@link #periodic}. Package-private for tests, which drive the clock by hand. */
+    static final class BoundedWithIdleFlush implements WatermarkGenerator<ParsedRecord> {
+        private final long bound;
+        private final long idleNanos;
+        private final LongSupplier nanoClock;
+        private long maxTimestamp = Long.MIN_VALUE;
+        private long lastActivity;
+        private boolean flushed;
+
+        BoundedWithIdleFlush(long bound, long idleNanos, LongSupplier nanoClock) {
+            this.bound = bound;
+            this.idleNanos = idleNanos;
+            this.nanoClock = nanoClock;
+            this.lastActivity = nanoClock.getAsLong();
+        }
+
+        @Override
+        public void onEvent(ParsedRecord record, long timestamp, WatermarkOutput output) {
+            lastActivity = nanoClock.getAsLong();
+            flushed = false;
+            if (record.hasTimestamp() && timestamp > maxTimestamp) {
+                maxTimestamp = timestamp;
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            boolean silent = nanoClock.getAsLong() - lastActivity >= idleNanos;
+            if (!silent) {
+                if (maxTimestamp != Long.MIN_VALUE) {
+                    output.emitWatermark(new Watermark(maxTimestamp - bound - 1));
+                }
+                return;
+            }
+            if (!flushed && maxTimestamp != Long.MIN_VALUE) {
+                output.emitWatermark(new Watermark(maxTimestamp));
+            }
+            flushed = true;
+            output.markIdle();
+        }
     }
 
     private static final class AlwaysMax<T> implements WatermarkGenerator<T> {
