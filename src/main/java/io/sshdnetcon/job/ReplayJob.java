@@ -42,6 +42,7 @@ public final class ReplayJob {
                 return;
             }
             settings = DetectorOptions.read(options.detector());
+            requireReadableInput(options);
         } catch (IllegalArgumentException e) {
             System.err.println("replay: " + e.getMessage());
             System.err.print(ReplayOptions.USAGE);
@@ -67,9 +68,7 @@ public final class ReplayJob {
             input = spooled;
         } else {
             input = Path.of(options.events());
-            if (!Files.isReadable(input)) {
-                throw new IllegalArgumentException("--events: cannot read " + input);
-            }
+            requireReadableInput(options);
         }
         try {
             Configuration conf = PipelineSettings.apply(new Configuration());
@@ -82,6 +81,13 @@ public final class ReplayJob {
             if (spooled != null) {
                 Files.deleteIfExists(spooled);
             }
+        }
+    }
+
+    private static void requireReadableInput(ReplayOptions options) {
+        if (!NdjsonFileSink.STDOUT.equals(options.events())
+                && !Files.isReadable(Path.of(options.events()))) {
+            throw new IllegalArgumentException("--events: cannot read " + options.events());
         }
     }
 
