@@ -288,6 +288,7 @@ start_jobmanager() {
     "${mem_dyn[@]}" "${DYNAMIC_ARGS[@]}"
 }
 
+DYNAMIC_ARGS=() # "-D key=value" words for the JM and TMs (run-dir props + start -D)
 TM_MEM_JVM=()
 TM_MEM_DYN=()
 start_taskmanager() {
@@ -322,7 +323,7 @@ cmd_start() {
   while [[ $# -gt 0 ]]; do
     case $1 in
       -h | --help) usage_start; return 0 ;;
-      --taskmanagers | -n) [[ $# -ge 2 ]] || cc_die "start: $1 needs a value"; taskmanagers=$2; shift 2 ;;
+      --taskmanagers) [[ $# -ge 2 ]] || cc_die "start: $1 needs a value"; taskmanagers=$2; shift 2 ;;
       --taskmanagers=*) taskmanagers=${1#*=}; shift ;;
       -D) [[ $# -ge 2 ]] || cc_die "start: -D needs key=value"; EXTRA_PROPS+=("$2"); shift 2 ;;
       -D?*) EXTRA_PROPS+=("${1#-D}"); shift ;;
@@ -643,7 +644,7 @@ parse_run_options() {
       --from-savepoint=*) [[ $cmd == submit ]] || cc_die "$cmd: --from-savepoint is not an option of $cmd"
         RUN_SAVEPOINT=${1#*=}; shift ;;
       -n | --allow-non-restored-state) RUN_ALLOW_NON_RESTORED=true; shift ;;
-      --no-wait) RUN_WAIT=false; shift ;;
+      --no-wait) [[ $cmd == submit ]] || cc_die "$cmd: $1 is not an option of $cmd"; RUN_WAIT=false; shift ;;
       --savepoint-dir)
         [[ $cmd == upgrade ]] || cc_die "$cmd: $1 is not an option of $cmd"
         [[ $# -ge 2 ]] || cc_die "$cmd: $1 needs a value"; STOP_SAVEPOINT_DIR=$2; shift 2 ;;
