@@ -288,19 +288,37 @@ start_jobmanager() {
     "${mem_dyn[@]}" "${DYNAMIC_ARGS[@]}"
 }
 
+# Gives taskmanager-I its own first port inside each configured port range. TMs started together
+# otherwise race for the same port (the loser retries the next one, but Pekko logs the lost race
+# as ERROR), and it makes TM ports predictable: Prometheus on first port + I (the JM takes the
+# first port of the ranges it shares with the TMs).
+tm_port_args() {
+  local index=$1 key low high offset
+  for key in taskmanager.rpc.port metrics.internal.query-service.port metrics.reporter.prom.port; do
+    [[ ${CFG[$key]:-} =~ ^([0-9]+)-([0-9]+)$ ]] || continue
+    low=${BASH_REMATCH[1]}
+    high=${BASH_REMATCH[2]}
+    offset=$index
+    [[ $key != taskmanager.rpc.port ]] || offset=$((index - 1))
+    ((low + offset <= high)) || continue
+    printf '%s\n' -D "$key=$((low + offset))-$high"
+  done
+}
+
 DYNAMIC_ARGS=() # "-D key=value" words for the JM and TMs (run-dir props + start -D)
 TM_MEM_JVM=()
 TM_MEM_DYN=()
 start_taskmanager() {
-  local index=$1 opts=()
+  local index=$1 opts=() ports=()
   read -ra opts <<<"$(java_opts_for taskmanager)"
+  mapfile -t ports < <(tm_port_args "$index")
   # Without the -D memory settings from BashJavaUtils the TM refuses to start
   # ("taskmanager.cpu.cores ... is not set").
   [[ ${#TM_MEM_JVM[@]} -gt 0 ]] || resource_params GET_TM_RESOURCE_PARAMS TM_MEM_JVM TM_MEM_DYN
   launch_daemon "taskmanager-$index" "${TM_MEM_JVM[@]}" "${opts[@]}" \
     -Dlog.file="$LOG_DIR/taskmanager-$index.log" -Dlog4j.configurationFile="file:$CONF_DIR/log4j.properties" \
     -cp "$FLINK_HOME/lib/*" "$TM_MAIN" --configDir "$CONF_DIR" \
-    "${TM_MEM_DYN[@]}" "${DYNAMIC_ARGS[@]}"
+    "${TM_MEM_DYN[@]}" "${DYNAMIC_ARGS[@]}" "${ports[@]}"
 }
 
 usage_start() {
@@ -312,7 +330,8 @@ least N TaskManagers (default 1) started by this script are running, and waits u
 API reports every TaskManager and all of their slots. Already running processes are kept, so
 running start again is harmless and "start --taskmanagers 3" adds TaskManagers to a running
 cluster. -D overrides a config.yaml key for the JM and TMs started now (not for later CLI calls).
-Logs: \$FLINK_RUN_DIR/log/{jobmanager,taskmanager-N}.{log,out}.
+Logs: \$FLINK_RUN_DIR/log/{jobmanager,taskmanager-N}.{log,out}. Prometheus metrics (with the
+repository's config.yaml): JobManager http://localhost:9249/metrics, taskmanager-N on 9249+N.
 stdout: "jobmanager: <pid>", "taskmanager-<i>: <pid>" per TM, "slots-total: <n>",
         and last "web-ui: <url>".
 EOF
