@@ -1,0 +1,86 @@
+package io.sshdnetcon.kafka;
+
+import io.sshdnetcon.event.DeadLetter;
+import io.sshdnetcon.event.DeadLetterReason;
+import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.event.Outcome;
+import io.sshdnetcon.event.ParsedRecord;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Parses each record of the events topics inside the Kafka source, so watermarks are generated per
+ * partition from event time. Emits exactly one {@link ParsedRecord} per Kafka record, because the
+ * job counts every input record; never throws on data, because one bad record must not stop
+ * detection for the whole fleet. Provenance is the topic, partition and offset.
+ */
+public final class EcsEventDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String NO_VALUE = "record has no value";
+
+    private final int maxRecordBytes;
+
+    /** The parser is not thread-safe and not serializable: one per source reader. */
+    private transient EcsEventParser parser;
+
+    /**
+     * @param maxRecordBytes larger values are dead-lettered as {@link
+     *     DeadLetterReason#RECORD_TOO_LARGE}
+     */
+    public EcsEventDeserializer(int maxRecordBytes) {
+        if (maxRecordBytes <= 0) {
+            throw new IllegalArgumentException("maxRecordBytes must be positive: " + maxRecordBytes);
+        }
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        parser = new EcsEventParser(maxRecordBytes);
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
+        byte[] value = record.value();
+        if (value == null) {
+            // A tombstone carries no event; it is still a record the job must account for.
+            DeadLetter letter =
+                    new DeadLetter(
+                            DeadLetterReason.NOT_JSON,
+                            NO_VALUE,
+                            new byte[0],
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            System.currentTimeMillis());
+            out.collect(
+                    new ParsedRecord(
+                            Outcome.MALFORMED,
+                            ParsedRecord.NO_TIMESTAMP,
+                            null,
+                            letter,
+                            record.topic(),
+                            record.partition(),
+                            record.offset()));
+            return;
+        }
+        out.collect(parser().parse(value, record.topic(), record.partition(), record.offset()));
+    }
+
+    private EcsEventParser parser() {
+        if (parser == null) {
+            parser = new EcsEventParser(maxRecordBytes);
+        }
+        return parser;
+    }
+
+    @Override
+    public TypeInformation<ParsedRecord> getProducedType() {
+        return TypeInformation.of(ParsedRecord.class);
+    }
+}
