@@ -49,3 +49,14 @@ run_main() {
     -Dlog4j.configurationFile="$ROOT/flink-conf/log4j-replay.properties" \
     -cp "$ROOT/target/classes:$(cat "$ROOT/target/classpath.txt")" "$main" "$@"
 }
+
+# with_kafka_bootstrap ARGS...: sets KAFKA_TOOL_ARGS to ARGS, plus --bootstrap-servers from
+# $KAFKA_BOOTSTRAP (else the local scripts/kafka.sh broker) unless ARGS give it or ask for --help.
+with_kafka_bootstrap() {
+  KAFKA_TOOL_ARGS=("$@")
+  local arg
+  for arg in "$@"; do
+    case $arg in --bootstrap-servers | --help | -h) return 0 ;; esac
+  done
+  KAFKA_TOOL_ARGS+=(--bootstrap-servers "${KAFKA_BOOTSTRAP:-$("$ROOT/scripts/kafka.sh" bootstrap)}")
+}

@@ -1,0 +1,180 @@
+package io.sshdnetcon.kafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sshdnetcon.rule.ExclusionSet;
+import io.sshdnetcon.rule.InvalidExclusionSetException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.KafkaException;
+
+/** {@code scripts/exclusions.sh}: publishes an exclusion set, or shows what the topic holds. */
+public final class ExclusionsTool {
+
+    public static final String DEFAULT_TOPIC = "sshd-netcon-exclusions";
+
+    static final String USAGE =
+            """
+            Usage: scripts/exclusions.sh publish FILE [options]
+                   scripts/exclusions.sh show [options]
+
+            publish  validates the exclusion set in FILE (- reads stdin) and publishes it,
+                     unchanged, to the compacted control topic with key v<version>. Nothing is
+                     published when the set is invalid or its version is not higher than the
+                     topic's latest valid version.
+            show     reads the whole topic and prints the highest valid version with its
+                     counts, the set as JSON, and the invalid records the topic holds.
+
+              --bootstrap-servers B   Kafka brokers (the script defaults to $KAFKA_BOOTSTRAP,
+                                      else the local scripts/kafka.sh broker)
+              --topic T               control topic (default sshd-netcon-exclusions)
+              --properties-file F     extra client settings (security.protocol, sasl.*, ssl.*;
+                                      ${env:NAME} / ${file:/path:key} with config.providers)
+              --timeout-ms N          how long to wait for Kafka (default 30000)
+              --help                  this text
+
+            Exit status: 0 done, 1 invalid set or Kafka error, 2 usage error.
+            """;
+
+    private static final Set<String> FLAGS =
+            Set.of(ToolClients.BOOTSTRAP_SERVERS, "--topic", ToolClients.PROPERTIES_FILE, "--timeout-ms");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ExclusionsTool() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the tool; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine command;
+        Map<String, String> config;
+        String topic;
+        Duration timeout;
+        try {
+            command = CommandLine.parse(args, FLAGS);
+            if (command.help()) {
+                out.print(USAGE);
+                return CommandLine.EXIT_OK;
+            }
+            List<String> words = command.positional();
+            if (words.isEmpty()) {
+                throw new CommandLine.UsageException("missing command: publish or show");
+            }
+            String action = words.get(0);
+            int expected = action.equals("publish") ? 2 : action.equals("show") ? 1 : -1;
+            if (expected < 0) {
+                throw new CommandLine.UsageException("unknown command '" + action + "'");
+            }
+            if (words.size() != expected) {
+                throw new CommandLine.UsageException(
+                        action.equals("publish")
+                                ? "publish needs exactly one FILE"
+                                : "show takes no arguments");
+            }
+            config = ToolClients.config(command);
+            topic = ToolClients.topic(command, DEFAULT_TOPIC);
+            timeout = Duration.ofMillis(command.positive("--timeout-ms", 30_000));
+        } catch (CommandLine.UsageException e) {
+            err.println("exclusions: " + e.getMessage());
+            err.print(USAGE);
+            return CommandLine.EXIT_USAGE;
+        }
+        try {
+            return command.positional().get(0).equals("publish")
+                    ? publish(command.positional().get(1), config, topic, timeout, out, err)
+                    : show(config, topic, timeout, out);
+        } catch (KafkaException e) {
+            err.println("exclusions: Kafka error on topic '" + topic + "': " + e.getMessage());
+            return CommandLine.EXIT_FAILED;
+        }
+    }
+
+    private static int publish(
+            String file,
+            Map<String, String> config,
+            String topic,
+            Duration timeout,
+            PrintStream out,
+            PrintStream err) {
+        byte[] json;
+        try {
+            json = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+        } catch (IOException e) {
+            err.println("exclusions: cannot read " + file + ": " + e.getMessage());
+            return CommandLine.EXIT_FAILED;
+        }
+        ExclusionTopic.Published published;
+        try {
+            published = ExclusionTopic.publish(config, topic, json, timeout);
+        } catch (InvalidExclusionSetException e) {
+            err.println("exclusions: " + file + ": " + e.getMessage() + "; nothing was published");
+            return CommandLine.EXIT_FAILED;
+        }
+        if (published.alreadyPresent()) {
+            out.printf(
+                    "version %d with the same lists is already on %s (partition %d, offset %d);"
+                            + " nothing published%n",
+                    published.version(), topic, published.partition(), published.offset());
+        } else {
+            out.printf(
+                    "published version %d to %s (partition %d, offset %d, key %s)%n",
+                    published.version(),
+                    topic,
+                    published.partition(),
+                    published.offset(),
+                    ExclusionTopic.key(published.version()));
+        }
+        return CommandLine.EXIT_OK;
+    }
+
+    private static int show(
+            Map<String, String> config, String topic, Duration timeout, PrintStream out) {
+        ExclusionTopic.Contents contents = ExclusionTopic.read(config, topic, timeout);
+        out.printf(
+                "topic %s: %d records: %d valid, %d invalid, %d tombstones%n",
+                topic,
+                contents.records(),
+                contents.validRecords(),
+                contents.invalid().size(),
+                contents.tombstones());
+        for (ExclusionTopic.InvalidRecord invalid : contents.invalid()) {
+            out.printf(
+                    "  invalid: partition %d, offset %d: %s%n",
+                    invalid.partition(), invalid.offset(), invalid.problem());
+        }
+        if (contents.latest().isEmpty()) {
+            out.println("no valid exclusion set; the job applies its configured initial set");
+            return CommandLine.EXIT_OK;
+        }
+        ExclusionTopic.ValidRecord latest = contents.latest().get();
+        ExclusionSet set = latest.set();
+        out.printf(
+                "latest valid version: %d (partition %d, offset %d, published %s)%n",
+                set.version(),
+                latest.partition(),
+                latest.offset(),
+                Instant.ofEpochMilli(latest.timestamp()));
+        out.printf(
+                "  %d destination_cidrs, %d process_executables, %d process_names%n",
+                set.destinationCidrs().size(),
+                set.processExecutables().size(),
+                set.processNames().size());
+        try {
+            out.println(
+                    JSON.writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(JSON.readTree(latest.json())));
+        } catch (IOException e) {
+            throw new IllegalStateException("a valid set is valid JSON", e);
+        }
+        return CommandLine.EXIT_OK;
+    }
+}
