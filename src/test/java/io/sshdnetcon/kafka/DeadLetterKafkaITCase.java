@@ -12,6 +12,8 @@ import io.sshdnetcon.sink.DeadLetterPublisherFactory;
 import io.sshdnetcon.testing.RealKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Dead letters written through the Flink sink and through the direct publisher, read back raw. */
 class DeadLetterKafkaITCase {
@@ -65,8 +68,18 @@ class DeadLetterKafkaITCase {
                             "{\"event\":{\"id\":\"N\"}}".getBytes(StandardCharsets.UTF_8),
                             "ecs-events", 0, 99L, AT + 3));
 
-    private static KafkaOptions.Settings settings(String deadLetterTopic) {
+    @TempDir Path dir;
+
+    private KafkaOptions.Settings settings(String deadLetterTopic) throws IOException {
+        // As in the sources test: the sink's producers must resolve a config-provider placeholder.
+        Path secrets = dir.resolve("secrets.properties");
+        Files.writeString(secrets, "protocol=PLAINTEXT\n");
+        Path client = dir.resolve("client.properties");
+        Files.writeString(
+                client,
+                "config.providers=file\nsecurity.protocol=${file:" + secrets + ":protocol}\n");
         Configuration conf = new Configuration();
+        conf.setString(KafkaOptions.PROPERTIES_FILE.key(), client.toString());
         conf.setString(KafkaOptions.BOOTSTRAP_SERVERS.key(), KAFKA.bootstrap());
         conf.setString(KafkaOptions.EVENTS_TOPICS.key(), "ecs-events");
         conf.setString(KafkaOptions.DEAD_LETTER_TOPIC.key(), deadLetterTopic);
