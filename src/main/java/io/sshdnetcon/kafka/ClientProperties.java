@@ -18,6 +18,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.provider.DirectoryConfigProvider;
 import org.apache.kafka.common.config.provider.EnvVarConfigProvider;
 import org.apache.kafka.common.config.provider.FileConfigProvider;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Extra Kafka client settings from a properties file (security, tuning), shared by every client
@@ -141,6 +142,19 @@ public final class ClientProperties {
         Properties properties = new Properties();
         properties.putAll(values);
         return properties;
+    }
+
+    /**
+     * Byte-array producer settings that never lose or duplicate an acknowledged record: all
+     * in-sync replicas acknowledge, and retries are idempotent. These win over the file.
+     */
+    public static Map<String, Object> durableProducer(Map<String, String> clientConfig) {
+        Map<String, Object> config = forClient(clientConfig);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return config;
     }
 
     /** A mutable copy typed for the Kafka client constructors. */

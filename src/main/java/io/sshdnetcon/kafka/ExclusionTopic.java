@@ -115,7 +115,7 @@ public final class ExclusionTopic {
             }
         }
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(KafkaDeadLetterPublisher.producerConfig(clientConfig))) {
+                new KafkaProducer<>(ClientProperties.durableProducer(clientConfig))) {
             RecordMetadata sent =
                     producer.send(
                                     new ProducerRecord<>(

@@ -109,7 +109,7 @@ public final class ExclusionsTool {
         try {
             json = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
         } catch (IOException e) {
-            err.println("exclusions: cannot read " + file + ": " + e.getMessage());
+            err.println("exclusions: cannot read " + file + ": " + ToolClients.describe(e));
             return CommandLine.EXIT_FAILED;
         }
         ExclusionTopic.Published published;

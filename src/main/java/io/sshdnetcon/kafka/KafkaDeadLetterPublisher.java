@@ -7,9 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes dead letters straight to the dead-letter topic, for code that cannot use a side output
@@ -33,18 +31,8 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
      *     KafkaOptions.Settings#clientConfig()})
      */
     public KafkaDeadLetterPublisher(Map<String, String> clientConfig, DeadLetterRecords records) {
-        this.producer = new KafkaProducer<>(producerConfig(clientConfig));
+        this.producer = new KafkaProducer<>(ClientProperties.durableProducer(clientConfig));
         this.records = records;
-    }
-
-    /** The client settings plus what durability needs; the latter win over the file. */
-    static Map<String, Object> producerConfig(Map<String, String> clientConfig) {
-        Map<String, Object> config = ClientProperties.forClient(clientConfig);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        return config;
     }
 
     @Override

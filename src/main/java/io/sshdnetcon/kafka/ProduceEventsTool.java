@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -122,7 +124,7 @@ public final class ProduceEventsTool {
             out.println(summary.line(topic));
             return summary.failed() == 0 ? CommandLine.EXIT_OK : CommandLine.EXIT_FAILED;
         } catch (IOException e) {
-            err.println("produce-events: cannot read " + events + ": " + e.getMessage());
+            err.println("produce-events: cannot read " + events + ": " + ToolClients.describe(e));
             return CommandLine.EXIT_FAILED;
         } catch (KafkaException e) {
             err.println("produce-events: " + e.getMessage());
@@ -183,10 +185,10 @@ public final class ProduceEventsTool {
 
     /** Throughput settings first; the properties file may tune them; durability is fixed. */
     static Map<String, Object> producerConfig(Map<String, String> config) {
-        Map<String, Object> producer = new java.util.HashMap<>();
+        Map<String, Object> producer = new HashMap<>();
         producer.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         producer.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-        producer.putAll(KafkaDeadLetterPublisher.producerConfig(config));
+        producer.putAll(ClientProperties.durableProducer(config));
         return producer;
     }
 
@@ -207,7 +209,7 @@ public final class ProduceEventsTool {
                                 + " scripts/kafka.sh create-topic " + topic + " --partitions 4");
             }
             throw new KafkaException("cannot describe topic '" + topic + "': " + e.getCause(), e);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new KafkaException(
                     "no answer from Kafka at " + config.get("bootstrap.servers") + " within "
                             + TOPIC_CHECK_SECONDS + " s", e);

@@ -1,5 +1,6 @@
 package io.sshdnetcon.kafka;
 
+import java.util.Locale;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
 /**
@@ -79,6 +80,6 @@ public record StartingOffsets(Mode mode, long timestampMillis) {
     public String toString() {
         return mode == Mode.TIMESTAMP
                 ? TIMESTAMP_PREFIX + timestampMillis
-                : mode.name().toLowerCase(java.util.Locale.ROOT);
+                : mode.name().toLowerCase(Locale.ROOT);
     }
 }

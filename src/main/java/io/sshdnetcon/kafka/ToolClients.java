@@ -1,5 +1,8 @@
 package io.sshdnetcon.kafka;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +36,17 @@ final class ToolClients {
             throw new CommandLine.UsageException(e.getMessage());
         }
         return config;
+    }
+
+    /** An I/O error in words; some exceptions carry only the path as their message. */
+    static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     static String topic(CommandLine command, String fallback) {

@@ -115,7 +115,7 @@ class ConfigProvidersITCase {
 
     private static String producerClientId(Map<String, String> clientConfig, String topic) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(KafkaDeadLetterPublisher.producerConfig(clientConfig))) {
+                new KafkaProducer<>(ClientProperties.durableProducer(clientConfig))) {
             producer.send(new ProducerRecord<>(topic, "x".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
             return producer.metrics().keySet().stream()
                     .map(name -> name.tags().get("client-id"))

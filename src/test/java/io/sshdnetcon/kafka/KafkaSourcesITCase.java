@@ -62,8 +62,9 @@ class KafkaSourcesITCase {
         conf.setString(KafkaOptions.BOOTSTRAP_SERVERS.key(), KAFKA.bootstrap());
         conf.setString(KafkaOptions.EVENTS_TOPICS.key(), eventsTopic);
         conf.setString(KafkaOptions.EXCLUSIONS_TOPIC.key(), exclusionsTopic);
+        // A new group and the default 'committed' start: with no committed offsets the source
+        // must fall back to the earliest offset and see every record.
         conf.setString(KafkaOptions.GROUP_ID.key(), "it-" + eventsTopic);
-        conf.setString(KafkaOptions.STARTING_OFFSETS.key(), "earliest");
         conf.setString(KafkaOptions.PROPERTIES_FILE.key(), client.toString());
         return KafkaOptions.read(conf);
     }
