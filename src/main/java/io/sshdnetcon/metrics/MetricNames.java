@@ -21,6 +21,14 @@ public final class MetricNames {
     public static final String EXCLUSION_SETS_REJECTED = "exclusion_sets_rejected";
     public static final String EXCLUSION_SETS_IGNORED = "exclusion_sets_ignored";
     public static final String DETECTION_LATENCY_MS = "detection_latency_ms";
+    /** Alerts Elasticsearch accepted (2xx). */
+    public static final String ALERTS_INDEXED = "alerts_indexed";
+    /** Alerts whose id was already in the data stream (409 on create): written before. */
+    public static final String ALERTS_ALREADY_INDEXED = "alerts_already_indexed";
+    /** Alert send attempts that will be retried (429, 5xx, or the whole request failed). */
+    public static final String ALERTS_RETRIED = "alerts_retried";
+    /** Alerts Elasticsearch refused as invalid (other 4xx), or too large to send: dead-lettered. */
+    public static final String ALERTS_REJECTED = "alerts_rejected";
 
     private MetricNames() {}
 }

@@ -1,0 +1,52 @@
+package io.sshdnetcon.sink.elasticsearch;
+
+import io.sshdnetcon.metrics.JobCounter;
+import io.sshdnetcon.metrics.MetricNames;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+
+/**
+ * The sink's counters, in the detector's metric group, plus Flink's standard sink error counters:
+ * {@code numRecordsSendErrors} counts every failed attempt (retried or rejected) and {@code
+ * numRecordsOutErrors} only alerts that never reached Elasticsearch (dead-lettered). Updated only
+ * on the task thread (Flink's simple counters are not thread-safe).
+ */
+final class AlertSinkMetrics {
+
+    private final Counter indexed;
+    private final Counter alreadyIndexed;
+    private final Counter retried;
+    private final Counter rejected;
+    private final Counter sendErrors;
+    private final Counter outErrors;
+
+    AlertSinkMetrics(SinkWriterMetricGroup writerGroup) {
+        MetricGroup group = writerGroup.addGroup(JobCounter.GROUP);
+        indexed = group.counter(MetricNames.ALERTS_INDEXED);
+        alreadyIndexed = group.counter(MetricNames.ALERTS_ALREADY_INDEXED);
+        retried = group.counter(MetricNames.ALERTS_RETRIED);
+        rejected = group.counter(MetricNames.ALERTS_REJECTED);
+        sendErrors = writerGroup.getNumRecordsSendErrorsCounter();
+        outErrors = writerGroup.getNumRecordsOutErrorsCounter();
+    }
+
+    void indexed(int n) {
+        indexed.inc(n);
+    }
+
+    void alreadyIndexed(int n) {
+        alreadyIndexed.inc(n);
+    }
+
+    void retried(int n) {
+        retried.inc(n);
+        sendErrors.inc(n);
+    }
+
+    void rejected() {
+        rejected.inc();
+        sendErrors.inc();
+        outErrors.inc();
+    }
+}

@@ -1,0 +1,325 @@
+package io.sshdnetcon.sink.elasticsearch;
+
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import io.sshdnetcon.detect.AlertDocument;
+import io.sshdnetcon.event.DeadLetter;
+import io.sshdnetcon.event.DeadLetterReason;
+import io.sshdnetcon.sink.DeadLetterPublisher;
+import io.sshdnetcon.sink.DeadLetterPublisherFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
+import org.apache.flink.connector.base.sink.writer.ResultHandler;
+import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
+import org.apache.flink.util.function.ThrowingRunnable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends buffered alerts as bulk {@code create}s into the data stream, after making sure its index
+ * template is installed. Flink's {@link AsyncSinkWriter} does the batching, in-flight limits,
+ * request timeouts and checkpoint flushes; this class decides what each answer means:
+ *
+ * <ul>
+ *   <li>2xx: stored. 409 on create: stored earlier (the id is deterministic), counted, success.
+ *   <li>429, 5xx, rejected execution, unavailable shards: sent again after an exponential backoff
+ *       with jitter.
+ *   <li>The whole request failed (node down, timeout): all entries again after the backoff, for as
+ *       long as the outage lasts. A checkpoint waits for the request, bounded by the request
+ *       timeout; entries still buffered go into the checkpoint.
+ *   <li>Any other 4xx: Elasticsearch will never take the document. It is dead-lettered with the
+ *       answer and the alert JSON, and counted.
+ * </ul>
+ *
+ * <p>Threads: the client answers on its I/O threads and the backoff waits on a one-thread
+ * scheduler; every decision, metric and dead letter is made on the task (mailbox) thread.
+ */
+final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, BulkCreate> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchAlertWriter.class);
+
+    private final ElasticsearchSinkConfig config;
+    private final String dataStream;
+    private final MailboxExecutor mailbox;
+    private final AlertSinkMetrics metrics;
+    private final RetryBackoff backoff;
+    private final ElasticsearchConnection connection;
+    private final DeadLetterPublisher deadLetters;
+    private final ScheduledExecutorService retryTimer;
+
+    /** Installation under way or done; replaced when it failed. Task thread only. */
+    private CompletableFuture<Void> template;
+
+    /** Failed requests since the last fully successful one; drives the backoff. Task thread only. */
+    private int consecutiveFailures;
+
+    // The six-argument constructor needs Flink's @Internal default batch creator and buffer passed
+    // in explicitly; the deprecated four-argument one builds exactly those defaults itself.
+    @SuppressWarnings("deprecation")
+    ElasticsearchAlertWriter(
+            ElasticsearchSinkConfig config,
+            DeadLetterPublisherFactory deadLetterPublishers,
+            ElementConverter<AlertDocument, BulkCreate> converter,
+            WriterInitContext context,
+            AsyncSinkWriterConfiguration writerConfiguration,
+            Collection<BufferedRequestState<BulkCreate>> restored)
+            throws IOException {
+        super(converter, context, writerConfiguration, retarget(restored, config.dataStream()));
+        this.config = config;
+        this.dataStream = config.dataStream();
+        this.mailbox = context.getMailboxExecutor();
+        this.metrics = new AlertSinkMetrics(context.metricGroup());
+        this.backoff = new RetryBackoff(config.retryBackoff());
+        this.connection = ElasticsearchConnection.open(config);
+        DeadLetterPublisher publisher;
+        try {
+            publisher = deadLetterPublishers.create();
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        this.deadLetters = publisher;
+        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        this.retryTimer =
+                Executors.newSingleThreadScheduledExecutor(
+                        runnable -> {
+                            Thread thread =
+                                    new Thread(runnable, "elasticsearch-alert-retry-" + subtask);
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        // Start installing now, so the template is usually in place before the first alert.
+        templateReady();
+    }
+
+    /**
+     * Alerts buffered by a run that wrote elsewhere go to this run's data stream: it is the one
+     * whose template this writer guarantees, and writing without one would create a plain index.
+     */
+    private static Collection<BufferedRequestState<BulkCreate>> retarget(
+            Collection<BufferedRequestState<BulkCreate>> states, String dataStream) {
+        List<BufferedRequestState<BulkCreate>> result = new ArrayList<>(states.size());
+        for (BufferedRequestState<BulkCreate> state : states) {
+            List<RequestEntryWrapper<BulkCreate>> entries = new ArrayList<>();
+            for (RequestEntryWrapper<BulkCreate> wrapper : state.getBufferedRequestEntries()) {
+                BulkCreate entry = wrapper.getRequestEntry();
+                if (!entry.index().equals(dataStream)) {
+                    LOG.info("Restored alert {} was bound for {}; writing it to {}",
+                            entry.id(), entry.index(), dataStream);
+                    entry = entry.withIndex(dataStream);
+                }
+                entries.add(new RequestEntryWrapper<>(entry, entry.sizeInBytes()));
+            }
+            result.add(new BufferedRequestState<>(entries));
+        }
+        return result;
+    }
+
+    @Override
+    public void write(AlertDocument alert, Context context)
+            throws IOException, InterruptedException {
+        long size = new BulkCreate(dataStream, alert.id(), alert.json()).sizeInBytes();
+        if (size > config.batching().maxRecordBytes()) {
+            // Flink would fail the job on an oversized entry; keep the alert instead.
+            reject(
+                    DeadLetterReason.RECORD_TOO_LARGE,
+                    alert.id(),
+                    alert.json(),
+                    "alert " + alert.id() + " is " + size + " bytes as a bulk action, over the"
+                            + " maximum record size of " + config.batching().maxRecordBytes());
+            return;
+        }
+        super.write(alert, context);
+    }
+
+    @Override
+    protected void submitRequestEntries(
+            List<BulkCreate> entries, ResultHandler<BulkCreate> resultHandler) {
+        CompletableFuture<BulkResponse> response;
+        try {
+            response = templateReady().thenCompose(installed -> connection.bulk(entries));
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        response.whenComplete(
+                (answer, failure) ->
+                        onTaskThread(
+                                () -> handle(entries, resultHandler, answer, failure),
+                                "Elasticsearch answer to a bulk request"));
+    }
+
+    private CompletableFuture<Void> templateReady() {
+        if (!config.template().install()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (template == null || template.isCompletedExceptionally()) {
+            String name = AlertIndexTemplate.name(config);
+            template =
+                    connection.putIndexTemplate(name, AlertIndexTemplate.body(config))
+                            .whenComplete(
+                                    (ok, failure) -> {
+                                        if (failure == null) {
+                                            LOG.info("Index template {} (version {}) is installed",
+                                                    name, AlertIndexTemplate.VERSION);
+                                        } else {
+                                            LOG.warn("{}; trying again before the next bulk request",
+                                                    RequestFailures.unwrap(failure).getMessage());
+                                        }
+                                    });
+        }
+        return template;
+    }
+
+    private void handle(
+            List<BulkCreate> entries,
+            ResultHandler<BulkCreate> resultHandler,
+            BulkResponse answer,
+            Throwable failure) {
+        if (failure != null) {
+            handleRequestFailure(entries, resultHandler, failure);
+            return;
+        }
+        BulkResult result;
+        try {
+            result = BulkResult.of(entries, answer);
+        } catch (IllegalStateException e) {
+            handleRequestFailure(entries, resultHandler, e);
+            return;
+        }
+        metrics.indexed(result.indexed());
+        metrics.alreadyIndexed(result.alreadyIndexed());
+        try {
+            for (BulkResult.Rejection rejection : result.rejected()) {
+                BulkCreate entry = rejection.entry();
+                reject(
+                        DeadLetterReason.ELASTICSEARCH_REJECTED,
+                        entry.id(),
+                        entry.source(),
+                        "alert " + entry.id() + ": " + rejection.detail());
+            }
+        } catch (IOException e) {
+            // The alert is neither stored nor dead-lettered: fail, and the source replays it.
+            resultHandler.completeExceptionally(
+                    new IOException("could not dead-letter an alert Elasticsearch rejected", e));
+            return;
+        }
+        if (result.retry().isEmpty()) {
+            consecutiveFailures = 0;
+            resultHandler.complete();
+        } else {
+            metrics.retried(result.retry().size());
+            retryLater(
+                    resultHandler,
+                    result.retry(),
+                    result.retry().size() + " of " + entries.size()
+                            + " alerts were not accepted now (429/5xx)");
+        }
+    }
+
+    private void handleRequestFailure(
+            List<BulkCreate> entries, ResultHandler<BulkCreate> resultHandler, Throwable failure) {
+        Throwable cause = RequestFailures.unwrap(failure);
+        if (!RequestFailures.isRetryable(cause)) {
+            resultHandler.completeExceptionally(
+                    new ElasticsearchSinkException(
+                            "Elasticsearch refused the sink's request, which no retry can fix: "
+                                    + RequestFailures.describe(cause),
+                            cause));
+            return;
+        }
+        metrics.retried(entries.size());
+        retryLater(
+                resultHandler,
+                entries,
+                "a bulk request of " + entries.size() + " alerts failed: "
+                        + RequestFailures.describe(cause));
+    }
+
+    private void retryLater(
+            ResultHandler<BulkCreate> resultHandler, List<BulkCreate> entries, String why) {
+        long delay = backoff.delayMillis(consecutiveFailures);
+        consecutiveFailures = consecutiveFailures == Integer.MAX_VALUE
+                ? consecutiveFailures : consecutiveFailures + 1;
+        LOG.warn("{} (failure {} in a row); retrying in {} ms", why, consecutiveFailures, delay);
+        try {
+            // The handler is thread-safe; it moves the entries back to the head of the buffer.
+            retryTimer.schedule(
+                    () -> resultHandler.retryForEntries(entries), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The writer is closing; the entries are in the last checkpoint or will be replayed.
+            LOG.debug("Not retrying {} alerts: the writer is closing", entries.size());
+        }
+    }
+
+    private void reject(DeadLetterReason reason, String id, byte[] alertJson, String detail)
+            throws IOException {
+        LOG.warn("Dead-lettering alert {}: {}", id, detail);
+        deadLetters.publish(
+                new DeadLetter(
+                        reason, detail, alertJson, dataStream, -1, -1,
+                        System.currentTimeMillis()));
+        metrics.rejected();
+    }
+
+    /** Dead letters are durable before the checkpoint that no longer holds their alerts. */
+    @Override
+    public void flush(boolean endOfInput) throws InterruptedException {
+        super.flush(endOfInput);
+        try {
+            deadLetters.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not flush the sink's dead letters", e);
+        }
+    }
+
+    @Override
+    protected long getSizeInBytes(BulkCreate entry) {
+        return entry.sizeInBytes();
+    }
+
+    private void onTaskThread(ThrowingRunnable<? extends Exception> action, String description) {
+        try {
+            mailbox.execute(action, description);
+        } catch (RejectedExecutionException closing) {
+            LOG.debug("Dropping '{}': the writer is closing", description);
+        }
+    }
+
+    @Override
+    public void close() {
+        retryTimer.shutdownNow();
+        Exception failure = null;
+        try {
+            connection.close();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        try {
+            deadLetters.close();
+        } catch (IOException | RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        super.close();
+        if (failure != null) {
+            throw new IllegalStateException("could not close the Elasticsearch sink cleanly",
+                    failure);
+        }
+    }
+}
