@@ -7,10 +7,11 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
 /**
- * The sink's counters, in the detector's metric group, plus Flink's standard sink error counters:
- * {@code numRecordsSendErrors} counts every failed attempt (retried or rejected) and {@code
- * numRecordsOutErrors} only alerts that never reached Elasticsearch (dead-lettered). Updated only
- * on the task thread (Flink's simple counters are not thread-safe).
+ * The sink's counters, in the detector's metric group, plus Flink's standard {@code
+ * numRecordsOutErrors}: alerts that never reached Elasticsearch (dead-lettered). Retried attempts
+ * are not errors there; they end stored or rejected. (In Flink 2.2 {@code numRecordsSendErrors}
+ * is the same counter under a second name.) Updated only on the task thread: Flink's simple
+ * counters are not thread-safe.
  */
 final class AlertSinkMetrics {
 
@@ -18,7 +19,6 @@ final class AlertSinkMetrics {
     private final Counter alreadyIndexed;
     private final Counter retried;
     private final Counter rejected;
-    private final Counter sendErrors;
     private final Counter outErrors;
 
     AlertSinkMetrics(SinkWriterMetricGroup writerGroup) {
@@ -27,7 +27,6 @@ final class AlertSinkMetrics {
         alreadyIndexed = group.counter(MetricNames.ALERTS_ALREADY_INDEXED);
         retried = group.counter(MetricNames.ALERTS_RETRIED);
         rejected = group.counter(MetricNames.ALERTS_REJECTED);
-        sendErrors = writerGroup.getNumRecordsSendErrorsCounter();
         outErrors = writerGroup.getNumRecordsOutErrorsCounter();
     }
 
@@ -41,12 +40,10 @@ final class AlertSinkMetrics {
 
     void retried(int n) {
         retried.inc(n);
-        sendErrors.inc(n);
     }
 
     void rejected() {
         rejected.inc();
-        sendErrors.inc();
         outErrors.inc();
     }
 }

@@ -136,7 +136,6 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
             // Flink would fail the job on an oversized entry; keep the alert instead.
             reject(
                     DeadLetterReason.RECORD_TOO_LARGE,
-                    alert.id(),
                     alert.json(),
                     "alert " + alert.id() + " is " + size + " bytes as a bulk action, over the"
                             + " maximum record size of " + config.batching().maxRecordBytes());
@@ -206,7 +205,6 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
                 BulkCreate entry = rejection.entry();
                 reject(
                         DeadLetterReason.ELASTICSEARCH_REJECTED,
-                        entry.id(),
                         entry.source(),
                         "alert " + entry.id() + ": " + rejection.detail());
             }
@@ -264,9 +262,9 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
         }
     }
 
-    private void reject(DeadLetterReason reason, String id, byte[] alertJson, String detail)
+    private void reject(DeadLetterReason reason, byte[] alertJson, String detail)
             throws IOException {
-        LOG.warn("Dead-lettering alert {}: {}", id, detail);
+        LOG.warn("Dead-lettering ({}) {}", reason.code(), detail);
         deadLetters.publish(
                 new DeadLetter(
                         reason, detail, alertJson, dataStream, -1, -1,
