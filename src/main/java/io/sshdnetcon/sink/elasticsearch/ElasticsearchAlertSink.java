@@ -100,6 +100,8 @@ public final class ElasticsearchAlertSink extends AsyncSinkBase<AlertDocument, B
                 .setMaxRecordSizeInBytes(getMaxRecordSizeInBytes())
                 .setRequestTimeoutMS(getRequestTimeoutMS())
                 .setFailOnTimeout(getFailOnTimeout())
+                .setRateLimitingStrategy(
+                        new InFlightLimit(getMaxInFlightRequests(), getMaxBatchSize()))
                 .build();
     }
 

@@ -90,9 +90,9 @@ class ElasticsearchAlertSinkITCase {
     }
 
     /** The sum over subtasks of a counter of this job. */
-    static long counter(JobID job, String name) {
+    static long counter(InMemoryReporter metrics, JobID job, String name) {
         long sum = 0;
-        for (Map.Entry<String, Metric> m : METRICS.findMetrics(job, name).entrySet()) {
+        for (Map.Entry<String, Metric> m : metrics.findMetrics(job, name).entrySet()) {
             if (m.getKey().endsWith("." + name) && m.getValue() instanceof Counter c) {
                 sum += c.getCount();
             }
@@ -111,8 +111,8 @@ class ElasticsearchAlertSinkITCase {
         JobID first = run(alerts, ElasticsearchAlertSink.create(config, deadLetters), 2);
 
         assertThat(es.count(ds)).isEqualTo(alerts.size());
-        assertThat(counter(first, MetricNames.ALERTS_INDEXED)).isEqualTo(alerts.size());
-        assertThat(counter(first, MetricNames.ALERTS_ALREADY_INDEXED)).isZero();
+        assertThat(counter(METRICS, first, MetricNames.ALERTS_INDEXED)).isEqualTo(alerts.size());
+        assertThat(counter(METRICS, first, MetricNames.ALERTS_ALREADY_INDEXED)).isZero();
         assertThat(deadLetters.letters()).isEmpty();
 
         // The template shaped the data stream: destination.ip is an ip, so CIDR terms work.
@@ -154,9 +154,9 @@ class ElasticsearchAlertSinkITCase {
         JobID second = run(alerts, ElasticsearchAlertSink.create(config, deadLetters), 2);
 
         assertThat(es.count(ds)).isEqualTo(alerts.size());
-        assertThat(counter(second, MetricNames.ALERTS_ALREADY_INDEXED)).isEqualTo(alerts.size());
-        assertThat(counter(second, MetricNames.ALERTS_INDEXED)).isZero();
-        assertThat(counter(second, MetricNames.ALERTS_REJECTED)).isZero();
+        assertThat(counter(METRICS, second, MetricNames.ALERTS_ALREADY_INDEXED)).isEqualTo(alerts.size());
+        assertThat(counter(METRICS, second, MetricNames.ALERTS_INDEXED)).isZero();
+        assertThat(counter(METRICS, second, MetricNames.ALERTS_REJECTED)).isZero();
         assertThat(deadLetters.letters()).isEmpty();
     }
 
@@ -193,9 +193,9 @@ class ElasticsearchAlertSinkITCase {
         assertThat(events.subList(events.indexOf(letter), events.size()))
                 .contains(RecordingDeadLetters.FLUSH);
 
-        assertThat(counter(job, MetricNames.ALERTS_REJECTED)).isEqualTo(1);
-        assertThat(counter(job, MetricNames.ALERTS_INDEXED)).isEqualTo(3);
-        assertThat(counter(job, "numRecordsOutErrors")).isEqualTo(1);
+        assertThat(counter(METRICS, job, MetricNames.ALERTS_REJECTED)).isEqualTo(1);
+        assertThat(counter(METRICS, job, MetricNames.ALERTS_INDEXED)).isEqualTo(3);
+        assertThat(counter(METRICS, job, "numRecordsOutErrors")).isEqualTo(1);
     }
 
     @Test
