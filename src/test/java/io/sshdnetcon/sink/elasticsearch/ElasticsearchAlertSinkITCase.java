@@ -1,6 +1,7 @@
 package io.sshdnetcon.sink.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sshdnetcon.detect.AlertDocument;
@@ -21,6 +22,8 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -219,5 +222,33 @@ class ElasticsearchAlertSinkITCase {
                     assertThat(l.reason()).isEqualTo(DeadLetterReason.RECORD_TOO_LARGE);
                     assertThat(l.detail()).contains(namespace + "-big").contains("4096");
                 });
+    }
+
+    @Test
+    void templateElasticsearchRefusesFailsTheJobWithItsReason() throws Exception {
+        String namespace = uniqueNamespace();
+        ElasticsearchSinkConfig config = singleNode(url, namespace).build();
+        // Another template at the same priority whose pattern overlaps ours: Elasticsearch refuses
+        // ours with a 400, which no retry can fix.
+        String rival = "rival-" + namespace;
+        es.putIndexTemplate(rival,
+                "{\"index_patterns\":[\"" + config.dataStream() + "*\"],\"data_stream\":{},"
+                        + "\"priority\":200}");
+        try {
+            assertThatThrownBy(() -> run(alerts(namespace), ElasticsearchAlertSink.create(
+                            config, RecordingDeadLetters.fresh(namespace)), 1))
+                    // Classes do not survive the trip to the client (SerializedThrowable); text does.
+                    .satisfies(failure -> assertThat(
+                                    ExceptionUtils.findThrowableWithMessage(failure, "no retry can fix"))
+                            .get(InstanceOfAssertFactories.THROWABLE)
+                            .hasMessageContaining("no retry can fix")
+                            .hasMessageContaining(
+                                    "could not install the index template " + config.dataStream())
+                            .hasMessageContaining("400 Bad Request")
+                            .rootCause()
+                            .hasMessageContaining("same priority"));
+        } finally {
+            es.deleteIndexTemplate(rival);
+        }
     }
 }

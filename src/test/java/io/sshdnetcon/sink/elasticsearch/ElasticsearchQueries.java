@@ -57,6 +57,14 @@ final class ElasticsearchQueries {
         return search(dataStream, query).stream().map(h -> h.get("_id").asText()).toList();
     }
 
+    void putIndexTemplate(String name, String json) throws IOException, InterruptedException {
+        call("PUT", "/_index_template/" + name, json);
+    }
+
+    void deleteIndexTemplate(String name) throws IOException, InterruptedException {
+        call("DELETE", "/_index_template/" + name, null);
+    }
+
     private void refresh(String dataStream) throws IOException, InterruptedException {
         call("POST", "/" + dataStream + "/_refresh", null);
     }
