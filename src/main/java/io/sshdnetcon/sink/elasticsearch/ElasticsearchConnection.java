@@ -79,7 +79,10 @@ final class ElasticsearchConnection implements AutoCloseable {
         return new ElasticsearchConnection(builder.build(), socketMillis);
     }
 
-    /** {@code PUT _index_template/<name>} with the body as it is; fails with {@link TemplateInstallException}. */
+    /**
+     * {@code PUT _index_template/<name>} with the body as it is; fails with {@link
+     * TemplateInstallException}.
+     */
     CompletableFuture<Void> putIndexTemplate(String name, byte[] body) {
         Request request = new Request("PUT", "/_index_template/" + name);
         request.setJsonEntity(new String(body, StandardCharsets.UTF_8));
