@@ -64,7 +64,7 @@ public final class DetectorJob {
         SingleOutputStreamOperator<ExclusionSet> exclusionUpdates =
                 env.fromSource(
                                 connectors.exclusionUpdates(),
-                                EventTimeWatermarks.alwaysMax(),
+                                EventTimeWatermarks.idleControlStream(),
                                 "Exclusion set updates")
                         .uid(Uids.EXCLUSIONS_SOURCE)
                         .setParallelism(1)

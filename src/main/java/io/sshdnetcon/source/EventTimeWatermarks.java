@@ -44,9 +44,24 @@ public final class EventTimeWatermarks {
                 .withTimestampAssigner((record, previous) -> record.timestamp());
     }
 
-    /** For control streams that must never hold back the event-time of the stream they join. */
-    public static <T> WatermarkStrategy<T> alwaysMax() {
-        return WatermarkStrategy.forGenerator(ctx -> new AlwaysMax<>());
+    /**
+     * For bounded reads of live sources (Kafka backfills): bounded out-of-orderness without
+     * idleness. Empty and exhausted partitions finish, so none can hold event time back, and the
+     * end of the input flushes everything.
+     */
+    public static WatermarkStrategy<ParsedRecord> bounded(Duration maxOutOfOrderness) {
+        return WatermarkStrategy.<ParsedRecord>forBoundedOutOfOrderness(maxOutOfOrderness)
+                .withTimestampAssigner((record, previous) -> record.timestamp());
+    }
+
+    /**
+     * For control streams joined with the events (the exclusion sets): permanently idle, so they
+     * take no part in event time. A control stream that carried watermarks would either hold the
+     * events back or, with a high watermark while every event partition is idle, push the detector
+     * past events still to come. Records from an idle source are delivered as usual.
+     */
+    public static <T> WatermarkStrategy<T> idleControlStream() {
+        return WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle<>());
     }
 
     private static final class PerEvent implements WatermarkGenerator<ParsedRecord> {
@@ -110,22 +125,26 @@ public final class EventTimeWatermarks {
                 return;
             }
             if (!flushed && maxTimestamp != Long.MIN_VALUE) {
+                // Idle only from the next tick: a source combines split watermarks once per tick
+                // and leaves idle splits out, so flushing and idling together would drop the flush.
                 output.emitWatermark(new Watermark(maxTimestamp));
+                flushed = true;
+                return;
             }
             flushed = true;
             output.markIdle();
         }
     }
 
-    private static final class AlwaysMax<T> implements WatermarkGenerator<T> {
+    private static final class AlwaysIdle<T> implements WatermarkGenerator<T> {
         @Override
         public void onEvent(T event, long timestamp, WatermarkOutput output) {
-            output.emitWatermark(Watermark.MAX_WATERMARK);
+            output.markIdle();
         }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(Watermark.MAX_WATERMARK);
+            output.markIdle();
         }
     }
 }
