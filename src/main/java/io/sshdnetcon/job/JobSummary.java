@@ -4,8 +4,8 @@ import io.sshdnetcon.metrics.MetricNames;
 import java.time.Duration;
 import java.util.Map;
 
-/** The counts a finished replay reports, taken from the job's accumulators. */
-public record ReplaySummary(
+/** The counts a finished bounded run (replay, or a Kafka backfill) reports, from the job's accumulators. */
+public record JobSummary(
         long read,
         long parsed,
         long malformed,
@@ -17,8 +17,8 @@ public record ReplaySummary(
         long alerts,
         Duration elapsed) {
 
-    public static ReplaySummary from(Map<String, Object> accumulators, Duration elapsed) {
-        return new ReplaySummary(
+    public static JobSummary from(Map<String, Object> accumulators, Duration elapsed) {
+        return new JobSummary(
                 count(accumulators, MetricNames.EVENTS_IN),
                 count(accumulators, MetricNames.EVENTS_PARSED),
                 count(accumulators, MetricNames.EVENTS_MALFORMED),
@@ -37,11 +37,12 @@ public record ReplaySummary(
         return read * 1000 / millis;
     }
 
-    public String line() {
+    /** One line, {@code <mode>: read=... alerts=...}. */
+    public String line(String mode) {
         return String.format(
-                "replay: read=%d parsed=%d malformed=%d relevant=%d invalid_destination=%d"
+                "%s: read=%d parsed=%d malformed=%d relevant=%d invalid_destination=%d"
                         + " unjoinable=%d late=%d excluded=%d alerts=%d elapsed_ms=%d events_per_s=%d",
-                read, parsed, malformed, relevant, invalidDestination, unjoinable, late, excluded,
+                mode, read, parsed, malformed, relevant, invalidDestination, unjoinable, late, excluded,
                 alerts, elapsed.toMillis(), eventsPerSecond());
     }
 

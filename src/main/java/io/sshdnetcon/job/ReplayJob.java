@@ -50,8 +50,8 @@ public final class ReplayJob {
             return;
         }
         try {
-            ReplaySummary summary = run(options, settings);
-            System.err.println(summary.line());
+            JobSummary summary = run(options, settings);
+            System.err.println(summary.line("replay"));
         } catch (Exception e) {
             System.err.println("replay: failed: " + e);
             e.printStackTrace(System.err);
@@ -59,7 +59,7 @@ public final class ReplayJob {
         }
     }
 
-    public static ReplaySummary run(ReplayOptions options, DetectorOptions.Settings settings)
+    public static JobSummary run(ReplayOptions options, DetectorOptions.Settings settings)
             throws Exception {
         Path spooled = null;
         Path input;
@@ -92,7 +92,7 @@ public final class ReplayJob {
     }
 
     /** Runs the replay on {@code env} (an embedded cluster, or a test's MiniCluster) to the end. */
-    public static ReplaySummary execute(
+    public static JobSummary execute(
             StreamExecutionEnvironment env,
             ReplayOptions options,
             DetectorOptions.Settings settings,
@@ -101,7 +101,7 @@ public final class ReplayJob {
         DetectorJob.build(env, settings.initialExclusions(), connectors(options, settings, input));
         long start = System.nanoTime();
         JobExecutionResult result = env.execute("sshd-netcon replay");
-        return ReplaySummary.from(
+        return JobSummary.from(
                 result.getAllAccumulatorResults(), Duration.ofNanos(System.nanoTime() - start));
     }
 

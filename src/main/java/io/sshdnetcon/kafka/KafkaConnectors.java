@@ -33,7 +33,11 @@ public final class KafkaConnectors {
 
     public static KafkaSource<ParsedRecord> eventsSource(
             KafkaOptions.Settings settings, int maxRecordBytes) {
-        return eventsSourceBuilder(settings, maxRecordBytes).build();
+        KafkaSourceBuilder<ParsedRecord> builder = eventsSourceBuilder(settings, maxRecordBytes);
+        if (settings.stopAtLatest()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     /**
@@ -57,7 +61,12 @@ public final class KafkaConnectors {
     }
 
     public static KafkaSource<ExclusionUpdate> exclusionsSource(KafkaOptions.Settings settings) {
-        return exclusionsSourceBuilder(settings).build();
+        KafkaSourceBuilder<ExclusionUpdate> builder = exclusionsSourceBuilder(settings);
+        if (settings.stopAtLatest()) {
+            // A bounded job must not wait forever on its control stream.
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     /**

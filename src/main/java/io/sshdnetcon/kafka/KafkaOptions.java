@@ -86,6 +86,15 @@ public final class KafkaOptions {
                             "How often the events source looks for new partitions of its"
                                     + " topics.");
 
+    public static final ConfigOption<Boolean> STOP_AT_LATEST =
+            ConfigOptions.key("kafka.stop-at-latest")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Stop once the events and exclusions topics are read up to the offsets"
+                                    + " that were the latest at start-up (backfills, benchmarks)."
+                                    + " The job then finishes and prints a summary.");
+
     public static final ConfigOption<Integer> DEAD_LETTER_MAX_PAYLOAD_BYTES =
             ConfigOptions.key("kafka.dead-letter-max-payload-bytes")
                     .intType()
@@ -118,7 +127,8 @@ public final class KafkaOptions {
             String deadLetterTopic,
             Map<String, String> clientProperties,
             Duration partitionDiscoveryInterval,
-            int deadLetterMaxPayloadBytes) {
+            int deadLetterMaxPayloadBytes,
+            boolean stopAtLatest) {
 
         public Settings {
             eventsTopics = List.copyOf(eventsTopics);
@@ -143,6 +153,7 @@ public final class KafkaOptions {
                     + ", deadLetterTopic=" + deadLetterTopic
                     + ", partitionDiscoveryInterval=" + partitionDiscoveryInterval
                     + ", deadLetterMaxPayloadBytes=" + deadLetterMaxPayloadBytes
+                    + ", stopAtLatest=" + stopAtLatest
                     + ", clientProperties=" + ClientProperties.describe(clientProperties)
                     + "}";
         }
@@ -213,7 +224,8 @@ public final class KafkaOptions {
                 deadLetters,
                 clientProperties,
                 discovery,
-                maxPayload);
+                maxPayload,
+                conf.get(STOP_AT_LATEST));
     }
 
     /** Checks the host:port list; returns it without blanks around the commas. */

@@ -126,7 +126,7 @@ class DetectorPipelineITCase {
         assertThat(result.deadLetters().get(0).get("payload").asText()).contains("\"11-N\"");
         assertThat(result.lateEvents()).isEmpty();
 
-        ReplaySummary s = result.summary();
+        JobSummary s = result.summary();
         assertThat(s.read()).isEqualTo(specExamples().size());
         assertThat(s.malformed()).isZero();
         assertThat(s.invalidDestination()).isEqualTo(1);

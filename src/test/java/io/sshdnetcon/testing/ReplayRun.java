@@ -6,7 +6,7 @@ import io.sshdnetcon.job.DetectorOptions;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.job.ReplayJob;
 import io.sshdnetcon.job.ReplayOptions;
-import io.sshdnetcon.job.ReplaySummary;
+import io.sshdnetcon.job.JobSummary;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import java.io.ByteArrayOutputStream;
@@ -96,7 +96,7 @@ public final class ReplayRun {
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         PipelineSettings.apply(new Configuration()));
         env.setParallelism(parallelism);
-        ReplaySummary summary =
+        JobSummary summary =
                 ReplayJob.execute(env, options, DetectorOptions.read(options.detector()), input);
         return new Result(
                 readJsonLines(run.resolve("alerts.ndjson")),
@@ -120,7 +120,7 @@ public final class ReplayRun {
             List<JsonNode> alerts,
             List<JsonNode> deadLetters,
             List<JsonNode> lateEvents,
-            ReplaySummary summary) {
+            JobSummary summary) {
 
         /** (exec event.id, network event.id) of every alert, read from its {@code Events}. */
         public List<AlertPair> pairs() {

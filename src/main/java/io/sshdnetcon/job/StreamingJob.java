@@ -1,0 +1,152 @@
+package io.sshdnetcon.job;
+
+import io.sshdnetcon.kafka.ExclusionTopic;
+import io.sshdnetcon.kafka.KafkaConnectors;
+import io.sshdnetcon.kafka.KafkaOptions;
+import io.sshdnetcon.rule.ExclusionSet;
+import io.sshdnetcon.sink.elasticsearch.ElasticsearchAlertSink;
+import io.sshdnetcon.sink.elasticsearch.ElasticsearchSinkConfig;
+import io.sshdnetcon.sink.elasticsearch.ElasticsearchSinkOptions;
+import io.sshdnetcon.source.EventTimeWatermarks;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streaming mode, the job users submit to a cluster: Elastic Defend events from Kafka, alerts
+ * into an Elasticsearch data stream, exclusion sets updated live from a compacted Kafka topic,
+ * and everything unusable (malformed events, late events, refused alerts, invalid exclusion sets)
+ * in a Kafka dead-letter topic.
+ *
+ * <pre>
+ * flink run -d sshd-netcon-detector.jar --config detector.properties [--key value ...]
+ * </pre>
+ *
+ * <p>Options are documented in README.md ("Configuration"). Run with plain {@code java} it starts
+ * an embedded Flink, which {@code scripts/demo.sh} uses.
+ */
+public final class StreamingJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
+
+    public static final ConfigOption<String> JOB_NAME =
+            ConfigOptions.key("detector.job-name")
+                    .stringType()
+                    .defaultValue("sshd-netcon-detector")
+                    .withDescription("Name of the Flink job.");
+
+    public static final ConfigOption<Duration> EXCLUSIONS_STARTUP_TIMEOUT =
+            ConfigOptions.key("detector.exclusions-startup-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "How long start-up may take to read the exclusions topic, so that the"
+                                    + " first events are judged with the newest valid set.");
+
+    /** Every class that declares options of this job. */
+    static final List<Class<?>> OPTION_HOLDERS =
+            List.of(
+                    StreamingJob.class,
+                    DetectorOptions.class,
+                    KafkaOptions.class,
+                    ElasticsearchSinkOptions.class);
+
+    private StreamingJob() {}
+
+    /** Everything the streaming job needs, read and validated before anything starts. */
+    public record Settings(
+            DetectorOptions.Settings detector,
+            KafkaOptions.Settings kafka,
+            ElasticsearchSinkConfig elasticsearch,
+            String jobName,
+            Duration exclusionsStartupTimeout) {
+
+        public static Settings read(Configuration conf) {
+            return new Settings(
+                    DetectorOptions.read(conf),
+                    KafkaOptions.read(conf),
+                    ElasticsearchSinkOptions.read(conf),
+                    conf.get(JOB_NAME),
+                    conf.get(EXCLUSIONS_STARTUP_TIMEOUT));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobConfiguration configuration;
+        Settings settings;
+        try {
+            configuration = JobConfiguration.parse(args, OPTION_HOLDERS);
+            settings = Settings.read(configuration.all());
+        } catch (IllegalArgumentException e) {
+            System.err.println("sshd-netcon-detector: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LOG.info("Kafka: {}", settings.kafka());
+        LOG.info("Elasticsearch: {}", settings.elasticsearch());
+        ExclusionSet initial = startUpExclusions(settings);
+
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        PipelineSettings.apply(configuration.flinkOnly()));
+        build(env, settings, initial);
+        long start = System.nanoTime();
+        JobExecutionResult result = env.execute(settings.jobName());
+        if (settings.kafka().stopAtLatest()) {
+            System.err.println(
+                    JobSummary.from(
+                                    result.getAllAccumulatorResults(),
+                                    Duration.ofNanos(System.nanoTime() - start))
+                            .line("backfill"));
+        }
+    }
+
+    /** Adds the detector, wired to Kafka and Elasticsearch, to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, Settings settings, ExclusionSet initial) {
+        KafkaOptions.Settings kafka = settings.kafka();
+        Connectors connectors =
+                new Connectors(
+                        KafkaConnectors.eventsSource(kafka, settings.detector().maxRecordBytes()),
+                        kafka.stopAtLatest()
+                                ? EventTimeWatermarks.bounded(settings.detector().maxOutOfOrderness())
+                                : EventTimeWatermarks.periodic(
+                                        settings.detector().maxOutOfOrderness(),
+                                        settings.detector().idleness()),
+                        -1,
+                        KafkaConnectors.exclusionsSource(kafka),
+                        ElasticsearchAlertSink.create(
+                                settings.elasticsearch(),
+                                KafkaConnectors.deadLetterPublisherFactory(kafka)),
+                        KafkaConnectors.deadLetterSink(kafka),
+                        KafkaConnectors.deadLetterSink(kafka),
+                        -1);
+        DetectorJob.build(env, initial, connectors);
+    }
+
+    /**
+     * The set in force from the first event: the newest valid set on the exclusions topic, unless
+     * the configured one (file or defaults) has a higher version. Without this, events could be
+     * judged with the defaults for a moment while the control stream catches up.
+     */
+    static ExclusionSet startUpExclusions(Settings settings) {
+        ExclusionSet configured = settings.detector().initialExclusions();
+        Optional<ExclusionSet> published =
+                ExclusionTopic.readLatestValid(
+                        settings.kafka().clientConfig(),
+                        settings.kafka().exclusionsTopic(),
+                        settings.exclusionsStartupTimeout());
+        ExclusionSet chosen =
+                published.filter(p -> p.version() > configured.version()).orElse(configured);
+        LOG.info("Exclusion set at start-up: {} (topic {}: {})",
+                chosen, settings.kafka().exclusionsTopic(),
+                published.map(ExclusionSet::toString).orElse("no valid set"));
+        return chosen;
+    }
+}
