@@ -168,6 +168,10 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
             String name = AlertIndexTemplate.name(config);
             template =
                     connection.putIndexTemplate(name, AlertIndexTemplate.body(config))
+                            .thenCompose(
+                                    installed ->
+                                            connection.requireTemplateApplies(
+                                                    name, config.dataStream()))
                             .whenComplete(
                                     (ok, failure) -> {
                                         if (failure == null) {

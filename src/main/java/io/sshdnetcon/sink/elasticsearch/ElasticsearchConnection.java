@@ -1,5 +1,8 @@
 package io.sshdnetcon.sink.elasticsearch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
@@ -31,6 +34,8 @@ import org.elasticsearch.client.RestClientBuilder;
  * read. Nothing here logs a secret.
  */
 final class ElasticsearchConnection implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RestClient restClient;
     private final RestClientTransport transport;
@@ -101,6 +106,80 @@ final class ElasticsearchConnection implements AutoCloseable {
                     }
                 });
         return done;
+    }
+
+    /**
+     * Checks that {@code templateName} is the template Elasticsearch would apply to {@code
+     * dataStream}. Another template with a higher priority and a matching pattern would silently
+     * win, and alerts would get dynamic mappings (no {@code ip} type, no keyword ids). Fails with
+     * {@link TemplateInstallException} naming the competitors.
+     */
+    CompletableFuture<Void> requireTemplateApplies(String templateName, String dataStream) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        restClient.performRequestAsync(
+                new Request("POST", "/_index_template/_simulate_index/" + dataStream),
+                new ResponseListener() {
+                    @Override
+                    public void onSuccess(Response response) {
+                        try {
+                            JsonNode answer = JSON.readTree(response.getEntity().getContent());
+                            // "overlapping" lists matching templates that lost to the one applied.
+                            for (JsonNode lost : answer.path("overlapping")) {
+                                if (templateName.equals(lost.path("name").asText())) {
+                                    // Naming the competitors takes another request; not on this
+                                    // I/O thread.
+                                    CompletableFuture.runAsync(
+                                            () -> done.completeExceptionally(
+                                                    shadowed(templateName, dataStream)));
+                                    return;
+                                }
+                            }
+                            done.complete(null);
+                        } catch (IOException e) {
+                            done.completeExceptionally(new TemplateInstallException(templateName, e));
+                        }
+                    }
+
+                    @Override
+                    public void onFailure(Exception e) {
+                        done.completeExceptionally(new TemplateInstallException(templateName, e));
+                    }
+                });
+        return done;
+    }
+
+    private TemplateInstallException shadowed(String templateName, String dataStream) {
+        List<String> competitors = new ArrayList<>();
+        try {
+            JsonNode all =
+                    JSON.readTree(
+                            restClient
+                                    .performRequest(new Request("GET", "/_index_template"))
+                                    .getEntity()
+                                    .getContent());
+            for (JsonNode t : all.path("index_templates")) {
+                String name = t.path("name").asText();
+                for (JsonNode pattern : t.at("/index_template/index_patterns")) {
+                    if (!name.equals(templateName) && globMatches(pattern.asText(), dataStream)) {
+                        competitors.add(name + " (priority " + t.at("/index_template/priority").asLong(0) + ")");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            competitors.add("unknown: " + e.getMessage());
+        }
+        return new TemplateInstallException(
+                templateName,
+                new IllegalStateException(
+                        "it is installed but does not apply to " + dataStream
+                                + ": a template with a higher priority matches it " + competitors
+                                + "; raise es.template.priority above theirs or remove them"));
+    }
+
+    /** Elasticsearch index patterns: '*' matches any run of characters. */
+    static boolean globMatches(String pattern, String name) {
+        String regex = java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q");
+        return name.matches(regex);
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.sshdnetcon.sink.elasticsearch;
 
+import io.sshdnetcon.testing.ElasticsearchQueries;
+import io.sshdnetcon.testing.LocalElasticsearch;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -247,6 +250,30 @@ class ElasticsearchAlertSinkITCase {
                             .hasMessageContaining("400 Bad Request")
                             .rootCause()
                             .hasMessageContaining("same priority"));
+        } finally {
+            es.deleteIndexTemplate(rival);
+        }
+    }
+
+    @Test
+    void aHigherPriorityTemplateThatWouldShadowOursFailsTheJob() throws Exception {
+        String namespace = uniqueNamespace();
+        ElasticsearchSinkConfig config = singleNode(url, namespace).build();
+        // Installing ours succeeds, but this one would win and give alerts dynamic mappings.
+        String rival = "rival-" + namespace;
+        es.putIndexTemplate(rival,
+                "{\"index_patterns\":[\"" + config.dataStream() + "*\"],\"data_stream\":{},"
+                        + "\"priority\":900}");
+        try {
+            assertThatThrownBy(() -> run(alerts(namespace), ElasticsearchAlertSink.create(
+                            config, RecordingDeadLetters.fresh(namespace)), 1))
+                    .satisfies(failure -> assertThat(
+                                    ExceptionUtils.findThrowableWithMessage(failure, "does not apply to"))
+                            .get(InstanceOfAssertFactories.THROWABLE)
+                            .hasMessageContaining(config.dataStream())
+                            .hasMessageContaining(rival + " (priority 900)")
+                            .hasMessageContaining("es.template.priority"));
+            assertThat(es.countOrMinusOne(config.dataStream())).isEqualTo(-1);
         } finally {
             es.deleteIndexTemplate(rival);
         }
