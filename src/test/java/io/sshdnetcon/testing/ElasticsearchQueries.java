@@ -1,4 +1,4 @@
-package io.sshdnetcon.sink.elasticsearch;
+package io.sshdnetcon.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads what the sink wrote, over plain HTTP against the real node. */
-final class ElasticsearchQueries {
+public final class ElasticsearchQueries {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -20,17 +20,17 @@ final class ElasticsearchQueries {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ElasticsearchQueries(String url) {
+    public ElasticsearchQueries(String url) {
         this.url = url;
     }
 
-    long count(String dataStream) throws IOException, InterruptedException {
+    public long count(String dataStream) throws IOException, InterruptedException {
         refresh(dataStream);
         return call("GET", "/" + dataStream + "/_count", null).get("count").asLong();
     }
 
     /** Count, or -1 while the node cannot answer (for polling through an outage). */
-    long countOrMinusOne(String dataStream) throws InterruptedException {
+    public long countOrMinusOne(String dataStream) throws InterruptedException {
         try {
             return count(dataStream);
         } catch (IOException | RuntimeException e) {
@@ -38,12 +38,12 @@ final class ElasticsearchQueries {
         }
     }
 
-    JsonNode mapping(String dataStream) throws IOException, InterruptedException {
+    public JsonNode mapping(String dataStream) throws IOException, InterruptedException {
         return call("GET", "/" + dataStream + "/_mapping", null);
     }
 
     /** The hits (with {@code _id}, {@code _index}, {@code _source}) of a query, up to 10 000. */
-    List<JsonNode> search(String dataStream, String query) throws IOException, InterruptedException {
+    public List<JsonNode> search(String dataStream, String query) throws IOException, InterruptedException {
         refresh(dataStream);
         JsonNode answer =
                 call("POST", "/" + dataStream + "/_search",
@@ -53,15 +53,15 @@ final class ElasticsearchQueries {
         return hits;
     }
 
-    List<String> ids(String dataStream, String query) throws IOException, InterruptedException {
+    public List<String> ids(String dataStream, String query) throws IOException, InterruptedException {
         return search(dataStream, query).stream().map(h -> h.get("_id").asText()).toList();
     }
 
-    void putIndexTemplate(String name, String json) throws IOException, InterruptedException {
+    public void putIndexTemplate(String name, String json) throws IOException, InterruptedException {
         call("PUT", "/_index_template/" + name, json);
     }
 
-    void deleteIndexTemplate(String name) throws IOException, InterruptedException {
+    public void deleteIndexTemplate(String name) throws IOException, InterruptedException {
         call("DELETE", "/_index_template/" + name, null);
     }
 

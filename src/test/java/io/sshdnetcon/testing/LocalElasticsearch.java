@@ -1,6 +1,5 @@
-package io.sshdnetcon.sink.elasticsearch;
+package io.sshdnetcon.testing;
 
-import io.sshdnetcon.testing.LocalStack;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -8,7 +7,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The real node for a test class, from {@link LocalStack} (started once per test JVM, stopped at
  * the end only if this JVM started it). Register as a static {@code @RegisterExtension} field.
  */
-final class LocalElasticsearch implements BeforeAllCallback {
+public final class LocalElasticsearch implements BeforeAllCallback {
 
     private String url;
 
@@ -17,14 +16,14 @@ final class LocalElasticsearch implements BeforeAllCallback {
         url = LocalStack.elasticsearch(context);
     }
 
-    String url() {
+    public String url() {
         if (url == null) {
             throw new IllegalStateException("Elasticsearch is not started yet");
         }
         return url;
     }
 
-    ElasticsearchQueries queries() {
+    public ElasticsearchQueries queries() {
         return new ElasticsearchQueries(url());
     }
 }

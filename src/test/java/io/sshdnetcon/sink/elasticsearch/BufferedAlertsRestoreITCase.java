@@ -1,5 +1,8 @@
 package io.sshdnetcon.sink.elasticsearch;
 
+import io.sshdnetcon.testing.ElasticsearchQueries;
+import io.sshdnetcon.testing.LocalElasticsearch;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.detect.AlertDocument;
