@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Kafka -> job -> Elasticsearch throughput: loads a generated fleet corpus into a fresh 4-partition
+# topic on the local Kafka, runs the streaming job as a bounded backfill (kafka.stop-at-latest) on
+# an embedded Flink writing to the local Elasticsearch, and checks that Elasticsearch holds exactly
+# the alerts replay mode finds. Prints the job's summary and "bench: N events/s".
+#   scripts/bench-streaming.sh [--events N] [--hosts H] [--parallelism P]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
+
+events=1000000 hosts=500 parallelism=2
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --events) events=$2; shift 2 ;;
+    --hosts) hosts=$2; shift 2 ;;
+    --parallelism) parallelism=$2; shift 2 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+corpus="$ROOT/target/bench/fleet-${events}-${hosts}.ndjson"
+if [[ ! -s "$corpus" ]]; then
+  mkdir -p "$(dirname "$corpus")"
+  "$ROOT/scripts/generate-fleet.sh" --events "$events" --hosts "$hosts" --seed 1 \
+    --disorder-ms 2000 --duplicates 0.001 --malformed 0.0005 --out "$corpus"
+fi
+ensure_built
+eval "$("$ROOT/scripts/stack.sh" start)"
+run="bench$(date +%s)"
+topic="sshd-netcon-events-$run"
+cleanup() {
+  "$ROOT/scripts/kafka.sh" tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
+    --delete --topic "sshd-netcon-.*-$run" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+"$ROOT/scripts/kafka.sh" create-topic "$topic" --partitions 4 >/dev/null
+"$ROOT/scripts/kafka.sh" create-topic "sshd-netcon-exclusions-$run" --compact >/dev/null
+"$ROOT/scripts/kafka.sh" create-topic "sshd-netcon-dead-letters-$run" --partitions 1 >/dev/null
+"$ROOT/scripts/produce-events.sh" --events "$corpus" --topic "$topic" \
+  --bootstrap-servers "$KAFKA_BOOTSTRAP" 2>&1 | tail -n 1 >&2
+
+expected=$("$ROOT/scripts/replay.sh" --events "$corpus" --alerts /dev/stdout 2>/dev/null | wc -l)
+conf=$(mktemp)
+cat >"$conf" <<CONF
+kafka.bootstrap-servers: $KAFKA_BOOTSTRAP
+kafka.events-topics: $topic
+kafka.group-id: $run
+kafka.starting-offsets: earliest
+kafka.stop-at-latest: true
+kafka.exclusions-topic: sshd-netcon-exclusions-$run
+kafka.dead-letter-topic: sshd-netcon-dead-letters-$run
+es.hosts: $ES_URL
+es.namespace: $run
+es.template.replicas: 0
+parallelism.default: $parallelism
+CONF
+line=$( (run_main io.sshdnetcon.job.StreamingJob --config "$conf") 2>&1 | grep '^backfill:' )
+rm -f "$conf"
+echo "$line"
+curl -sf "$ES_URL/logs-sshdnetcon.alerts-$run/_refresh" >/dev/null || true
+stored=$(curl -sf "$ES_URL/logs-sshdnetcon.alerts-$run/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
+echo "alerts: $stored in Elasticsearch, $expected from replay mode"
+[[ "$stored" == "$expected" ]] || { echo "bench: alert sets differ" >&2; exit 1; }
+echo "bench: ${line##*events_per_s=} events/s (Kafka -> job -> Elasticsearch, $events events, parallelism $parallelism, $(nproc) cores)"
