@@ -17,12 +17,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-corpus="$ROOT/target/bench/fleet-${events}-${hosts}.ndjson"
-if [[ ! -s "$corpus" ]]; then
-  mkdir -p "$(dirname "$corpus")"
-  "$ROOT/scripts/generate-fleet.sh" --events "$events" --hosts "$hosts" --seed 1 \
-    --disorder-ms 2000 --duplicates 0.001 --malformed 0.0005 --out "$corpus"
-fi
+corpus=$(bench_corpus "$events" "$hosts")
 ensure_built
 best=0
 for ((i = 1; i <= runs; i++)); do

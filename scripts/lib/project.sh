@@ -60,3 +60,15 @@ with_kafka_bootstrap() {
   done
   KAFKA_TOOL_ARGS+=(--bootstrap-servers "${KAFKA_BOOTSTRAP:-$("$ROOT/scripts/kafka.sh" bootstrap)}")
 }
+
+# bench_corpus EVENTS HOSTS: path of the benchmarks' generated fleet corpus (seed 1, disorder up to
+# 2 s, a few duplicates and malformed lines), generated once and cached under target/bench.
+bench_corpus() {
+  local corpus="$ROOT/target/bench/fleet-$1-$2.ndjson"
+  if [[ ! -s "$corpus" ]]; then
+    mkdir -p "$(dirname "$corpus")"
+    "$ROOT/scripts/generate-fleet.sh" --events "$1" --hosts "$2" --seed 1 \
+      --disorder-ms 2000 --duplicates 0.001 --malformed 0.0005 --out "$corpus" >&2
+  fi
+  echo "$corpus"
+}
