@@ -91,7 +91,17 @@ public final class StreamingJob {
         }
         LOG.info("Kafka: {}", settings.kafka());
         LOG.info("Elasticsearch: {}", settings.elasticsearch());
-        ExclusionSet initial = startUpExclusions(settings);
+        ExclusionSet initial;
+        try {
+            initial = startUpExclusions(settings);
+        } catch (RuntimeException e) {
+            System.err.println(
+                    "sshd-netcon-detector: cannot read the exclusions topic '"
+                            + settings.kafka().exclusionsTopic() + "' at "
+                            + settings.kafka().bootstrapServers() + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
 
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
