@@ -64,6 +64,38 @@ public final class RealKafka implements BeforeAllCallback {
         return name;
     }
 
+    /**
+     * Deletes {@code name} if it exists and creates it empty, under exactly that name (for state
+     * that names its topics, such as a Kafka source's splits in a savepoint).
+     */
+    public void recreateTopic(String name, int partitions, boolean compacted) {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
+                admin.deleteTopics(List.of(name)).all().get(30, TimeUnit.SECONDS);
+            }
+            NewTopic topic = new NewTopic(name, partitions, (short) 1);
+            if (compacted) {
+                topic.configs(Map.of("cleanup.policy", "compact"));
+            }
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // A deleted topic lingers for a moment; creating it again fails until it is gone.
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)
+                            || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot recreate topic " + name, e);
+        }
+    }
+
     public KafkaProducer<byte[], byte[]> producer() {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

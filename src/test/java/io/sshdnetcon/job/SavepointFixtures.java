@@ -1,0 +1,310 @@
+package io.sshdnetcon.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sshdnetcon.job.DetectorJobs.Start;
+import io.sshdnetcon.job.SavepointState.CepKeyState;
+import io.sshdnetcon.job.SavepointState.PartialMatch;
+import io.sshdnetcon.job.StreamingRun.Sequence;
+import io.sshdnetcon.kafka.ExclusionTopic;
+import io.sshdnetcon.rule.ExclusionSet;
+import io.sshdnetcon.rule.ExclusionSetJson;
+import io.sshdnetcon.testing.LocalElasticsearch;
+import io.sshdnetcon.testing.LocalStack;
+import io.sshdnetcon.testing.RealKafka;
+import io.sshdnetcon.testing.SpecEvents;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Savepoints written by released versions, kept under {@code src/test/resources/savepoints/
+ * <version>/} so that {@link SavepointCompatibilityITCase} restores every one of them with the
+ * current build. Each holds {@code savepoint/} (canonical format, relocatable) and {@code
+ * manifest.json} ({@link Manifest}): what the savepoint contains and what a restored job must be
+ * sent to complete its pending sequence, with the alert that must follow.
+ *
+ * <p>Written once per release, on the release commit, never in normal builds:
+ *
+ * <pre>
+ * scripts/savepoint-fixture.sh 0.2.0
+ * </pre>
+ *
+ * which runs {@link #writeFixture} with {@code -Dsshdnetcon.fixture.write=<version>} and then the
+ * compatibility test. A fixture is never rewritten: it is evidence of what that release wrote.
+ *
+ * <p>What the savepoint holds: exclusion set version 1 (the defaults plus 8.8.8.0/24) in broadcast
+ * state, applied and read past by the control source; one exec pending in CEP (in its NFA, the
+ * watermark past the exec but not past its window); every event already read by the source. The
+ * completion sends a connection to 8.8.8.8 (excluded by version 1: it must not consume the exec),
+ * then one to 9.9.9.9 500 ms after the exec, then filler that moves event time past the window.
+ * Exactly one alert must follow: (exec, 9.9.9.9 connection) under exclusion set version 1. A
+ * restore that lost the broadcast state would pair the exec with the 8.8.8.8 connection under
+ * version 0; one that lost CEP state would raise nothing.
+ */
+class SavepointFixtures {
+
+    /** The fixtures, in the source tree (a fixture written during a build is read at once). */
+    static final Path DIRECTORY = LocalStack.root().resolve("src/test/resources/savepoints");
+
+    static final String WRITE_PROPERTY = "sshdnetcon.fixture.write";
+    static final String COMMIT_PROPERTY = "sshdnetcon.fixture.commit";
+
+    static final String MANIFEST = "manifest.json";
+    static final String SAVEPOINT = "savepoint";
+    static final int MANIFEST_FORMAT = 1;
+
+    static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(4)
+                            .build());
+
+    @RegisterExtension static final RealKafka KAFKA = new RealKafka();
+    @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
+
+    private static final int PARALLELISM = 2;
+    private static final int EVENT_PARTITIONS = 2;
+
+    /**
+     * The manifest of a fixture.
+     *
+     * @param manifestFormat {@link #MANIFEST_FORMAT}
+     * @param jobVersion the release that wrote the savepoint
+     * @param sourceCommit the git commit it was written from, if known
+     * @param flinkVersion the Flink version that wrote it
+     * @param createdAt when
+     * @param savepoint the savepoint directory, relative to the manifest
+     * @param savepointFormat always {@code CANONICAL}
+     * @param parallelism of the job that wrote it (and of the restore)
+     * @param maxParallelism of the job that wrote it
+     * @param events the events topic as the savepoint knows it
+     * @param exclusions the exclusions topic as the savepoint knows it
+     * @param exclusionSet the set in force, in its JSON form
+     * @param pendingExec the exec waiting in CEP
+     * @param complete what to send after the restore, and what must follow
+     */
+    record Manifest(
+            int manifestFormat,
+            String jobVersion,
+            String sourceCommit,
+            String flinkVersion,
+            String createdAt,
+            String savepoint,
+            String savepointFormat,
+            int parallelism,
+            int maxParallelism,
+            Topic events,
+            Topic exclusions,
+            JsonNode exclusionSet,
+            PendingExec pendingExec,
+            Completion complete) {
+
+        static Manifest read(Path fixture) {
+            try {
+                return JSON.readValue(fixture.resolve(MANIFEST).toFile(), Manifest.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the manifest of " + fixture, e);
+            }
+        }
+
+        void write(Path fixture) throws IOException {
+            Files.writeString(fixture.resolve(MANIFEST), JSON.writeValueAsString(this) + "\n");
+        }
+    }
+
+    /**
+     * A Kafka topic as a source's state knows it: restoring needs one with this name and these
+     * partitions, whose records from {@code consumedOffsets} on are the new ones.
+     *
+     * @param consumedOffsets per partition, the next offset the source reads
+     */
+    record Topic(String name, int partitions, boolean compacted, Map<Integer, Long> consumedOffsets) {}
+
+    /**
+     * @param sequenceKey the CEP key ({@code RuleEvent#sequenceKey})
+     * @param event the exec as it was sent
+     * @param partialMatches the NFA's partial matches for the key, as the savepoint holds them
+     */
+    record PendingExec(
+            String sequenceKey,
+            int partition,
+            long offset,
+            JsonNode event,
+            List<PartialMatch> partialMatches) {}
+
+    /**
+     * @param send records for the events topic, in this order
+     * @param expectAlerts exactly the alerts that must be in Elasticsearch afterwards
+     * @param expectNoAlertFor network event ids that must not be alerted
+     */
+    record Completion(List<Send> send, List<ExpectedAlert> expectAlerts, List<String> expectNoAlertFor) {}
+
+    /** One record; a null key sends it unkeyed. */
+    record Send(int partition, String key, JsonNode value) {}
+
+    record ExpectedAlert(String execEventId, String networkEventId, long exclusionsVersion) {}
+
+    /** Every fixture directory (one with a manifest), oldest version first. */
+    static List<Path> all() throws IOException {
+        if (!Files.isDirectory(DIRECTORY)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(DIRECTORY)) {
+            return dirs.filter(dir -> Files.isRegularFile(dir.resolve(MANIFEST))).sorted().toList();
+        }
+    }
+
+    /**
+     * Makes the topics a fixture's savepoint names exist as it expects: recreated empty, then
+     * padded with records up to the consumed offsets. The padding is not JSON, so if a restored
+     * source ever read it, it would land in the dead-letter topic.
+     */
+    static void prepareTopic(RealKafka kafka, Topic topic) {
+        kafka.recreateTopic(topic.name(), topic.partitions(), topic.compacted());
+        try (var producer = kafka.producer()) {
+            topic.consumedOffsets().forEach((partition, offset) -> {
+                for (long i = 0; i < offset; i++) {
+                    byte[] key = ("padding-" + i).getBytes(StandardCharsets.UTF_8);
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            topic.name(), partition, key, "padding".getBytes(StandardCharsets.UTF_8)));
+                }
+            });
+            producer.flush();
+        }
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = WRITE_PROPERTY, matches = ".+")
+    void writeFixture(@TempDir Path tmp) throws Exception {
+        String version = System.getProperty(WRITE_PROPERTY);
+        assertThat(version).as("a release version").matches("[0-9]+\\.[0-9]+\\.[0-9]+([.-][A-Za-z0-9.]+)?");
+        Path fixture = DIRECTORY.resolve(version);
+        assertThat(fixture)
+                .as("a released fixture is never rewritten; delete it by hand if that release was never published")
+                .doesNotExist();
+
+        String prefix = "sshdnetcon-fixture-" + version;
+        Topic events = new Topic(prefix + "-events", EVENT_PARTITIONS, false, Map.of());
+        Topic exclusions = new Topic(prefix + "-exclusions", 1, true, Map.of());
+        prepareTopic(KAFKA, events);
+        prepareTopic(KAFKA, exclusions);
+        ExclusionSet version1 = SavepointITCase.excluding8888(ExclusionSetJson.defaults());
+        ExclusionTopic.publish(KAFKA.clientConfig(), exclusions.name(), version1);
+
+        Sequence sequence = new Sequence("fixture-host", "fixture-X");
+        String savepoint;
+        long at;
+        RecordMetadata exec;
+        StreamingRun run = new StreamingRun(
+                KAFKA, ELASTICSEARCH, events.name(), EVENT_PARTITIONS, exclusions.name(),
+                KAFKA.createTopic("fixture-dead-letters", 1, false),
+                StreamingRun.uniqueNamespace("fixture"));
+        try (run; DetectorJobs jobs = new DetectorJobs()) {
+            JobClient job = jobs.start(
+                    Start.fresh(PARALLELISM), run.settings("earliest"), ExclusionSetJson.defaults());
+            at = run.awaitExclusionsVersion(1, 0);
+            exec = run.parkExecs(at, List.of(sequence)).get(0);
+            savepoint = DetectorJobs.stop(job, tmp.resolve("savepoints"));
+        }
+
+        // The fixture must hold what its manifest says.
+        SavepointState state = SavepointState.of(savepoint);
+        CepKeyState cep = state.cep().get(sequence.key());
+        SavepointITCase.assertPendingExec(cep, sequence, at);
+        assertThat(state.exclusionSets()).isEqualTo(Map.of("active", version1));
+        Map<Integer, Long> eventPositions = state.kafkaPositions(Uids.EVENTS_SOURCE);
+        Map<Integer, Long> exclusionPositions = state.kafkaPositions(Uids.EXCLUSIONS_SOURCE);
+        assertThat(eventPositions).isEqualTo(run.endOffsets(events.name()));
+        assertThat(exclusionPositions).isEqualTo(run.endOffsets(exclusions.name()));
+
+        Path copied = fixture.resolve(SAVEPOINT);
+        copySavepoint(Path.of(URI.create(savepoint)), copied);
+
+        List<Send> send = new ArrayList<>();
+        int partition = exec.partition();
+        send.add(new Send(partition, sequence.host(),
+                json(sequence.connect(sequence.host() + "-N-excluded", at + 400, "8.8.8.8"))));
+        send.add(new Send(partition, sequence.host(),
+                json(sequence.connect(at + StreamingRun.CONNECT_AFTER, "9.9.9.9"))));
+        for (int p = 0; p < EVENT_PARTITIONS; p++) {
+            send.add(new Send(p, null, json(StreamingRun.filler(at + StreamingRun.FLUSH_FILLER_AFTER, p))));
+        }
+        new Manifest(
+                        MANIFEST_FORMAT,
+                        version,
+                        System.getProperty(COMMIT_PROPERTY),
+                        EnvironmentInformation.getVersion(),
+                        Instant.now().toString(),
+                        SAVEPOINT,
+                        "CANONICAL",
+                        PARALLELISM,
+                        PipelineSettings.MAX_PARALLELISM,
+                        new Topic(events.name(), EVENT_PARTITIONS, false, eventPositions),
+                        new Topic(exclusions.name(), 1, true, exclusionPositions),
+                        JSON.readTree(ExclusionSetJson.write(version1)),
+                        new PendingExec(
+                                sequence.key(),
+                                exec.partition(),
+                                exec.offset(),
+                                json(sequence.exec(at)),
+                                cep.partialMatches()),
+                        new Completion(
+                                send,
+                                List.of(new ExpectedAlert(sequence.execId(), sequence.connectId(), 1)),
+                                List.of(sequence.host() + "-N-excluded")))
+                .write(fixture);
+    }
+
+    private static JsonNode json(SpecEvents.Builder event) throws IOException {
+        return JSON.readTree(event.bytes());
+    }
+
+    /**
+     * Copies a canonical savepoint and checks that it can move: Flink refers to its own files
+     * relative to {@code _metadata}, but an absolute path would tie the fixture to this machine.
+     */
+    static void copySavepoint(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                assertThat(file).as("a savepoint is flat").isRegularFile();
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        }
+        String metadata = new String(Files.readAllBytes(to.resolve("_metadata")), StandardCharsets.ISO_8859_1);
+        assertThat(metadata)
+                .as("_metadata must not name absolute paths")
+                .doesNotContain(from.toString())
+                .doesNotContain("file:/");
+    }
+}
