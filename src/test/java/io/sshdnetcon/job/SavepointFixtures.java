@@ -17,6 +17,7 @@ import io.sshdnetcon.testing.LocalElasticsearch;
 import io.sshdnetcon.testing.LocalStack;
 import io.sshdnetcon.testing.RealKafka;
 import io.sshdnetcon.testing.SpecEvents;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,6 +30,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.state.KeyGroupsStateHandle;
+import org.apache.flink.runtime.state.StreamStateHandle;
+import org.apache.flink.runtime.state.filesystem.FileStateHandle;
+import org.apache.flink.runtime.state.filesystem.RelativeFileStateHandle;
+import org.apache.flink.runtime.state.memory.ByteStreamStateHandle;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -107,6 +117,7 @@ class SavepointFixtures {
      * @param savepointFormat always {@code CANONICAL}
      * @param parallelism of the job that wrote it (and of the restore)
      * @param maxParallelism of the job that wrote it
+     * @param operatorsWithState the uids the savepoint holds state for: each must still exist
      * @param events the events topic as the savepoint knows it
      * @param exclusions the exclusions topic as the savepoint knows it
      * @param exclusionSet the set in force, in its JSON form
@@ -123,6 +134,7 @@ class SavepointFixtures {
             String savepointFormat,
             int parallelism,
             int maxParallelism,
+            List<String> operatorsWithState,
             Topic events,
             Topic exclusions,
             JsonNode exclusionSet,
@@ -248,7 +260,7 @@ class SavepointFixtures {
         assertThat(exclusionPositions).isEqualTo(run.endOffsets(exclusions.name()));
 
         Path copied = fixture.resolve(SAVEPOINT);
-        copySavepoint(Path.of(URI.create(savepoint)), copied);
+        List<String> operators = copySavepoint(Path.of(URI.create(savepoint)), copied);
 
         List<Send> send = new ArrayList<>();
         int partition = exec.partition();
@@ -269,6 +281,7 @@ class SavepointFixtures {
                         "CANONICAL",
                         PARALLELISM,
                         PipelineSettings.MAX_PARALLELISM,
+                        operators,
                         new Topic(events.name(), EVENT_PARTITIONS, false, eventPositions),
                         new Topic(exclusions.name(), 1, true, exclusionPositions),
                         JSON.readTree(ExclusionSetJson.write(version1)),
@@ -290,10 +303,14 @@ class SavepointFixtures {
     }
 
     /**
-     * Copies a canonical savepoint and checks that it can move: Flink refers to its own files
-     * relative to {@code _metadata}, but an absolute path would tie the fixture to this machine.
+     * Copies a canonical savepoint and checks that it can move. Flink refers to its own files
+     * relative to {@code _metadata} ({@link RelativeFileStateHandle}); small state is inline
+     * ({@link ByteStreamStateHandle}, whose name is the path it would have had: a name, never
+     * opened). Only a plain {@link FileStateHandle} would tie the fixture to this machine.
+     *
+     * @return the uids of the operators with state
      */
-    static void copySavepoint(Path from, Path to) throws IOException {
+    static List<String> copySavepoint(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (Stream<Path> files = Files.list(from)) {
             for (Path file : files.toList()) {
@@ -301,10 +318,39 @@ class SavepointFixtures {
                 Files.copy(file, to.resolve(file.getFileName()));
             }
         }
-        String metadata = new String(Files.readAllBytes(to.resolve("_metadata")), StandardCharsets.ISO_8859_1);
-        assertThat(metadata)
-                .as("_metadata must not name absolute paths")
-                .doesNotContain(from.toString())
-                .doesNotContain("file:/");
+        CheckpointMetadata metadata;
+        try (DataInputStream in =
+                new DataInputStream(Files.newInputStream(to.resolve("_metadata")))) {
+            metadata = Checkpoints.loadCheckpointMetadata(
+                    in, SavepointFixtures.class.getClassLoader(), to.toUri().toString());
+        }
+        List<String> uids = new ArrayList<>();
+        List<StreamStateHandle> handles = new ArrayList<>();
+        for (OperatorState operator : metadata.getOperatorStates()) {
+            if (operator.getCoordinatorState() != null) {
+                handles.add(operator.getCoordinatorState());
+            }
+            for (OperatorSubtaskState subtask : operator.getStates()) {
+                Stream.concat(subtask.getManagedOperatorState().stream(),
+                                subtask.getRawOperatorState().stream())
+                        .forEach(handle -> handles.add(handle.getDelegateStateHandle()));
+                Stream.concat(subtask.getManagedKeyedState().stream(),
+                                subtask.getRawKeyedState().stream())
+                        .forEach(handle -> {
+                            assertThat(handle).as("canonical keyed state").isInstanceOf(KeyGroupsStateHandle.class);
+                            handles.add(((KeyGroupsStateHandle) handle).getDelegateStateHandle());
+                        });
+                assertThat(subtask.getInputChannelState()).as("no in-flight data").isEmpty();
+                assertThat(subtask.getResultSubpartitionState()).as("no in-flight data").isEmpty();
+            }
+            if (operator.hasSubtaskStates() || operator.getCoordinatorState() != null) {
+                uids.add(operator.getOperatorUid().orElse(operator.getOperatorID().toString()));
+            }
+        }
+        assertThat(handles)
+                .as("state handles in _metadata")
+                .allSatisfy(handle -> assertThat(handle)
+                        .isInstanceOfAny(ByteStreamStateHandle.class, RelativeFileStateHandle.class));
+        return uids.stream().sorted().toList();
     }
 }
