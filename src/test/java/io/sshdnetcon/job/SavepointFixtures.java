@@ -117,7 +117,8 @@ class SavepointFixtures {
      * @param savepointFormat always {@code CANONICAL}
      * @param parallelism of the job that wrote it (and of the restore)
      * @param maxParallelism of the job that wrote it
-     * @param operatorsWithState the uids the savepoint holds state for: each must still exist
+     * @param operatorsWithState the uids the savepoint holds state for, with its size in bytes:
+     *     each must still exist in the restoring job
      * @param events the events topic as the savepoint knows it
      * @param exclusions the exclusions topic as the savepoint knows it
      * @param exclusionSet the set in force, in its JSON form
@@ -134,7 +135,7 @@ class SavepointFixtures {
             String savepointFormat,
             int parallelism,
             int maxParallelism,
-            List<String> operatorsWithState,
+            Map<String, Long> operatorsWithState,
             Topic events,
             Topic exclusions,
             JsonNode exclusionSet,
@@ -260,7 +261,7 @@ class SavepointFixtures {
         assertThat(exclusionPositions).isEqualTo(run.endOffsets(exclusions.name()));
 
         Path copied = fixture.resolve(SAVEPOINT);
-        List<String> operators = copySavepoint(Path.of(URI.create(savepoint)), copied);
+        Map<String, Long> operators = copySavepoint(Path.of(URI.create(savepoint)), copied);
 
         List<Send> send = new ArrayList<>();
         int partition = exec.partition();
@@ -308,9 +309,9 @@ class SavepointFixtures {
      * ({@link ByteStreamStateHandle}, whose name is the path it would have had: a name, never
      * opened). Only a plain {@link FileStateHandle} would tie the fixture to this machine.
      *
-     * @return the uids of the operators with state
+     * @return the uids of the operators with state, and its size in bytes
      */
-    static List<String> copySavepoint(Path from, Path to) throws IOException {
+    static Map<String, Long> copySavepoint(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (Stream<Path> files = Files.list(from)) {
             for (Path file : files.toList()) {
@@ -324,7 +325,7 @@ class SavepointFixtures {
             metadata = Checkpoints.loadCheckpointMetadata(
                     in, SavepointFixtures.class.getClassLoader(), to.toUri().toString());
         }
-        List<String> uids = new ArrayList<>();
+        Map<String, Long> uids = new java.util.TreeMap<>();
         List<StreamStateHandle> handles = new ArrayList<>();
         for (OperatorState operator : metadata.getOperatorStates()) {
             if (operator.getCoordinatorState() != null) {
@@ -343,14 +344,15 @@ class SavepointFixtures {
                 assertThat(subtask.getInputChannelState()).as("no in-flight data").isEmpty();
                 assertThat(subtask.getResultSubpartitionState()).as("no in-flight data").isEmpty();
             }
-            if (operator.hasSubtaskStates() || operator.getCoordinatorState() != null) {
-                uids.add(operator.getOperatorUid().orElse(operator.getOperatorID().toString()));
+            if (operator.getStateSize() > 0) {
+                uids.put(operator.getOperatorUid().orElse(operator.getOperatorID().toString()),
+                        operator.getStateSize());
             }
         }
         assertThat(handles)
                 .as("state handles in _metadata")
                 .allSatisfy(handle -> assertThat(handle)
                         .isInstanceOfAny(ByteStreamStateHandle.class, RelativeFileStateHandle.class));
-        return uids.stream().sorted().toList();
+        return uids;
     }
 }
