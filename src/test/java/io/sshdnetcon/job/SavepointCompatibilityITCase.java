@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -44,15 +47,22 @@ class SavepointCompatibilityITCase {
 
     @TempDir Path dir;
 
-    static Stream<Named<Path>> fixtures() throws IOException {
+    /**
+     * Every fixture, restored into each state backend a cluster may run: a canonical savepoint is
+     * backend-independent, and RocksDB migrates evolved state differently (on access, not on load).
+     */
+    static Stream<Arguments> fixtures() throws IOException {
         List<Path> all = SavepointFixtures.all();
         assertThat(all).as("fixtures in " + SavepointFixtures.DIRECTORY).isNotEmpty();
-        return all.stream().map(fixture -> Named.of(fixture.getFileName().toString(), fixture));
+        return all.stream().flatMap(fixture -> Stream.of("hashmap", "rocksdb")
+                .map(backend -> Arguments.of(
+                        Named.of(fixture.getFileName().toString(), fixture), backend)));
     }
 
-    @ParameterizedTest(name = "savepoint of {0}")
+    @ParameterizedTest(name = "savepoint of {0} into {1}")
     @MethodSource("fixtures")
-    void aReleasedSavepointRestoresAndCompletesItsPendingSequence(Path fixture) throws Exception {
+    void aReleasedSavepointRestoresAndCompletesItsPendingSequence(Path fixture, String backend)
+            throws Exception {
         Manifest manifest = Manifest.read(fixture);
         assertThat(manifest.manifestFormat()).isEqualTo(SavepointFixtures.MANIFEST_FORMAT);
         assertThat(manifest.maxParallelism()).isEqualTo(PipelineSettings.MAX_PARALLELISM);
@@ -64,17 +74,19 @@ class SavepointCompatibilityITCase {
         Path savepoint = dir.resolve("moved");
         copy(fixture.resolve(manifest.savepoint()), savepoint);
 
-        String name = "compat-" + fixture.getFileName();
+        String name = "compat-" + fixture.getFileName() + "-" + backend;
+        Configuration stateBackend = new Configuration();
+        stateBackend.set(StateBackendOptions.STATE_BACKEND, backend);
         StreamingRun run = new StreamingRun(
                 KAFKA, ELASTICSEARCH, manifest.events().name(), manifest.events().partitions(),
                 manifest.exclusions().name(), KAFKA.createTopic(name + "-dead-letters", 1, false),
                 StreamingRun.uniqueNamespace(name));
         try (run; DetectorJobs jobs = new DetectorJobs()) {
             // The built-in exclusions (version 0): the set in force must come from the savepoint.
-            JobClient job = jobs.start(
-                    Start.restore(savepoint.toUri().toString(), manifest.parallelism()),
+            JobClient job = run.watch(jobs.start(
+                    Start.restore(savepoint.toUri().toString(), manifest.parallelism()).with(stateBackend),
                     run.settings("latest"),
-                    ExclusionSetJson.defaults());
+                    ExclusionSetJson.defaults()));
             for (Send send : manifest.complete().send()) {
                 run.send(
                         send.partition(),

@@ -243,8 +243,8 @@ class SavepointFixtures {
                 KAFKA.createTopic("fixture-dead-letters", 1, false),
                 StreamingRun.uniqueNamespace("fixture"));
         try (run; DetectorJobs jobs = new DetectorJobs()) {
-            JobClient job = jobs.start(
-                    Start.fresh(PARALLELISM), run.settings("earliest"), ExclusionSetJson.defaults());
+            JobClient job = run.watch(jobs.start(
+                    Start.fresh(PARALLELISM), run.settings("earliest"), ExclusionSetJson.defaults()));
             at = run.awaitExclusionsVersion(1, 0);
             exec = run.parkExecs(at, List.of(sequence)).get(0);
             savepoint = DetectorJobs.stop(job, tmp.resolve("savepoints"));

@@ -75,7 +75,7 @@ class SavepointITCase {
         List<Sequence> sequences = spread("rescale", from, to, count);
         try (StreamingRun run = StreamingRun.create(KAFKA, ELASTICSEARCH, "sp-" + from + "to" + to, 4);
                 DetectorJobs jobs = new DetectorJobs()) {
-            JobClient job = jobs.start(Start.fresh(from), run.settings("earliest"), DEFAULTS);
+            JobClient job = run.watch(jobs.start(Start.fresh(from), run.settings("earliest"), DEFAULTS));
             List<RecordMetadata> execs = run.parkExecs(AT, sequences);
             String savepoint = DetectorJobs.stop(job, dir.resolve("stopped"));
 
@@ -93,7 +93,7 @@ class SavepointITCase {
             }
 
             JobClient restored =
-                    jobs.start(Start.restore(savepoint, to), run.settings("latest"), DEFAULTS);
+                    run.watch(jobs.start(Start.restore(savepoint, to), run.settings("latest"), DEFAULTS));
             for (Sequence sequence : sequences) {
                 run.send(sequence.connect(AT + CONNECT_AFTER, "8.8.8.8"));
             }
@@ -122,7 +122,7 @@ class SavepointITCase {
                 DetectorJobs jobs = new DetectorJobs()) {
             ExclusionSet version1 = excluding8888(DEFAULTS);
             ExclusionTopic.publish(KAFKA.clientConfig(), run.exclusionsTopic(), version1);
-            JobClient job = jobs.start(Start.fresh(2), run.settings("earliest"), DEFAULTS);
+            JobClient job = run.watch(jobs.start(Start.fresh(2), run.settings("earliest"), DEFAULTS));
             long at = run.awaitExclusionsVersion(1, AT);
             String savepoint = DetectorJobs.stop(job, dir.resolve("stopped"));
 
@@ -134,8 +134,8 @@ class SavepointITCase {
             // Restored with the defaults (version 0) and configured with an empty control topic: a
             // job that did not restore would run on version 0. Rescaled to 3 on the way.
             String emptyControlTopic = KAFKA.createTopic("sp-exclusions-empty", 1, true);
-            JobClient restored = jobs.start(
-                    Start.restore(savepoint, 3), run.settings("latest", emptyControlTopic), DEFAULTS);
+            JobClient restored = run.watch(jobs.start(
+                    Start.restore(savepoint, 3), run.settings("latest", emptyControlTopic), DEFAULTS));
             for (Sequence sequence : google) {
                 run.send(sequence.exec(at));
                 run.send(sequence.connect(at + 100, "8.8.8.8"));
@@ -161,7 +161,7 @@ class SavepointITCase {
         Sequence control = new Sequence("control", "X");
         try (StreamingRun run = StreamingRun.create(KAFKA, ELASTICSEARCH, "sp-unmapped", 2);
                 DetectorJobs jobs = new DetectorJobs()) {
-            JobClient job = jobs.start(Start.fresh(2), run.settings("earliest"), DEFAULTS);
+            JobClient job = run.watch(jobs.start(Start.fresh(2), run.settings("earliest"), DEFAULTS));
             run.parkExecs(AT, List.of(pending));
             String savepoint = DetectorJobs.stop(job, dir.resolve("stopped"));
 
@@ -182,9 +182,9 @@ class SavepointITCase {
                     .hasStackTraceContaining("Max parallelism mismatch");
 
             // Allowed explicitly, the job starts, and the pending exec is silently gone.
-            JobClient dropped = jobs.start(
+            JobClient dropped = run.watch(jobs.start(
                     Start.restore(savepoint, 2).allowingNonRestoredState(), run.settings("latest"),
-                    DEFAULTS, SavepointITCase::renameCepUid);
+                    DEFAULTS, SavepointITCase::renameCepUid));
             run.send(pending.connect(AT + CONNECT_AFTER, "8.8.8.8"));
             run.send(control.exec(AT + 600));
             run.send(control.connect(AT + 700, "8.8.8.8"));

@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -64,6 +66,7 @@ final class StreamingRun implements AutoCloseable {
     private final String namespace;
     private final KafkaProducer<byte[], byte[]> producer;
     private int probes;
+    private JobClient job;
 
     StreamingRun(
             RealKafka kafka,
@@ -99,6 +102,12 @@ final class StreamingRun implements AutoCloseable {
     /** A data stream namespace no other run uses ({@code a-z 0-9 . _} only). */
     static String uniqueNamespace(String name) {
         return name.replaceAll("[^a-z0-9]", "_") + System.nanoTime();
+    }
+
+    /** The job whose failure ends every wait at once, with its cause (instead of a time-out). */
+    JobClient watch(JobClient job) {
+        this.job = job;
+        return job;
     }
 
     String eventsTopic() {
@@ -239,11 +248,44 @@ final class StreamingRun implements AutoCloseable {
     /** Waits for the alert of connection {@code networkEventId} and returns its document. */
     JsonNode awaitAlert(String networkEventId) {
         List<JsonNode> found = new ArrayList<>();
-        await("the alert for " + networkEventId, () -> {
-            found.addAll(alertsFor(networkEventId));
-            return !found.isEmpty();
-        });
+        try {
+            await("the alert for " + networkEventId, () -> {
+                failIfTheJobFailed();
+                found.addAll(alertsFor(networkEventId));
+                return !found.isEmpty();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; alerts (exec, connection, exclusions version): "
+                    + alerts().stream()
+                            .map(a -> a.at("/detection/exec_event_id").asText() + ", "
+                                    + a.at("/detection/network_event_id").asText() + ", "
+                                    + a.at("/detection/exclusions_version").asText())
+                            .toList(),
+                    e.getCause());
+        }
         return found.get(0);
+    }
+
+    private void failIfTheJobFailed() {
+        if (job == null) {
+            return;
+        }
+        JobStatus status;
+        try {
+            status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return; // not known (any more): nothing to say
+        }
+        if (status == JobStatus.FAILED) {
+            Throwable cause;
+            try {
+                job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+                cause = null;
+            } catch (Exception e) {
+                cause = e;
+            }
+            throw new AssertionError("the job failed", cause);
+        }
     }
 
     /** The alerts of connection {@code networkEventId} (none while the data stream is missing). */
