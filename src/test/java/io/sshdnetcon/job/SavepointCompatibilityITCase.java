@@ -7,6 +7,7 @@ import io.sshdnetcon.job.DetectorJobs.Start;
 import io.sshdnetcon.job.SavepointFixtures.ExpectedAlert;
 import io.sshdnetcon.job.SavepointFixtures.Manifest;
 import io.sshdnetcon.job.SavepointFixtures.Send;
+import io.sshdnetcon.job.SavepointFixtures.UndeliveredAlert;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.testing.LocalElasticsearch;
 import io.sshdnetcon.testing.RealKafka;
@@ -102,6 +103,9 @@ class SavepointCompatibilityITCase {
                     .map(SavepointCompatibilityITCase::asExpected)
                     .toList();
             assertThat(alerts).containsExactlyInAnyOrderElementsOf(manifest.complete().expectAlerts());
+            // The alerts that waited in the sink's state keep their ids (so never a second copy).
+            assertThat(run.alerts().stream().map(alert -> alert.at("/event/id").asText()))
+                    .containsAll(manifest.undeliveredAlerts().stream().map(UndeliveredAlert::id).toList());
             for (String networkEventId : manifest.complete().expectNoAlertFor()) {
                 assertThat(run.alertsFor(networkEventId)).as(networkEventId).isEmpty();
             }

@@ -1,6 +1,7 @@
 package io.sshdnetcon.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +12,10 @@ import io.sshdnetcon.job.SavepointState.CepKeyState;
 import io.sshdnetcon.job.SavepointState.PartialMatch;
 import io.sshdnetcon.job.StreamingRun.Sequence;
 import io.sshdnetcon.kafka.ExclusionTopic;
+import io.sshdnetcon.metrics.MetricNames;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
+import io.sshdnetcon.sink.elasticsearch.BulkCreate;
 import io.sshdnetcon.testing.LocalElasticsearch;
 import io.sshdnetcon.testing.LocalStack;
 import io.sshdnetcon.testing.RealKafka;
@@ -24,11 +27,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
@@ -66,12 +73,14 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>What the savepoint holds: exclusion set version 1 (the defaults plus 8.8.8.0/24) in broadcast
  * state, applied and read past by the control source; one exec pending in CEP (in its NFA, the
- * watermark past the exec but not past its window); every event already read by the source. The
- * completion sends a connection to 8.8.8.8 (excluded by version 1: it must not consume the exec),
- * then one to 9.9.9.9 500 ms after the exec, then filler that moves event time past the window.
- * Exactly one alert must follow: (exec, 9.9.9.9 connection) under exclusion set version 1. A
- * restore that lost the broadcast state would pair the exec with the 8.8.8.8 connection under
- * version 0; one that lost CEP state would raise nothing.
+ * watermark past the exec but not past its window); one alert the Elasticsearch sink could not
+ * deliver yet, in the sink's state; every event already read by the source. The completion sends
+ * a connection to 8.8.8.8 (excluded by version 1: it must not consume the exec), then one to
+ * 9.9.9.9 500 ms after the exec, then filler that moves event time past the window. Exactly two
+ * alerts must follow, both under exclusion set version 1: the undelivered one, and (exec, 9.9.9.9
+ * connection). A restore that lost the broadcast state would pair the exec with the 8.8.8.8
+ * connection under version 0; one that lost CEP state would raise nothing for it; one that lost
+ * the sink's state (or could not read it) would never deliver the other.
  */
 class SavepointFixtures {
 
@@ -95,11 +104,19 @@ class SavepointFixtures {
     static final MiniClusterExtension MINI_CLUSTER =
             new MiniClusterExtension(
                     new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(fastHeartbeats())
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(4)
                             .build());
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
+
+    /** Accumulators of a running job arrive with heartbeats: every 10 s by default. */
+    private static Configuration fastHeartbeats() {
+        Configuration conf = new Configuration();
+        conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofMillis(300));
+        return conf;
+    }
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
 
     private static final int PARALLELISM = 2;
@@ -123,6 +140,7 @@ class SavepointFixtures {
      * @param exclusions the exclusions topic as the savepoint knows it
      * @param exclusionSet the set in force, in its JSON form
      * @param pendingExec the exec waiting in CEP
+     * @param undeliveredAlerts alerts the Elasticsearch sink still held: a restored job sends them
      * @param complete what to send after the restore, and what must follow
      */
     record Manifest(
@@ -140,6 +158,7 @@ class SavepointFixtures {
             Topic exclusions,
             JsonNode exclusionSet,
             PendingExec pendingExec,
+            List<UndeliveredAlert> undeliveredAlerts,
             Completion complete) {
 
         static Manifest read(Path fixture) {
@@ -186,6 +205,20 @@ class SavepointFixtures {
     record Send(int partition, String key, JsonNode value) {}
 
     record ExpectedAlert(String execEventId, String networkEventId, long exclusionsVersion) {}
+
+    /** An alert in the sink's state ({@code BulkCreateStateSerializer}), with its document id. */
+    record UndeliveredAlert(
+            String id, String execEventId, String networkEventId, long exclusionsVersion) {}
+
+    /** The job's {@code alerts} accumulator (reported with the task managers' heartbeats). */
+    private static long alertsBuilt(JobClient job) {
+        try {
+            Object alerts = job.getAccumulators().get(10, TimeUnit.SECONDS).get(MetricNames.ALERTS);
+            return alerts == null ? 0 : ((Number) alerts).longValue();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
 
     /** Every fixture directory (one with a manifest), oldest version first. */
     static List<Path> all() throws IOException {
@@ -235,6 +268,7 @@ class SavepointFixtures {
         ExclusionTopic.publish(KAFKA.clientConfig(), exclusions.name(), version1);
 
         Sequence sequence = new Sequence("fixture-host", "fixture-X");
+        Sequence undelivered = new Sequence("fixture-undelivered", "fixture-U");
         String savepoint;
         long at;
         RecordMetadata exec;
@@ -243,11 +277,29 @@ class SavepointFixtures {
                 KAFKA.createTopic("fixture-dead-letters", 1, false),
                 StreamingRun.uniqueNamespace("fixture"));
         try (run; DetectorJobs jobs = new DetectorJobs()) {
+            // 1. On the real node: set version 1 in force, then an exec pending in CEP.
             JobClient job = run.watch(jobs.start(
                     Start.fresh(PARALLELISM), run.settings("earliest"), ExclusionSetJson.defaults()));
             at = run.awaitExclusionsVersion(1, 0);
             exec = run.parkExecs(at, List.of(sequence)).get(0);
-            savepoint = DetectorJobs.stop(job, tmp.resolve("savepoints"));
+            String parked = DetectorJobs.stop(job, tmp.resolve("parked"));
+
+            // 2. Restored with no node to reach, another sequence completes: its alert can only
+            // wait in the sink's state. Event time restarts with the restored job: filler at
+            // exec + 1400 ms takes it to exec + 399 ms, past this sequence, short of the pending
+            // exec's window and of the connection that will complete it (exec + 500 ms).
+            JobClient offline = run.watch(jobs.start(
+                    Start.restore(parked, PARALLELISM),
+                    run.settings("latest", exclusions.name(), Map.of(
+                            "es.hosts", "http://127.0.0.1:1",
+                            "es.template.install", "false",
+                            "es.retry.max-backoff", "200 ms")),
+                    ExclusionSetJson.defaults()));
+            run.send(undelivered.exec(at + 200));
+            run.send(undelivered.connect(at + 300, "1.1.1.1"));
+            run.advanceEventTime(at + 1400);
+            StreamingRun.await("the undelivered alert", () -> alertsBuilt(offline) == 1);
+            savepoint = DetectorJobs.stop(offline, tmp.resolve("savepoints"));
         }
 
         // The fixture must hold what its manifest says.
@@ -259,6 +311,19 @@ class SavepointFixtures {
         Map<Integer, Long> exclusionPositions = state.kafkaPositions(Uids.EXCLUSIONS_SOURCE);
         assertThat(eventPositions).isEqualTo(run.endOffsets(events.name()));
         assertThat(exclusionPositions).isEqualTo(run.endOffsets(exclusions.name()));
+        List<UndeliveredAlert> undeliveredAlerts = new ArrayList<>();
+        for (BulkCreate alert : state.bufferedAlerts()) {
+            JsonNode document = JSON.readTree(alert.source());
+            undeliveredAlerts.add(new UndeliveredAlert(
+                    alert.id(),
+                    document.at("/detection/exec_event_id").asText(),
+                    document.at("/detection/network_event_id").asText(),
+                    document.at("/detection/exclusions_version").asLong()));
+        }
+        assertThat(undeliveredAlerts)
+                .extracting(UndeliveredAlert::execEventId, UndeliveredAlert::networkEventId,
+                        UndeliveredAlert::exclusionsVersion)
+                .containsExactly(tuple(undelivered.execId(), undelivered.connectId(), 1L));
 
         Path copied = fixture.resolve(SAVEPOINT);
         Map<String, Long> operators = copySavepoint(Path.of(URI.create(savepoint)), copied);
@@ -292,9 +357,11 @@ class SavepointFixtures {
                                 exec.offset(),
                                 json(sequence.exec(at)),
                                 cep.partialMatches()),
+                        undeliveredAlerts,
                         new Completion(
                                 send,
-                                List.of(new ExpectedAlert(sequence.execId(), sequence.connectId(), 1)),
+                                List.of(new ExpectedAlert(undelivered.execId(), undelivered.connectId(), 1),
+                                        new ExpectedAlert(sequence.execId(), sequence.connectId(), 1)),
                                 List.of(sequence.host() + "-N-excluded")))
                 .write(fixture);
     }

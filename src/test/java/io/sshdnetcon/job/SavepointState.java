@@ -3,6 +3,8 @@ package io.sshdnetcon.job;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.rule.ApplyExclusions;
 import io.sshdnetcon.rule.ExclusionSet;
+import io.sshdnetcon.sink.elasticsearch.BulkCreate;
+import io.sshdnetcon.sink.elasticsearch.BulkCreateStateSerializer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +31,8 @@ import org.apache.flink.cep.nfa.sharedbuffer.Lockable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplitSerializer;
 import org.apache.flink.core.io.SimpleVersionedSerialization;
@@ -41,11 +45,13 @@ import org.apache.flink.util.Collector;
 
 /**
  * What a savepoint of the detector holds, read with the State Processor API: CEP's pending
- * sequences per key, the Kafka sources' positions, and the exclusion sets in broadcast state.
+ * sequences per key, the Kafka sources' positions, the exclusion sets in broadcast state, and the
+ * alerts the Elasticsearch sink had not delivered yet.
  * Each read is a small batch job on the current (mini) cluster.
  *
- * <p>The CEP state names and serializers are Flink's ({@code CepOperator}, {@code SharedBuffer}
- * in flink-cep 2.2): this class is the only place that knows them.
+ * <p>The state names and serializers of CEP ({@code CepOperator}, {@code SharedBuffer} in
+ * flink-cep 2.2), sources ({@code SourceOperator}) and sinks ({@code
+ * StatefulSinkWriterStateHandler}) are Flink's: this class is the only place that knows them.
  */
 final class SavepointState {
 
@@ -57,6 +63,8 @@ final class SavepointState {
     static final String SHARED_BUFFER_EVENTS_STATE = "sharedBuffer-events";
     /** SourceOperator: the reader's splits, each serialized with the source's split serializer. */
     static final String SOURCE_READER_STATE = "SourceReaderState";
+    /** SinkWriterOperator: the writer's state, serialized with the sink's writer state serializer. */
+    static final String SINK_WRITER_STATE = "writer_raw_states";
 
     private final String path;
 
@@ -140,6 +148,29 @@ final class SavepointState {
             positions.put(split.getPartition(), split.getStartingOffset());
         }
         return positions;
+    }
+
+    /**
+     * The alerts the Elasticsearch sink ({@link Uids#ALERTS_SINK}) had buffered, not yet stored,
+     * read with its own state serializer.
+     */
+    List<BulkCreate> bufferedAlerts() throws Exception {
+        BulkCreateStateSerializer serializer = new BulkCreateStateSerializer();
+        List<BulkCreate> alerts = new ArrayList<>();
+        for (byte[] bytes :
+                collect(SavepointReader.read(environment(), path)
+                        .readListState(
+                                OperatorIdentifier.forUid(Uids.ALERTS_SINK),
+                                SINK_WRITER_STATE,
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                        .executeAndCollect())) {
+            BufferedRequestState<BulkCreate> state =
+                    SimpleVersionedSerialization.readVersionAndDeSerialize(serializer, bytes);
+            for (RequestEntryWrapper<BulkCreate> entry : state.getBufferedRequestEntries()) {
+                alerts.add(entry.getRequestEntry());
+            }
+        }
+        return alerts;
     }
 
     /**

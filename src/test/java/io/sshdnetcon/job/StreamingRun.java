@@ -143,6 +143,12 @@ final class StreamingRun implements AutoCloseable {
      *     partitions in its state whatever this says)
      */
     StreamingJob.Settings settings(String startingOffsets, String exclusionsTopic) {
+        return settings(startingOffsets, exclusionsTopic, Map.of());
+    }
+
+    /** As {@link #settings(String, String)}, with {@code extra} options on top. */
+    StreamingJob.Settings settings(
+            String startingOffsets, String exclusionsTopic, Map<String, String> extra) {
         Map<String, String> conf = new HashMap<>();
         conf.put("kafka.bootstrap-servers", kafka.bootstrap());
         conf.put("kafka.events-topics", eventsTopic);
@@ -155,6 +161,7 @@ final class StreamingRun implements AutoCloseable {
         conf.put("es.hosts", elasticsearch.url());
         conf.put("es.namespace", namespace);
         conf.put("es.template.replicas", "0");
+        conf.putAll(extra);
         return StreamingJob.Settings.read(Configuration.fromMap(conf));
     }
 
