@@ -325,8 +325,10 @@ class SavepointFixtures {
                         UndeliveredAlert::exclusionsVersion)
                 .containsExactly(tuple(undelivered.execId(), undelivered.connectId(), 1L));
 
-        Path copied = fixture.resolve(SAVEPOINT);
-        Map<String, Long> operators = copySavepoint(Path.of(URI.create(savepoint)), copied);
+        // Staged first, so that a failed check leaves no half-written fixture behind.
+        Path staging = tmp.resolve("fixture");
+        Map<String, Long> operators =
+                copySavepoint(Path.of(URI.create(savepoint)), staging.resolve(SAVEPOINT));
 
         List<Send> send = new ArrayList<>();
         int partition = exec.partition();
@@ -363,7 +365,9 @@ class SavepointFixtures {
                                 List.of(new ExpectedAlert(undelivered.execId(), undelivered.connectId(), 1),
                                         new ExpectedAlert(sequence.execId(), sequence.connectId(), 1)),
                                 List.of(sequence.host() + "-N-excluded")))
-                .write(fixture);
+                .write(staging);
+        copySavepoint(staging.resolve(SAVEPOINT), fixture.resolve(SAVEPOINT));
+        Files.copy(staging.resolve(MANIFEST), fixture.resolve(MANIFEST));
     }
 
     private static JsonNode json(SpecEvents.Builder event) throws IOException {
