@@ -159,13 +159,18 @@ public final class AlertDocumentWriter {
         return (ObjectNode) node;
     }
 
-    /** The event exactly as received, minus surrounding whitespace and a byte-order mark. */
+    /**
+     * The event as received, minus surrounding whitespace and a byte-order mark, and with line
+     * breaks turned into spaces: the alert must stay one line in NDJSON output and in
+     * Elasticsearch bulk bodies, and in valid JSON a raw CR or LF can only be whitespace between
+     * tokens (inside strings they must be escaped), so the JSON value is unchanged.
+     */
     private static RawValue rawJson(byte[] raw) {
         String text = new String(raw, StandardCharsets.UTF_8).strip();
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             text = text.substring(1).strip();
         }
-        return new RawValue(text);
+        return new RawValue(text.replace('\r', ' ').replace('\n', ' '));
     }
 
     static String iso(long epochMillis) {

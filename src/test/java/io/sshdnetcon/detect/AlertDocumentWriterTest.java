@@ -139,4 +139,16 @@ class AlertDocumentWriterTest {
         assertThat(otherNetwork.id()).isNotEqualTo(first.id());
         assertThat(first.id()).matches("[0-9a-f]{64}");
     }
+
+    @Test
+    void aPrettyPrintedEventStaysOnOneLineSoBulkBodiesAndNdjsonStayIntact() throws Exception {
+        // Valid JSON from Kafka may be pretty-printed; a raw CR or LF can only be whitespace there.
+        String pretty = exec("E1").json().replace(",\"event\":", ",\r\n  \"event\":").replace("{\"id\"", "{\n\t\"id\"");
+        RuleEvent e = new EcsEventParser().parse(pretty.getBytes(), "t", -1, 1).event();
+        AlertDocument alert = writer.write(new SequenceMatch(e, parse(connect("N1"))), DETECTED_AT);
+
+        String json = new String(alert.json());
+        assertThat(json).doesNotContain("\n").doesNotContain("\r");
+        assertThat(MAPPER.readTree(alert.json()).at("/Events/0")).isEqualTo(MAPPER.readTree(pretty));
+    }
 }
