@@ -186,6 +186,29 @@ metric() {
     | awk -v m="flink_taskmanager_job_task_operator_sshdnetcon_$1" '$1 ~ "^" m "[{]" && $0 ~ /job_id="'"$job"'"/ { s += $NF } END { printf "%d", s }'
 }
 say "metrics of the upgraded job (Prometheus): events_in=$(metric events_in) of $(wc -l <"$work/after.ndjson") lines sent after the upgrade, alerts=$(metric alerts), alerts_indexed=$(metric alerts_indexed)"
+# The same counter as the web UI shows it (the JobManager's REST API, which fetches metrics from
+# the TaskManagers lazily: poll until it has caught up with what Prometheus reports).
+rest_metric() {
+  python3 - "$job" "$1" <<'EOF_REST'
+import json, sys, urllib.request
+base, name = "http://localhost:18081/jobs/" + sys.argv[1], ".sshdnetcon." + sys.argv[2]
+total = 0
+for vertex in json.load(urllib.request.urlopen(base))["vertices"]:
+    url = f"{base}/vertices/{vertex['id']}/metrics"
+    ids = [m["id"] for m in json.load(urllib.request.urlopen(url)) if m["id"].endswith(name)]
+    if ids:
+        values = json.load(urllib.request.urlopen(url + "?get=" + ",".join(ids)))
+        total += sum(int(float(v["value"])) for v in values)
+print(total)
+EOF_REST
+}
+prometheus_alerts=$(metric alerts)
+for _ in $(seq 1 15); do
+  rest_alerts=$(rest_metric alerts)
+  [[ "$rest_alerts" == "$prometheus_alerts" ]] && break
+  sleep 2
+done
+say "the web UI (REST API) shows alerts=$rest_alerts for the upgraded job"
 
 # 10. Compare.
 read -r alerts lost duplicates extra pending < <(python3 - "$work/expected.ndjson" "$work/actual.json" <<'EOF'
