@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
+import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.ReplayRun;
 import io.sshdnetcon.testing.ReplayRun.AlertPair;
 import io.sshdnetcon.testing.SpecEvents;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,11 +30,7 @@ class DetectorPipelineITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+            MiniClusters.withSlots(4);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sshdnetcon.fleet.FleetConfig;
 import io.sshdnetcon.fleet.FleetGenerator;
 import io.sshdnetcon.fleet.FleetReport;
+import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.ReferenceDetector;
 import io.sshdnetcon.testing.ReplayRun;
 import io.sshdnetcon.testing.SpecEvents;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,11 +30,7 @@ class DifferentialITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+            MiniClusters.withSlots(2);
 
     @TempDir Path dir;
 

@@ -10,6 +10,7 @@ import io.sshdnetcon.job.SavepointFixtures.Send;
 import io.sshdnetcon.job.SavepointFixtures.UndeliveredAlert;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.testing.LocalElasticsearch;
+import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,6 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,11 +37,7 @@ class SavepointCompatibilityITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+            MiniClusters.withSlots(4);
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();

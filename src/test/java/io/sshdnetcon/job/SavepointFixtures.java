@@ -18,6 +18,7 @@ import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.sink.elasticsearch.BulkCreate;
 import io.sshdnetcon.testing.LocalElasticsearch;
 import io.sshdnetcon.testing.LocalStack;
+import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
 import io.sshdnetcon.testing.SpecEvents;
 import java.io.DataInputStream;
@@ -46,7 +47,6 @@ import org.apache.flink.runtime.state.StreamStateHandle;
 import org.apache.flink.runtime.state.filesystem.FileStateHandle;
 import org.apache.flink.runtime.state.filesystem.RelativeFileStateHandle;
 import org.apache.flink.runtime.state.memory.ByteStreamStateHandle;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -102,12 +102,7 @@ class SavepointFixtures {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setConfiguration(fastHeartbeats())
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+            MiniClusters.withSlots(4, fastHeartbeats());
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
 

@@ -15,6 +15,7 @@ import io.sshdnetcon.kafka.ExclusionTopic;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.testing.LocalElasticsearch;
+import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
 import io.sshdnetcon.testing.SpecEvents;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -53,11 +53,7 @@ class SavepointITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+            MiniClusters.withSlots(4);
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();

@@ -15,6 +15,7 @@ import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.testing.ElasticsearchQueries;
 import io.sshdnetcon.testing.LocalElasticsearch;
+import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
 import io.sshdnetcon.testing.ReplayRun;
 import io.sshdnetcon.testing.SpecEvents;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,11 +50,7 @@ class StreamingJobITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+            MiniClusters.withSlots(4);
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();

@@ -9,6 +9,7 @@ import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.sink.DeadLetterPublisher;
 import io.sshdnetcon.sink.DeadLetterPublisherFactory;
+import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.InstantiationUtil;
@@ -39,11 +39,7 @@ class DeadLetterKafkaITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+            MiniClusters.withSlots(2);
 
     private static final long AT = Instant.parse("2026-01-05T10:00:00.250Z").toEpochMilli();
 

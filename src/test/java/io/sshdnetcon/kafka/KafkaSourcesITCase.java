@@ -7,6 +7,7 @@ import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.rule.ExclusionUpdate;
+import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
 import io.sshdnetcon.testing.SpecEvents;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -38,11 +38,7 @@ class KafkaSourcesITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+            MiniClusters.withSlots(2);
 
     private static final int MAX_RECORD_BYTES = 1024;
 

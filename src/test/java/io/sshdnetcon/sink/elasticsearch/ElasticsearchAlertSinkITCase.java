@@ -12,6 +12,7 @@ import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.metrics.MetricNames;
+import io.sshdnetcon.testing.MiniClusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
@@ -41,12 +41,7 @@ class ElasticsearchAlertSinkITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+            MiniClusters.withSlots(2, METRICS.addToConfiguration(new Configuration()));
 
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
 

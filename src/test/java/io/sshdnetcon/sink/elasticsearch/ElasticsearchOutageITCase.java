@@ -9,6 +9,7 @@ import io.sshdnetcon.detect.AlertDocument;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.metrics.MetricNames;
 import io.sshdnetcon.testing.LocalStack;
+import io.sshdnetcon.testing.MiniClusters;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,6 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -46,12 +46,7 @@ class ElasticsearchOutageITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+            MiniClusters.withSlots(1, METRICS.addToConfiguration(new Configuration()));
 
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
 
