@@ -10,13 +10,13 @@ import io.sshdnetcon.testing.ReferenceDetector;
 import io.sshdnetcon.testing.ReferenceDetector.AlertPair;
 import io.sshdnetcon.testing.ReferenceDetector.Exclusions;
 import io.sshdnetcon.testing.ReferenceDetector.Result;
+import io.sshdnetcon.testing.NdjsonLines;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -276,16 +276,8 @@ class FleetGeneratorTest {
 
     /** NDJSON: every line ends with '\n', so the piece after the last one is not a line. */
     static List<byte[]> splitLines(byte[] bytes) {
-        List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                lines.add(Arrays.copyOfRange(bytes, start, i));
-                start = i + 1;
-            }
-        }
-        assertThat(start).as("output ends with a newline").isEqualTo(bytes.length);
-        return lines;
+        assertThat(bytes).as("output ends with a newline").endsWith((byte) '\n');
+        return NdjsonLines.split(bytes);
     }
 
     private static long timestamp(byte[] line) {

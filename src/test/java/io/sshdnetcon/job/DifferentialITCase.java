@@ -6,6 +6,7 @@ import io.sshdnetcon.fleet.FleetConfig;
 import io.sshdnetcon.fleet.FleetGenerator;
 import io.sshdnetcon.fleet.FleetReport;
 import io.sshdnetcon.testing.MiniClusters;
+import io.sshdnetcon.testing.NdjsonLines;
 import io.sshdnetcon.testing.ReferenceDetector;
 import io.sshdnetcon.testing.ReplayRun;
 import io.sshdnetcon.testing.SpecEvents;
@@ -45,7 +46,7 @@ class DifferentialITCase {
                 .withMalformedRate(0.01);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FleetReport report = new FleetGenerator(config).writeTo(out);
-        List<byte[]> lines = splitLines(out.toByteArray());
+        List<byte[]> lines = NdjsonLines.split(out.toByteArray());
 
         ReferenceDetector.Result expected =
                 ReferenceDetector.detect(lines, 5000, ReferenceDetector.Exclusions.defaults());
@@ -87,21 +88,6 @@ class DifferentialITCase {
                 .toList();
         assertThat(actual.pairs()).containsExactlyInAnyOrderElementsOf(expectedPairs);
         assertThat(actual.alertIds()).doesNotHaveDuplicates();
-    }
-
-    private static List<byte[]> splitLines(byte[] content) {
-        List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '\n') {
-                lines.add(java.util.Arrays.copyOfRange(content, start, i));
-                start = i + 1;
-            }
-        }
-        if (start < content.length) {
-            lines.add(java.util.Arrays.copyOfRange(content, start, content.length));
-        }
-        return lines;
     }
 
     /** Random but reproducible sequences aimed at the contract's corners. */

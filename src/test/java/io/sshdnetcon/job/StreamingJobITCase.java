@@ -16,6 +16,7 @@ import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.testing.ElasticsearchQueries;
 import io.sshdnetcon.testing.LocalElasticsearch;
 import io.sshdnetcon.testing.MiniClusters;
+import io.sshdnetcon.testing.NdjsonLines;
 import io.sshdnetcon.testing.RealKafka;
 import io.sshdnetcon.testing.ReplayRun;
 import io.sshdnetcon.testing.SpecEvents;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -111,7 +111,7 @@ class StreamingJobITCase {
                         .withDuplicateRate(0.01)
                         .withMalformedRate(0.003))
                 .writeTo(corpus);
-        List<byte[]> lines = lines(corpus.toByteArray());
+        List<byte[]> lines = NdjsonLines.split(corpus.toByteArray());
         try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
             for (byte[] line : lines) {
                 String host = HostIdKey.find(line, 0, line.length);
@@ -291,17 +291,5 @@ class StreamingJobITCase {
         ObjectNode copy = alert.deepCopy();
         ((ObjectNode) copy.get("event")).remove(List.of("created", "ingested"));
         return copy;
-    }
-
-    private static List<byte[]> lines(byte[] content) {
-        List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '\n') {
-                lines.add(Arrays.copyOfRange(content, start, i));
-                start = i + 1;
-            }
-        }
-        return lines;
     }
 }
