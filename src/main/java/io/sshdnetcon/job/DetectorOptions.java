@@ -28,8 +28,9 @@ public final class DetectorOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "A source partition without events for this long stops holding back"
-                                    + " event time.");
+                            "A source partition without events for this long flushes (its event"
+                                    + " time jumps to its newest event, completing sequences that"
+                                    + " wait on it) and then stops holding back the others.");
 
     public static final ConfigOption<Integer> MAX_RECORD_BYTES =
             ConfigOptions.key("detector.max-record-bytes")
