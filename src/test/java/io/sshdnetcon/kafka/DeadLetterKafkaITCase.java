@@ -13,7 +13,6 @@ import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,12 +67,7 @@ class DeadLetterKafkaITCase {
 
     private KafkaOptions.Settings settings(String deadLetterTopic) throws IOException {
         // As in the sources test: the sink's producers must resolve a config-provider placeholder.
-        Path secrets = dir.resolve("secrets.properties");
-        Files.writeString(secrets, "protocol=PLAINTEXT\n");
-        Path client = dir.resolve("client.properties");
-        Files.writeString(
-                client,
-                "config.providers=file\nsecurity.protocol=${file:" + secrets + ":protocol}\n");
+        Path client = RealKafka.propertiesResolvedThroughFileProvider(dir);
         Configuration conf = new Configuration();
         conf.setString(KafkaOptions.PROPERTIES_FILE.key(), client.toString());
         conf.setString(KafkaOptions.BOOTSTRAP_SERVERS.key(), KAFKA.bootstrap());

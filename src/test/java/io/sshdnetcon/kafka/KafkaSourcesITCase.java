@@ -11,7 +11,6 @@ import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
 import io.sshdnetcon.testing.SpecEvents;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,12 +47,7 @@ class KafkaSourcesITCase {
         // The client settings go through Kafka's file config provider, as secrets would: if the
         // source's admin client or consumers did not resolve it, "${file:...}" would be an invalid
         // security.protocol and the job would fail.
-        Path secrets = dir.resolve("secrets.properties");
-        Files.writeString(secrets, "protocol=PLAINTEXT\n");
-        Path client = dir.resolve("client.properties");
-        Files.writeString(
-                client,
-                "config.providers=file\nsecurity.protocol=${file:" + secrets + ":protocol}\n");
+        Path client = RealKafka.propertiesResolvedThroughFileProvider(dir);
         Configuration conf = new Configuration();
         conf.setString(KafkaOptions.BOOTSTRAP_SERVERS.key(), KAFKA.bootstrap());
         conf.setString(KafkaOptions.EVENTS_TOPICS.key(), eventsTopic);

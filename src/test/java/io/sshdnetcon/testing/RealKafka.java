@@ -1,5 +1,8 @@
 package io.sshdnetcon.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -159,6 +162,21 @@ public final class RealKafka implements BeforeAllCallback {
             throw new IllegalStateException("cannot describe group " + group, e);
         }
     }
+    /**
+     * Writes a client properties file whose {@code security.protocol} is a Kafka file
+     * config-provider placeholder (resolving to PLAINTEXT). A client that did not resolve
+     * placeholders would see an invalid protocol and fail, so it proves providers work.
+     */
+    public static Path propertiesResolvedThroughFileProvider(Path dir) throws IOException {
+        Path secrets = dir.resolve("secrets.properties");
+        Files.writeString(secrets, "protocol=PLAINTEXT\n");
+        Path client = dir.resolve("client.properties");
+        Files.writeString(
+                client,
+                "config.providers=file\nsecurity.protocol=${file:" + secrets + ":protocol}\n");
+        return client;
+    }
+
 
     /** A header's value as UTF-8, if present. */
     public static Optional<String> header(ConsumerRecord<byte[], byte[]> record, String name) {
