@@ -1,5 +1,5 @@
 # Shared by the scripts that run this project's Java code on a plain JVM (no cluster).
-# Source it; it defines ROOT, ensure_built and run_main.
+# Source it; it defines ROOT, ensure_built, run_main and run_test_main.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
@@ -48,6 +48,32 @@ run_main() {
   exec "$java" "${JDK17_OPENS[@]}" ${SSHDNETCON_JAVA_OPTS:-} \
     -Dlog4j.configurationFile="$ROOT/flink-conf/log4j-replay.properties" \
     -cp "$ROOT/target/classes:$(cat "$ROOT/target/classpath.txt")" "$main" "$@"
+}
+
+# Like ensure_built, for the test classes and the test classpath (benchmarks that reuse test
+# builders). Rebuilds when pom.xml or anything under src/ changed.
+ensure_test_built() {
+  local stamp="$ROOT/target/.test-classpath-stamp"
+  if [[ -f "$stamp" && -d "$ROOT/target/test-classes" ]] \
+      && [[ -z "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$stamp" -print -quit)" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || { _log "error: Maven (mvn) is required to build the project"; exit 1; }
+  _log "building the project and its tests..."
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt) >&2
+  touch "$stamp"
+}
+
+# run_test_main CLASS [ARGS...]: runs a main class of the test sources with the test classpath.
+run_test_main() {
+  local main=$1; shift
+  ensure_test_built
+  local java=java
+  [[ -n "${JAVA_HOME:-}" ]] && java="$JAVA_HOME/bin/java"
+  exec "$java" "${JDK17_OPENS[@]}" ${SSHDNETCON_JAVA_OPTS:-} \
+    -cp "$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$ROOT/target/test-classpath.txt")" \
+    "$main" "$@"
 }
 
 # with_kafka_bootstrap ARGS...: sets KAFKA_TOOL_ARGS to ARGS, plus --bootstrap-servers from

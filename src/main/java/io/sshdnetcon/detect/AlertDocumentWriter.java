@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.sshdnetcon.event.JsonReadLimits;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.rule.RuleMetadata;
 import io.sshdnetcon.rule.RuleMetadata.ThreatItem;
@@ -34,8 +35,19 @@ public final class AlertDocumentWriter {
     static final List<String> COPIED_NAMESPACES =
             List.of("host", "process", "destination", "source", "user", "network");
 
+    /**
+     * Reads events the parser already accepted, so with the parser's limits; strings and documents
+     * only up to the largest record size allowed, because the parser does not decode the strings
+     * it skips. Alerts are rare, so no symbol table: nothing for colliding keys to refuse.
+     */
     private static final ObjectMapper MAPPER =
-            JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            JsonMapper.builder(
+                            JsonReadLimits.factory(
+                                    JsonReadLimits.MAX_DOCUMENT_BYTES,
+                                    JsonReadLimits.MAX_DOCUMENT_BYTES,
+                                    false))
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build();
 
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -49,8 +61,8 @@ public final class AlertDocumentWriter {
     /**
      * @param detectedAt when the detection happened (epoch ms), for {@code event.created} and
      *     {@code event.ingested}
-     * @throws IOException if an event's bytes are not a JSON object (they were validated on the way
-     *     in, so this means corruption)
+     * @throws IOException if an event's bytes are not a JSON object within {@link JsonReadLimits}
+     *     (they were validated on the way in, so this means corruption)
      */
     public AlertDocument write(SequenceMatch match, long detectedAt) throws IOException {
         RuleEvent exec = match.exec();

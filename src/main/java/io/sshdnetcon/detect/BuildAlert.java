@@ -5,7 +5,6 @@ import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.metrics.JobCounter;
 import io.sshdnetcon.metrics.MetricNames;
 import io.sshdnetcon.rule.RuleMetadata;
-import java.io.IOException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -45,23 +44,47 @@ public final class BuildAlert extends ProcessFunction<SequenceMatch, AlertDocume
     @Override
     public void processElement(SequenceMatch match, Context ctx, Collector<AlertDocument> out) {
         long now = System.currentTimeMillis();
+        AlertDocument alert;
         try {
-            out.collect(writer.write(match, now));
-        } catch (IOException | RuntimeException e) {
-            failures.inc();
-            ctx.output(
-                    deadLetters,
-                    new DeadLetter(
-                            DeadLetterReason.ALERT_BUILD_FAILED,
-                            "could not build the alert for " + match + ": " + e,
-                            match.connect().raw(),
-                            "alerts",
-                            -1,
-                            -1,
-                            now));
+            alert = writer.write(match, now);
+        } catch (Exception | StackOverflowError e) {
+            // A match is built from two events the parser accepted, within limits that keep every
+            // walk over them shallow, so this is a last line of defence. It must not fail the job:
+            // after a restart the same events would be read again and fail again, stopping
+            // detection for good.
+            //
+            // StackOverflowError is a VirtualMachineError, but it is the one a record's shape can
+            // cause, and here it is safe to catch: it is thrown in this thread at the overflowing
+            // call, and unwinds only frames of the writer, which touch nothing but this match's
+            // own trees and buffers (downstream operators are outside this try); the JVM reserves
+            // stack to throw it, and the stack is shallow again at this frame. The other
+            // VirtualMachineErrors (OutOfMemoryError, InternalError) and LinkageErrors describe the
+            // JVM or the deployment, not the record: as dead letters they would quietly lose every
+            // alert of a broken TaskManager, so they fail the task and Flink restarts it.
+            deadLetter(match, e, ctx, now);
+            return;
+        }
+        try {
+            out.collect(alert);
+        } catch (RuntimeException e) {
+            deadLetter(match, e, ctx, now);
             return;
         }
         alerts.inc();
         latency.update(now - match.connect().timestamp());
+    }
+
+    private void deadLetter(SequenceMatch match, Throwable e, Context ctx, long now) {
+        failures.inc();
+        ctx.output(
+                deadLetters,
+                new DeadLetter(
+                        DeadLetterReason.ALERT_BUILD_FAILED,
+                        "could not build the alert for " + match + ": " + e,
+                        match.connect().raw(),
+                        "alerts",
+                        -1,
+                        -1,
+                        now));
     }
 }

@@ -16,6 +16,14 @@ public enum DeadLetterReason {
     INVALID_DESTINATION("invalid_destination"),
     /** Larger than the configured maximum record size. */
     RECORD_TOO_LARGE("record_too_large"),
+    /** Objects or arrays, or a dotted field path, nested beyond {@link JsonReadLimits}. */
+    NESTING_TOO_DEEP("nesting_too_deep"),
+    /** A key longer than {@link JsonReadLimits#MAX_NAME_BYTES}. */
+    NAME_TOO_LONG("name_too_long"),
+    /** A number longer than {@link JsonReadLimits#MAX_NUMBER_CHARS}. */
+    NUMBER_TOO_LONG("number_too_long"),
+    /** A value the rule reads longer than {@link JsonReadLimits#MAX_RULE_VALUE_CHARS}. */
+    STRING_TOO_LONG("string_too_long"),
     /** A candidate that arrived after the watermark had passed its timestamp. */
     LATE_EVENT("late_event"),
     /** A match whose alert document could not be built. */

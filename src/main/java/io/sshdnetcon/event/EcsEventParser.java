@@ -18,6 +18,11 @@ import java.util.List;
  * so broken JSON is always detected and dead-lettered rather than silently dropped. It never
  * throws on data.
  *
+ * <p>Hostile records cost time linear in their size and a bounded stack: bytes must be strict
+ * UTF-8, nesting (objects, arrays and dotted keys together), keys, numbers and the values the rule
+ * reads stay within {@link JsonReadLimits}, each breach dead-lettered under its own reason, and
+ * repeated keys are found through a hash set in large objects.
+ *
  * <p>Not thread-safe: one instance per source reader.
  */
 public final class EcsEventParser {
@@ -25,7 +30,6 @@ public final class EcsEventParser {
     /** Default for {@link #EcsEventParser(int)}: large process command lines stay well below it. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_DETAIL_VALUE_CHARS = 120;
 
     /** Fields whose type is checked on every event; @timestamp and destination.ip have own rules. */
@@ -37,6 +41,10 @@ public final class EcsEventParser {
     private final FieldValues fields = new FieldValues();
     /** Elasticsearch refuses documents with a repeated key, so EQL would never see them. */
     private final DuplicateKeyGuard keys = new DuplicateKeyGuard();
+    /** Per parser: its symbol table then canonicalizes this reader's keys, record after record. */
+    private JsonFactory json;
+    /** For records whose keys the symbol table refuses: no table, one String per key. */
+    private final JsonFactory withoutSymbols;
     private final int maxRecordBytes;
 
     public EcsEventParser() {
@@ -44,10 +52,14 @@ public final class EcsEventParser {
     }
 
     public EcsEventParser(int maxRecordBytes) {
-        if (maxRecordBytes <= 0) {
-            throw new IllegalArgumentException("maxRecordBytes must be positive: " + maxRecordBytes);
+        if (maxRecordBytes <= 0 || maxRecordBytes > JsonReadLimits.MAX_DOCUMENT_BYTES) {
+            throw new IllegalArgumentException(
+                    "maxRecordBytes must be between 1 and " + JsonReadLimits.MAX_DOCUMENT_BYTES
+                            + ": " + maxRecordBytes);
         }
         this.maxRecordBytes = maxRecordBytes;
+        this.json = factory(true);
+        this.withoutSymbols = factory(false);
     }
 
     public ParsedRecord parse(byte[] record, String source, int partition, long offset) {
@@ -64,34 +76,81 @@ public final class EcsEventParser {
             return tooLarge(buf, off, len, len, source, partition, offset);
         }
         Provenance at = new Provenance(buf, off, len, source, partition, offset);
+        int invalid = Utf8.firstInvalid(buf, off, len);
+        if (invalid >= 0) {
+            return at.malformed(
+                    DeadLetterReason.NOT_JSON, "invalid UTF-8 at byte " + invalid);
+        }
+        ParsedRecord result = read(json, at);
+        if (result == null) {
+            // Keys crafted to collide in the symbol table's hash: Jackson refuses them as a DoS
+            // suspect, Elasticsearch (which turns that check off) accepts them. Read the record
+            // again without a table, and start a fresh table, since the old one now holds them.
+            json = factory(true);
+            result = read(withoutSymbols, at);
+        }
+        return result;
+    }
+
+    /**
+     * Strings are bounded by the record here; {@link #text} applies the limit to the values the
+     * rule reads, so that a long key is always {@code name_too_long}, with or without symbols.
+     */
+    private JsonFactory factory(boolean canonicalNames) {
+        return JsonReadLimits.factory(maxRecordBytes, maxRecordBytes, canonicalNames);
+    }
+
+    /** The record read with {@code factory}; null if its symbol table refused the keys. */
+    private ParsedRecord read(JsonFactory factory, Provenance at) {
         fields.clear();
         keys.reset();
-        try (JsonParser p = JSON.createParser(buf, off, len)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                return at.malformed(DeadLetterReason.NOT_JSON, "empty record");
-            }
-            if (first != JsonToken.START_OBJECT) {
-                skipValue(p, first);
-                if (p.nextToken() != null) {
-                    return at.malformed(DeadLetterReason.NOT_JSON, "data after the JSON value");
+        try (JsonParser p = factory.createParser(at.buf, at.off, at.length)) {
+            try {
+                ParsedRecord unusable = walk(p, at);
+                if (unusable != null) {
+                    return unusable;
                 }
+            } catch (JsonReadLimits.LimitExceededException e) {
                 return at.malformed(
-                        DeadLetterReason.NOT_AN_OBJECT,
-                        "expected a JSON object, found " + describe(first));
-            }
-            readObject(p, FieldPathTree.ROOT);
-            if (p.nextToken() != null) {
-                return at.malformed(DeadLetterReason.NOT_JSON, "data after the JSON object");
+                        e.reason(),
+                        e.getMessage() + " (at byte " + p.currentLocation().getByteOffset() + ")");
             }
         } catch (DuplicateKeyException e) {
             return at.malformed(DeadLetterReason.DUPLICATE_KEY, e.getMessage());
         } catch (JsonProcessingException e) {
+            if (factory != withoutSymbols && JsonReadLimits.isSymbolTableOverflow(e)) {
+                return null;
+            }
             return at.malformed(DeadLetterReason.NOT_JSON, describe(e));
         } catch (IOException e) {
             return at.malformed(DeadLetterReason.NOT_JSON, String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            // Never seen; but a record that trips the JSON library must not stop the source.
+            return at.malformed(DeadLetterReason.NOT_JSON, "unreadable: " + e);
         }
         return classify(at);
+    }
+
+    /** Reads the whole record into {@link #fields}; the dead letter if it is not one object. */
+    private ParsedRecord walk(JsonParser p, Provenance at) throws IOException {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            return at.malformed(DeadLetterReason.NOT_JSON, "empty record");
+        }
+        if (first != JsonToken.START_OBJECT) {
+            skipValue(p, first, 0);
+            if (p.nextToken() != null) {
+                return at.malformed(DeadLetterReason.NOT_JSON, "data after the JSON value");
+            }
+            return at.malformed(
+                    DeadLetterReason.NOT_AN_OBJECT,
+                    "expected a JSON object, found " + describe(first));
+        }
+        readObject(p, FieldPathTree.ROOT, 0);
+        if (p.nextToken() != null) {
+            return at.malformed(DeadLetterReason.NOT_JSON, "data after the JSON object");
+        }
+        return null;
     }
 
     /**
@@ -199,64 +258,112 @@ public final class EcsEventParser {
                 Outcome.CANDIDATE, timestamp, event, null, at.source, at.partition, at.offset);
     }
 
-    /** Reads one object whose key path so far is {@code node}; the parser is on START_OBJECT. */
-    private void readObject(JsonParser p, FieldPathTree node) throws IOException {
+    /**
+     * Reads one object whose key path so far is {@code node}, {@code depth} segments long; the
+     * parser is on START_OBJECT. Recursion is per nesting level, which Jackson bounds at {@link
+     * JsonReadLimits#MAX_NESTING_DEPTH}.
+     */
+    private void readObject(JsonParser p, FieldPathTree node, int depth) throws IOException {
         keys.enter();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = name(p);
             FieldPathTree child = node.child(name);
             JsonToken value = p.nextToken();
+            int childDepth = pathDepth(name, depth, value);
             if (child == null) {
-                skipValue(p, value);
+                skipValue(p, value, childDepth);
             } else if (child.field() != null) {
-                readValue(p, value, child.field());
+                readValue(p, value, child.field(), childDepth);
             } else if (value == JsonToken.START_OBJECT) {
-                readObject(p, child);
+                readObject(p, child, childDepth);
             } else {
                 // An interior ECS object written as a scalar or array holds none of our fields.
-                skipValue(p, value);
+                skipValue(p, value, childDepth);
             }
         }
         keys.exit();
     }
 
-    private void readValue(JsonParser p, JsonToken value, RuleField field) throws IOException {
+    /**
+     * The number of segments of the path ending in {@code name} inside an object at {@code
+     * depth}, whose value starts with {@code value}. Elasticsearch maps {@code "a.b.c"} as three
+     * nested objects, so a dotted key nests as deep as the objects it stands for, and both count
+     * against one limit.
+     *
+     * <p>Only a container's depth is passed on, so dots are counted only for containers and for
+     * keys long enough to reach the limit; the result for other keys is a placeholder.
+     */
+    private static int pathDepth(String name, int depth, JsonToken value)
+            throws JsonReadLimits.LimitExceededException {
+        if (depth + name.length() < JsonReadLimits.MAX_NESTING_DEPTH
+                && value != JsonToken.START_OBJECT
+                && value != JsonToken.START_ARRAY) {
+            return depth + 1; // at most length + 1 segments: within the limit, however many dots
+        }
+        int segments = 1;
+        for (int i = name.indexOf('.'); i >= 0; i = name.indexOf('.', i + 1)) {
+            segments++;
+        }
+        if (depth + segments > JsonReadLimits.MAX_NESTING_DEPTH) {
+            throw new JsonReadLimits.LimitExceededException(
+                    DeadLetterReason.NESTING_TOO_DEEP,
+                    "a field path has more than " + JsonReadLimits.MAX_NESTING_DEPTH
+                            + " segments (objects and dotted keys): "
+                            + quote(name));
+        }
+        return depth + segments;
+    }
+
+    private void readValue(JsonParser p, JsonToken value, RuleField field, int depth)
+            throws IOException {
         if (value == JsonToken.VALUE_STRING) {
-            fields.add(field, p.getText());
+            fields.add(field, text(p, field));
         } else if (value == JsonToken.VALUE_NULL) {
             return;
         } else if (value == JsonToken.START_ARRAY && field != RuleField.TIMESTAMP) {
             JsonToken element;
             while ((element = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (element == JsonToken.VALUE_STRING) {
-                    fields.add(field, p.getText());
+                    fields.add(field, text(p, field));
                 } else if (element != JsonToken.VALUE_NULL) {
                     fields.markWrongType(field);
-                    skipValue(p, element);
+                    skipValue(p, element, depth);
                 }
             }
         } else {
             fields.markWrongType(field);
-            skipValue(p, value);
+            skipValue(p, value, depth);
         }
+    }
+
+    private static String text(JsonParser p, RuleField field) throws IOException {
+        String text = p.getText();
+        if (text.length() > JsonReadLimits.MAX_RULE_VALUE_CHARS) {
+            throw new JsonReadLimits.LimitExceededException(
+                    DeadLetterReason.STRING_TOO_LONG,
+                    "a value of " + field.path() + " is longer than "
+                            + JsonReadLimits.MAX_RULE_VALUE_CHARS + " characters");
+        }
+        return text;
     }
 
     /**
      * Skips the value starting at {@code token} without decoding it, still checking every object
      * inside for repeated keys (Jackson's skipChildren would not).
      */
-    private void skipValue(JsonParser p, JsonToken token) throws IOException {
+    private void skipValue(JsonParser p, JsonToken token, int depth) throws IOException {
         if (token == JsonToken.START_OBJECT) {
             keys.enter();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                name(p);
-                skipValue(p, p.nextToken());
+                String name = name(p);
+                JsonToken value = p.nextToken();
+                skipValue(p, value, pathDepth(name, depth, value));
             }
             keys.exit();
         } else if (token == JsonToken.START_ARRAY) {
             JsonToken element;
             while ((element = p.nextToken()) != JsonToken.END_ARRAY) {
-                skipValue(p, element);
+                skipValue(p, element, depth); // array elements share their array's path
             }
         }
     }

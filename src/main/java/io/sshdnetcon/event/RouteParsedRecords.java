@@ -2,6 +2,10 @@ package io.sshdnetcon.event;
 
 import io.sshdnetcon.metrics.JobCounter;
 import io.sshdnetcon.metrics.MetricNames;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -20,12 +24,27 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
 
     private static final long serialVersionUID = 1L;
 
+    /** Reasons the parser gives, registered up front so dashboards see them at zero. */
+    private static final Set<DeadLetterReason> PARSE_REASONS =
+            EnumSet.of(
+                    DeadLetterReason.NOT_JSON,
+                    DeadLetterReason.NOT_AN_OBJECT,
+                    DeadLetterReason.DUPLICATE_KEY,
+                    DeadLetterReason.INVALID_TIMESTAMP,
+                    DeadLetterReason.WRONG_TYPE,
+                    DeadLetterReason.RECORD_TOO_LARGE,
+                    DeadLetterReason.NESTING_TOO_DEEP,
+                    DeadLetterReason.NAME_TOO_LONG,
+                    DeadLetterReason.NUMBER_TOO_LONG,
+                    DeadLetterReason.STRING_TOO_LONG);
+
     private final OutputTag<DeadLetter> deadLetters;
     private final OutputTag<DeadLetter> lateEvents;
 
     private transient JobCounter in;
     private transient JobCounter parsed;
-    private transient JobCounter malformed;
+    /** Per reason; each also adds to the job-wide {@code events_malformed} accumulator. */
+    private transient Map<DeadLetterReason, JobCounter> malformed;
     private transient JobCounter irrelevant;
     private transient JobCounter relevant;
     private transient JobCounter missingJoinKey;
@@ -43,7 +62,10 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
     public void open(OpenContext openContext) {
         in = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_IN);
         parsed = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_PARSED);
-        malformed = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_MALFORMED);
+        malformed = new EnumMap<>(DeadLetterReason.class);
+        for (DeadLetterReason reason : PARSE_REASONS) {
+            malformed(reason);
+        }
         irrelevant = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_IRRELEVANT);
         relevant = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_RELEVANT);
         missingJoinKey = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_MISSING_JOIN_KEY);
@@ -60,7 +82,7 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
         in.inc();
         switch (record.outcome()) {
             case MALFORMED -> {
-                malformed.inc();
+                malformed(record.deadLetter().reason()).inc();
                 deadLetter(ctx, record.deadLetter());
             }
             case INVALID_DESTINATION -> {
@@ -99,6 +121,16 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
                 }
             }
         }
+    }
+
+    private JobCounter malformed(DeadLetterReason reason) {
+        return malformed.computeIfAbsent(
+                reason,
+                r -> JobCounter.registerLabelled(
+                        getRuntimeContext(),
+                        MetricNames.EVENTS_MALFORMED,
+                        MetricNames.MALFORMED_REASON_LABEL,
+                        r.code()));
     }
 
     private void deadLetter(Context ctx, DeadLetter letter) {

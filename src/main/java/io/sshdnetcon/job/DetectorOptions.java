@@ -1,6 +1,7 @@
 package io.sshdnetcon.job;
 
 import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.event.JsonReadLimits;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.rule.InvalidExclusionSetException;
@@ -36,7 +37,9 @@ public final class DetectorOptions {
             ConfigOptions.key("detector.max-record-bytes")
                     .intType()
                     .defaultValue(EcsEventParser.DEFAULT_MAX_RECORD_BYTES)
-                    .withDescription("Larger input records are dead-lettered.");
+                    .withDescription(
+                            "Larger input records are dead-lettered. At most 104857600 (100 MiB,"
+                                    + " Elasticsearch's http.max_content_length).");
 
     public static final ConfigOption<String> EXCLUSIONS_FILE =
             ConfigOptions.key("detector.exclusions-file")
@@ -68,8 +71,11 @@ public final class DetectorOptions {
             throw new IllegalArgumentException(IDLENESS.key() + " must be positive");
         }
         int maxRecordBytes = conf.get(MAX_RECORD_BYTES);
-        if (maxRecordBytes < 1024) {
-            throw new IllegalArgumentException(MAX_RECORD_BYTES.key() + " must be at least 1024");
+        if (maxRecordBytes < 1024 || maxRecordBytes > JsonReadLimits.MAX_DOCUMENT_BYTES) {
+            throw new IllegalArgumentException(
+                    MAX_RECORD_BYTES.key() + " must be between 1024 and "
+                            + JsonReadLimits.MAX_DOCUMENT_BYTES
+                            + " (Elasticsearch's largest request)");
         }
         ExclusionSet exclusions =
                 conf.getOptional(EXCLUSIONS_FILE)

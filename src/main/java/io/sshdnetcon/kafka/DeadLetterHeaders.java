@@ -51,7 +51,11 @@ public final class DeadLetterHeaders {
                     INVALID_TIMESTAMP,
                     WRONG_TYPE,
                     INVALID_DESTINATION,
-                    RECORD_TOO_LARGE -> Stage.PARSE;
+                    RECORD_TOO_LARGE,
+                    NESTING_TOO_DEEP,
+                    NAME_TOO_LONG,
+                    NUMBER_TOO_LONG,
+                    STRING_TOO_LONG -> Stage.PARSE;
             case LATE_EVENT, ALERT_BUILD_FAILED -> Stage.DETECT;
             case ELASTICSEARCH_REJECTED -> Stage.SINK;
             case INVALID_EXCLUSION_SET -> Stage.CONTROL;

@@ -3,6 +3,7 @@ package io.sshdnetcon.kafka;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.sshdnetcon.event.JsonReadLimits;
 import java.io.IOException;
 
 /**
@@ -14,7 +15,9 @@ import java.io.IOException;
  */
 public final class HostIdKey {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** No symbol table: it is shared by every producing thread, and colliding keys overflow it. */
+    private static final JsonFactory JSON =
+            JsonReadLimits.factory(0, JsonReadLimits.MAX_RULE_VALUE_CHARS, false);
 
     private HostIdKey() {}
 
@@ -39,8 +42,8 @@ public final class HostIdKey {
                 }
             }
             return null;
-        } catch (IOException e) {
-            return null;
+        } catch (IOException | RuntimeException e) {
+            return null; // the record goes unkeyed and the job judges it
         }
     }
 

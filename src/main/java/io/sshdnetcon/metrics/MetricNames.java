@@ -14,6 +14,8 @@ public final class MetricNames {
     public static final String EVENTS_LATE = "events_late";
     public static final String EVENTS_EXCLUDED = "events_excluded";
     public static final String EXCLUSION_REASON_LABEL = "reason";
+    /** Label of {@link #EVENTS_MALFORMED}: the dead-letter reason code. */
+    public static final String MALFORMED_REASON_LABEL = "reason";
     public static final String DEAD_LETTERED = "dead_lettered";
     public static final String ALERTS = "alerts";
     public static final String ALERT_BUILD_FAILURES = "alert_build_failures";

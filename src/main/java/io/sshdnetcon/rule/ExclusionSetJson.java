@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sshdnetcon.event.JsonReadLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,8 +45,20 @@ public final class ExclusionSetJson {
 
     private static final String DEFAULTS_RESOURCE = "/rule/default-exclusions.json";
 
+    /**
+     * Largest set accepted (also from a file): room for hundreds of thousands of entries, and
+     * matching stays O(log n) whatever the size.
+     */
+    public static final int MAX_BYTES = 64 * 1024 * 1024;
+
+    /**
+     * A set comes from a topic anyone with write access can fill: the events' read limits. Keys
+     * crafted to overflow the symbol table make a set invalid too: it has five known keys.
+     */
     private static final ObjectMapper MAPPER =
-            JsonMapper.builder()
+            JsonMapper.builder(
+                            JsonReadLimits.factory(
+                                    MAX_BYTES, JsonReadLimits.MAX_RULE_VALUE_CHARS, true))
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                     .build();
@@ -69,8 +82,15 @@ public final class ExclusionSetJson {
      */
     public static ExclusionSet parse(byte[] json) {
         JsonNode root;
+        if (json.length > MAX_BYTES) {
+            throw new InvalidExclusionSetException(
+                    "too large: " + json.length + " bytes, the limit is " + MAX_BYTES);
+        }
         try {
             root = MAPPER.readTree(json);
+        } catch (JsonReadLimits.LimitExceededException e) {
+            throw new InvalidExclusionSetException(
+                    "exceeds a read limit (" + e.reason().code() + "): " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new InvalidExclusionSetException("not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -344,7 +344,7 @@ class EcsEventParserTest {
         @Test
         void deeplyNestedInputIsRejectedWithoutBlowingTheStack() {
             String json = "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
-            assertThat(parse(json).outcome()).isEqualTo(Outcome.MALFORMED);
+            assertThat(parse(json).deadLetter().reason()).isEqualTo(DeadLetterReason.NESTING_TOO_DEEP);
         }
 
         @Test
@@ -365,6 +365,291 @@ class EcsEventParserTest {
             ParsedRecord r = parser.parse(buffer, 10, line.length, "test", -1, 1);
             assertThat(r.outcome()).isEqualTo(Outcome.CANDIDATE);
             assertThat(r.event().raw()).isEqualTo(line);
+        }
+    }
+
+    /** {@link JsonReadLimits}: each limit has its own reason, and exactly the limit passes. */
+    @Nested
+    class Limits {
+
+        private static final int DEPTH = JsonReadLimits.MAX_NESTING_DEPTH;
+
+        /** A connection with {@code extra} (",key:value") as its last field. */
+        private ParsedRecord connectionWith(String extra) {
+            String json = connect("N").json();
+            return parse(json.substring(0, json.length() - 1) + extra + "}");
+        }
+
+        private DeadLetterReason reasonOf(ParsedRecord r) {
+            return r.deadLetter() == null ? null : r.deadLetter().reason();
+        }
+
+        @Test
+        void objectsNestUpToTheLimit() {
+            // The event itself is level 1.
+            assertThat(reasonOf(connectionWith(",\"d\":" + nested("{\"d\":", DEPTH - 1, "1", "}"))))
+                    .isNull();
+            ParsedRecord r = connectionWith(",\"d\":" + nested("{\"d\":", DEPTH, "1", "}"));
+            assertThat(reasonOf(r)).isEqualTo(DeadLetterReason.NESTING_TOO_DEEP);
+            assertThat(r.deadLetter().detail())
+                    .startsWith("objects and arrays nest deeper than 100 levels (at byte ");
+        }
+
+        @Test
+        void arraysCountAsLevelsToo() {
+            assertThat(reasonOf(connectionWith(",\"d\":" + nested("[", DEPTH - 1, "", "]")))).isNull();
+            assertThat(reasonOf(connectionWith(",\"d\":" + nested("[", DEPTH, "", "]"))))
+                    .isEqualTo(DeadLetterReason.NESTING_TOO_DEEP);
+        }
+
+        @Test
+        void aDottedKeyNestsAsDeepAsItsSegments() {
+            assertThat(reasonOf(connectionWith(",\"" + dotted(DEPTH) + "\":1"))).isNull();
+            ParsedRecord r = connectionWith(",\"" + dotted(DEPTH + 1) + "\":1");
+            assertThat(reasonOf(r)).isEqualTo(DeadLetterReason.NESTING_TOO_DEEP);
+            assertThat(r.deadLetter().detail()).contains("more than 100 segments");
+        }
+
+        @Test
+        void objectsAndDottedKeysAddUp() {
+            // 1 ("d") + 49 ("d" in each object) + 50 segments = 100; one more segment is too deep.
+            String within = nested("{\"d\":", 49, "{\"" + dotted(50) + "\":1}", "}");
+            String beyond = nested("{\"d\":", 49, "{\"" + dotted(51) + "\":1}", "}");
+            assertThat(reasonOf(connectionWith(",\"d\":" + within))).isNull();
+            assertThat(reasonOf(connectionWith(",\"d\":" + beyond)))
+                    .isEqualTo(DeadLetterReason.NESTING_TOO_DEEP);
+            // Objects inside arrays continue their array's path.
+            String inArrays = nested("[{\"d\":", 49, "{\"" + dotted(51) + "\":1}", "}]");
+            assertThat(reasonOf(connectionWith(",\"d\":" + inArrays)))
+                    .isEqualTo(DeadLetterReason.NESTING_TOO_DEEP);
+        }
+
+        @Test
+        void keysUpToTheNameLimit() {
+            int max = JsonReadLimits.MAX_NAME_BYTES;
+            assertThat(reasonOf(connectionWith(",\"" + "k".repeat(max) + "\":1"))).isNull();
+            ParsedRecord r = connectionWith(",\"" + "k".repeat(max + 1) + "\":1");
+            assertThat(reasonOf(r)).isEqualTo(DeadLetterReason.NAME_TOO_LONG);
+            assertThat(r.deadLetter().detail()).startsWith("a key is longer than 1024 bytes");
+            // Bytes, not characters: 513 two-byte characters are 1026 bytes.
+            assertThat(reasonOf(connectionWith(",\"" + "\u00e4".repeat(513) + "\":1")))
+                    .isEqualTo(DeadLetterReason.NAME_TOO_LONG);
+            // The issue's key: 25,000 segments, 49,999 characters.
+            assertThat(reasonOf(connectionWith(",\"" + dotted(25_000) + "\":1")))
+                    .isEqualTo(DeadLetterReason.NAME_TOO_LONG);
+        }
+
+        @Test
+        void numbersUpToTheNumberLimitEvenWhenSkipped() {
+            int max = JsonReadLimits.MAX_NUMBER_CHARS;
+            assertThat(reasonOf(connectionWith(",\"n\":" + "9".repeat(max)))).isNull();
+            assertThat(reasonOf(connectionWith(",\"n\":" + "9".repeat(max + 1))))
+                    .isEqualTo(DeadLetterReason.NUMBER_TOO_LONG);
+            assertThat(reasonOf(connectionWith(",\"n\":[1,0." + "1".repeat(max) + "]")))
+                    .isEqualTo(DeadLetterReason.NUMBER_TOO_LONG);
+            assertThat(reasonOf(connectionWith(",\"n\":-1e" + "1".repeat(max))))
+                    .isEqualTo(DeadLetterReason.NUMBER_TOO_LONG);
+        }
+
+        @Test
+        void valuesTheRuleReadsUpToTheStringLimit() {
+            int max = JsonReadLimits.MAX_RULE_VALUE_CHARS;
+            assertThat(parse(connect("N").processName("p".repeat(max))).event().processNames())
+                    .containsExactly("p".repeat(max));
+            ParsedRecord r = parse(connect("N").set("host.id", "h".repeat(max + 1)));
+            assertThat(reasonOf(r)).isEqualTo(DeadLetterReason.STRING_TOO_LONG);
+            assertThat(r.deadLetter().detail())
+                    .startsWith("a value of host.id is longer than 32768 characters (at byte ");
+            // A string the parser skips is bounded by the record size only.
+            assertThat(new EcsEventParser(4 * 1024 * 1024)
+                            .parse(connect("N").set("message", "m".repeat(3 * max)).bytes(), "t", -1, 1)
+                            .outcome())
+                    .isEqualTo(Outcome.CANDIDATE);
+        }
+
+        @Test
+        void theRecordLimitCannotExceedWhatElasticsearchAccepts() {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> new EcsEventParser(JsonReadLimits.MAX_DOCUMENT_BYTES + 1))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        private static String nested(String open, int levels, String inner, String close) {
+            return open.repeat(levels) + inner + close.repeat(levels);
+        }
+
+        private static String dotted(int segments) {
+            return String.join(".", java.util.Collections.nCopies(segments, "a"));
+        }
+    }
+
+    /** Strict UTF-8: what Jackson would decode leniently, or skip unread, is not JSON either. */
+    @Nested
+    class InvalidUtf8 {
+
+        static List<Arguments> sequences() {
+            return List.of(
+                    Arguments.of("overlong slash", new int[] {0xC0, 0xAF}),
+                    Arguments.of("overlong 3-byte", new int[] {0xE0, 0x80, 0xAF}),
+                    Arguments.of("overlong 4-byte", new int[] {0xF0, 0x80, 0x80, 0xAF}),
+                    Arguments.of("surrogate", new int[] {0xED, 0xA0, 0x80}),
+                    Arguments.of("beyond U+10FFFF", new int[] {0xF4, 0x90, 0x80, 0x80}),
+                    Arguments.of("F5 lead byte", new int[] {0xF5, 0x80, 0x80, 0x80}),
+                    Arguments.of("lone continuation", new int[] {0x80}),
+                    Arguments.of("FF", new int[] {0xFF}),
+                    Arguments.of("truncated 3-byte", new int[] {0xE2, 0x82}),
+                    Arguments.of("broken second byte", new int[] {0xC3, '('}));
+        }
+
+        @ParameterizedTest(name = "{0} in a skipped value")
+        @MethodSource("sequences")
+        void inASkippedValue(String name, int[] sequence) {
+            assertNotJson(splice(connect("N").set("message", "a#b").json(), "a#b", sequence));
+        }
+
+        @ParameterizedTest(name = "{0} in a key")
+        @MethodSource("sequences")
+        void inAKey(String name, int[] sequence) {
+            assertNotJson(splice(connect("N").set("labels.k#", 1).json(), "k#", sequence));
+        }
+
+        @ParameterizedTest(name = "{0} in a value the rule reads")
+        @MethodSource("sequences")
+        void inAValueTheRuleReads(String name, int[] sequence) {
+            assertNotJson(splice(exec("E").json(), "/usr/sbin/sshd", sequence));
+        }
+
+        @Test
+        void validMultiByteTextIsFine() {
+            String text = "\u00e4\u20ac\ud83d\ude00\u07ff\u0800\uffff\udbff\udfff";
+            ParsedRecord r = parse(connect("N").processName(text).set("labels." + text, text));
+            assertThat(r.event().processNames()).containsExactly(text);
+        }
+
+        /** {@code json} with the first {@code marker} ('#' if present) replaced by raw bytes. */
+        private byte[] splice(String json, String marker, int[] sequence) {
+            String at = marker.contains("#") ? "#" : marker;
+            int i = json.indexOf(marker) + marker.indexOf(at);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.writeBytes(json.substring(0, i).getBytes(StandardCharsets.UTF_8));
+            for (int b : sequence) {
+                out.write(b);
+            }
+            out.writeBytes(json.substring(i + (at.equals("#") ? 1 : 0)).getBytes(StandardCharsets.UTF_8));
+            return out.toByteArray();
+        }
+
+        private void assertNotJson(byte[] bytes) {
+            ParsedRecord r = parser.parse(bytes, "test", -1, 1);
+            assertThat(r.deadLetter().reason()).isEqualTo(DeadLetterReason.NOT_JSON);
+            assertThat(r.deadLetter().payload()).isEqualTo(bytes);
+        }
+    }
+
+    /** Duplicate keys are found in objects of any size, in time linear in their keys. */
+    @Nested
+    class ManyKeys {
+
+        private String objectOf(int keys, String extra) {
+            StringBuilder s = new StringBuilder("{");
+            for (int i = 0; i < keys; i++) {
+                s.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":0");
+            }
+            return s.append(extra).append('}').toString();
+        }
+
+        private final EcsEventParser large = new EcsEventParser(4 * 1024 * 1024);
+
+        private ParsedRecord connectionWithLabels(String labels) {
+            String json = connect("N").json();
+            byte[] bytes = (json.substring(0, json.length() - 1) + ",\"labels\":" + labels + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            return large.parse(bytes, "test", -1, 1);
+        }
+
+        @ParameterizedTest(name = "{0} keys")
+        @ValueSource(ints = {1, 31, 32, 33, 1000, 100_000})
+        void aRepeatedKeyIsFoundWhereverItIs(int keys) {
+            assertThat(connectionWithLabels(objectOf(keys, "")).outcome()).isEqualTo(Outcome.CANDIDATE);
+            for (int repeated : new int[] {0, keys / 2, keys - 1}) {
+                ParsedRecord r = connectionWithLabels(objectOf(keys, ",\"k" + repeated + "\":1"));
+                assertThat(r.deadLetter().reason()).isEqualTo(DeadLetterReason.DUPLICATE_KEY);
+                assertThat(r.deadLetter().detail()).contains("'k" + repeated + "'");
+            }
+        }
+
+        @Test
+        void keysSharingOneHashCodeStayLinear() {
+            // "Aa" and "BB" have the same hashCode, so all 2^16 strings of 16 such pairs do too.
+            List<String> colliding = new java.util.ArrayList<>(List.of(""));
+            for (int i = 0; i < 16; i++) {
+                List<String> next = new java.util.ArrayList<>(colliding.size() * 2);
+                for (String prefix : colliding) {
+                    next.add(prefix + "Aa");
+                    next.add(prefix + "BB");
+                }
+                colliding = next;
+            }
+            assertThat(colliding.stream().map(String::hashCode).distinct()).hasSize(1);
+            StringBuilder labels = new StringBuilder("{");
+            for (String key : colliding) {
+                labels.append(labels.length() == 1 ? "" : ",").append('"').append(key).append("\":0");
+            }
+            long start = System.nanoTime();
+            ParsedRecord unique = connectionWithLabels(labels + "}");
+            ParsedRecord repeated = connectionWithLabels(labels + ",\"" + colliding.get(77) + "\":0}");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(unique.outcome()).as("%s", unique.deadLetter()).isEqualTo(Outcome.CANDIDATE);
+            assertThat(repeated.deadLetter().reason()).isEqualTo(DeadLetterReason.DUPLICATE_KEY);
+            // Quadratic would be 2^31 comparisons of equal-hash 32-character strings: minutes.
+            assertThat(millis).isLessThan(20_000);
+        }
+
+        @Test
+        void keysTheSymbolTableRefusesAreReadWithoutIt() {
+            // Jackson's symbol table gives up on these as a suspected DoS; Elasticsearch does not.
+            StringBuilder labels = new StringBuilder("{");
+            List<String> colliding = new java.util.ArrayList<>(List.of(""));
+            for (int i = 0; i < 12; i++) {
+                List<String> next = new java.util.ArrayList<>();
+                for (String prefix : colliding) {
+                    next.add(prefix + "Aa");
+                    next.add(prefix + "BB");
+                }
+                colliding = next;
+            }
+            for (String key : colliding) {
+                labels.append(labels.length() == 1 ? "" : ",").append('"').append(key).append("\":0");
+            }
+            assertThat(connectionWithLabels(labels + "}").outcome()).isEqualTo(Outcome.CANDIDATE);
+            // Limits still apply on that path, each with its own reason.
+            assertThat(connectionWithLabels(labels + ",\"" + "k".repeat(40_000) + "\":0}")
+                            .deadLetter().reason())
+                    .isEqualTo(DeadLetterReason.NAME_TOO_LONG);
+            assertThat(connectionWithLabels(labels + ",\"" + colliding.get(3) + "\":0}")
+                            .deadLetter().reason())
+                    .isEqualTo(DeadLetterReason.DUPLICATE_KEY);
+            // And the parser goes on with a fresh table.
+            assertThat(connectionWithLabels(objectOf(5000, "")).outcome()).isEqualTo(Outcome.CANDIDATE);
+        }
+
+        @Test
+        void aHugeObjectLeavesNothingBehindForTheNextRecords() {
+            EcsEventParser reused = new EcsEventParser(4 * 1024 * 1024);
+            byte[] huge = (connect("N").json().replaceFirst("\\}$", "")
+                    + ",\"labels\":" + objectOf(200_000, ",\"k5\":1") + "}").getBytes(StandardCharsets.UTF_8);
+            assertThat(reused.parse(huge, "t", -1, 1).deadLetter().reason())
+                    .isEqualTo(DeadLetterReason.DUPLICATE_KEY);
+            for (int keys : new int[] {40, 2000, 40}) {
+                byte[] next = (connect("N").json().replaceFirst("\\}$", "")
+                        + ",\"labels\":" + objectOf(keys, "") + "}").getBytes(StandardCharsets.UTF_8);
+                assertThat(reused.parse(next, "t", -1, 2).outcome()).isEqualTo(Outcome.CANDIDATE);
+            }
+            byte[] duplicate = (connect("N").json().replaceFirst("\\}$", "")
+                    + ",\"labels\":" + objectOf(40, ",\"k39\":1") + "}").getBytes(StandardCharsets.UTF_8);
+            assertThat(reused.parse(duplicate, "t", -1, 3).deadLetter().reason())
+                    .isEqualTo(DeadLetterReason.DUPLICATE_KEY);
         }
     }
 }

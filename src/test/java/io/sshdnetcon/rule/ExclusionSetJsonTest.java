@@ -76,6 +76,38 @@ class ExclusionSetJsonTest {
                 .hasMessageContaining(message);
     }
 
+    /** Sets come from a topic: hostile ones are refused with the limit they broke, quickly. */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource({
+        "nesting, nesting_too_deep",
+        "name, name_too_long",
+        "number, number_too_long",
+        "string, string_too_long"
+    })
+    void hostileSetsAreRefusedNamingTheLimit(String kind, String reason) {
+        String valid = "\"version\":1,\"destination_cidrs\":[],\"process_executables\":[],"
+                + "\"process_names\":[]";
+        String json = switch (kind) {
+            case "nesting" -> "{" + valid + ",\"description\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+            case "name" -> "{" + valid + ",\"" + "a.".repeat(25_000) + "a\":1}";
+            case "number" -> "{\"version\":1" + "0".repeat(5000) + ",\"destination_cidrs\":[],"
+                    + "\"process_executables\":[],\"process_names\":[]}";
+            default -> "{" + valid + ",\"description\":\"" + "d".repeat(100_000) + "\"}";
+        };
+        assertThatThrownBy(() -> parse(json))
+                .isInstanceOf(InvalidExclusionSetException.class)
+                .hasMessageStartingWith("exceeds a read limit (" + reason + "): ");
+    }
+
+    @Test
+    void aSetLargerThanTheLimitIsRefusedUnread() {
+        byte[] huge = new byte[ExclusionSetJson.MAX_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        assertThatThrownBy(() -> ExclusionSetJson.parse(huge))
+                .isInstanceOf(InvalidExclusionSetException.class)
+                .hasMessageStartingWith("too large: ");
+    }
+
     private static ExclusionSet parse(String json) {
         return ExclusionSetJson.parse(json.getBytes(StandardCharsets.UTF_8));
     }

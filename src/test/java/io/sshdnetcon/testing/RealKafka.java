@@ -54,12 +54,16 @@ public final class RealKafka implements BeforeAllCallback {
 
     /** Creates a topic whose name no other test uses. */
     public String createTopic(String prefix, int partitions, boolean compacted) {
+        return createTopic(
+                prefix, partitions, compacted ? Map.of("cleanup.policy", "compact") : Map.of());
+    }
+
+    /** Creates a topic whose name no other test uses, with topic-level {@code configs}. */
+    public String createTopic(String prefix, int partitions, Map<String, String> configs) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
             NewTopic topic = new NewTopic(name, partitions, (short) 1);
-            if (compacted) {
-                topic.configs(Map.of("cleanup.policy", "compact"));
-            }
+            topic.configs(configs);
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name, e);
@@ -100,11 +104,17 @@ public final class RealKafka implements BeforeAllCallback {
     }
 
     public KafkaProducer<byte[], byte[]> producer() {
+        return producer(Map.of());
+    }
+
+    /** A producer with some settings overridden (for example {@code max.request.size}). */
+    public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.putAll(overrides);
         return new KafkaProducer<>(config);
     }
 

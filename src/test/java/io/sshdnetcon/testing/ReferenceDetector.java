@@ -13,6 +13,7 @@ import static io.sshdnetcon.testing.ReferenceEventFields.PROCESS_ENTITY_ID;
 import static io.sshdnetcon.testing.ReferenceEventFields.PROCESS_EXECUTABLE;
 import static io.sshdnetcon.testing.ReferenceEventFields.PROCESS_NAME;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -84,7 +85,12 @@ public final class ReferenceDetector {
         }
     }
 
-    private static final ObjectReader STRICT_JSON = new ObjectMapper()
+    /**
+     * No symbol table for field names: Jackson's refuses keys that collide in its hash (a DoS
+     * heuristic Elasticsearch turns off), which says nothing about whether the line is JSON.
+     */
+    private static final ObjectReader STRICT_JSON = new ObjectMapper(
+                    JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .readerFor(JsonNode.class);

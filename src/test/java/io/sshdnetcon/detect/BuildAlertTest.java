@@ -1,0 +1,159 @@
+package io.sshdnetcon.detect;
+
+import static io.sshdnetcon.testing.SpecEvents.connect;
+import static io.sshdnetcon.testing.SpecEvents.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sshdnetcon.event.DeadLetter;
+import io.sshdnetcon.event.DeadLetterReason;
+import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.event.JsonReadLimits;
+import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.testing.SpecEvents;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+/** The alert builder: an alert per match, and a dead letter (never a failure) when it cannot. */
+class BuildAlertTest {
+
+    private static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private static RuleEvent parse(SpecEvents.Builder b) {
+        return new EcsEventParser().parse(b.bytes(), "t", -1, 1).event();
+    }
+
+    private static SequenceMatch match(RuleEvent connect) {
+        return new SequenceMatch(parse(exec("E")), connect);
+    }
+
+    /** The connection with other bytes, as if the parser had let them through. */
+    private static RuleEvent withRaw(RuleEvent e, String raw) {
+        return new RuleEvent(e.stage(), e.hostId(), e.joinId(), e.timestamp(), e.eventId(),
+                e.destination(), e.processExecutables(), e.processNames(),
+                raw.getBytes(StandardCharsets.UTF_8), e.exclusionsVersion());
+    }
+
+    private static OneInputStreamOperatorTestHarness<SequenceMatch, AlertDocument> harness()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forProcessFunction(new BuildAlert(DEAD_LETTERS));
+    }
+
+    @Test
+    void aMatchBecomesItsAlert() throws Exception {
+        try (var h = harness()) {
+            SequenceMatch m = match(parse(connect("N").at(300)));
+            h.processElement(m, 1);
+            assertThat(h.extractOutputValues()).extracting(AlertDocument::id)
+                    .containsExactly(AlertIds.of(io.sshdnetcon.rule.RuleMetadata.get().ruleId(),
+                            m.exec(), m.connect()));
+            assertThat(h.getSideOutput(DEAD_LETTERS)).isNull();
+        }
+    }
+
+    @Test
+    void eventsTheWriterCannotReadAreDeadLetteredAndTheOperatorCarriesOn() throws Exception {
+        RuleEvent connect = parse(connect("N").at(300));
+        String json = new String(connect.raw(), StandardCharsets.UTF_8);
+        String issue13 = json.substring(0, json.length() - 1)
+                + ",\"" + String.join(".", Collections.nCopies(25_000, "a")) + "\":1}";
+        String deep = json.substring(0, json.length() - 1)
+                + ",\"d\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        try (var h = harness()) {
+            h.processElement(match(withRaw(connect, issue13)), 1);
+            h.processElement(match(withRaw(connect, deep)), 2);
+            h.processElement(match(withRaw(connect, "not json")), 3);
+            h.processElement(match(connect), 4);
+
+            assertThat(h.extractOutputValues()).hasSize(1);
+            List<DeadLetter> letters = h.getSideOutput(DEAD_LETTERS).stream()
+                    .map(r -> r.getValue())
+                    .toList();
+            assertThat(letters).extracting(DeadLetter::reason)
+                    .containsOnly(DeadLetterReason.ALERT_BUILD_FAILED)
+                    .hasSize(3);
+            assertThat(letters.get(0).detail()).contains("a key is longer than 1024 bytes");
+            assertThat(letters.get(1).detail()).contains("nest deeper than 100");
+            assertThat(letters.get(2).payload()).isEqualTo("not json".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * A real StackOverflowError inside the writer is a dead letter, and the operator goes on. The
+     * limits keep the writer's stack shallow, so the test takes most of a small thread stack
+     * first, more on each attempt, until the writer's deepest call (serializing a document that
+     * nests as deep as the limit allows) overflows.
+     */
+    @Test
+    void aStackOverflowInTheWriterIsDeadLetteredToo() throws Exception {
+        RuleEvent connect = parse(connect("N").at(300));
+        String json = new String(connect.raw(), StandardCharsets.UTF_8);
+        // As deep as the parser lets through: a 100-segment path holding 97 nested arrays.
+        int max = JsonReadLimits.MAX_NESTING_DEPTH;
+        String deepInProcess = "{\"process." + String.join(".", Collections.nCopies(max - 1, "a"))
+                + "\":" + "[".repeat(max - 3) + "1" + "]".repeat(max - 3) + ","
+                + json.substring(1);
+        assertThat(new EcsEventParser().parse(deepInProcess.getBytes(StandardCharsets.UTF_8), "t", -1, 1)
+                        .event())
+                .isNotNull();
+        SequenceMatch deep = match(withRaw(connect, deepInProcess));
+
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread small = new Thread(null, () -> outcome.set(overflowInsideTheWriter(deep)),
+                "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+
+        assertThat(outcome.get()).isInstanceOf(DeadLetter.class);
+        DeadLetter letter = (DeadLetter) outcome.get();
+        assertThat(letter.reason()).isEqualTo(DeadLetterReason.ALERT_BUILD_FAILED);
+        assertThat(letter.detail()).contains("java.lang.StackOverflowError");
+    }
+
+    /** The dead letter of the first attempt whose overflow the builder caught, or what failed. */
+    private static Object overflowInsideTheWriter(SequenceMatch deep) {
+        try (var h = harness()) {
+            // The dead-letter path runs once first, on a normal stack: its first run links and
+            // loads classes, which takes far more stack than the writer leaves to it below.
+            h.processElement(match(withRaw(deep.connect(), "not json")), 0);
+            int before = h.getSideOutput(DEAD_LETTERS).size();
+            for (int frames = 0; frames < 50_000; frames += 4) {
+                try {
+                    withFramesBelow(frames, () -> h.processElement(deep, 1));
+                } catch (StackOverflowError outsideTheWriter) {
+                    continue; // overflowed outside the writer: take another depth
+                }
+                if (h.getSideOutput(DEAD_LETTERS).size() > before) {
+                    DeadLetter letter = List.copyOf(h.getSideOutput(DEAD_LETTERS)).get(before).getValue();
+                    // The operator carries on with the next match, on a normal stack depth.
+                    int alerts = h.extractOutputValues().size();
+                    h.processElement(match(parse(connect("N2").at(400))), 2);
+                    return h.extractOutputValues().size() == alerts + 1 ? letter : "no alert after it";
+                }
+            }
+            return "the writer never overflowed";
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code step} with {@code frames} more frames on the stack. */
+    private static int withFramesBelow(int frames, Step step) throws Exception {
+        if (frames == 0) {
+            step.run();
+            return 0;
+        }
+        return withFramesBelow(frames - 1, step) + 1;
+    }
+}
