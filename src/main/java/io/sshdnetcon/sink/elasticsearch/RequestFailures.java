@@ -3,15 +3,19 @@ package io.sshdnetcon.sink.elasticsearch;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
 import java.io.IOException;
+import java.security.cert.CertificateException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLException;
 import org.elasticsearch.client.ResponseException;
 
 /**
  * Classifies a request that failed as a whole (no per-item answers). Outages (connection refused,
- * timeouts, 5xx, 429) are retried for as long as they last. A definite 4xx other than 408/429
- * (bad credentials, missing privilege, a template Elasticsearch refuses) is a configuration error
- * no retry can fix: it fails the job with the server's message.
+ * timeouts, a peer that closes the connection, 5xx, 429) are retried for as long as they last. A
+ * definite 4xx other than 408/413/429 (bad credentials, missing privilege, a template
+ * Elasticsearch refuses) and any TLS failure (untrusted certificate, host name mismatch, a plain
+ * http port) are configuration errors no retry can fix: they fail the job with the reason. 413 is
+ * the writer's to handle: it splits the request.
  */
 public final class RequestFailures {
 
@@ -32,6 +36,12 @@ public final class RequestFailures {
         if (t instanceof TemplateInstallException && t.getCause() != null) {
             t = unwrap(t.getCause());
         }
+        if (isTlsFailure(t)) {
+            // SSLException is an IOException, but a certificate does not heal by waiting. A peer
+            // that closes the connection mid-handshake (a node restarting) is not one of these:
+            // the client reports ConnectionClosedException, which is retried.
+            return false;
+        }
         if (t instanceof ElasticsearchException e) {
             return ItemOutcome.isRetryableStatus(e.status());
         }
@@ -46,6 +56,38 @@ public final class RequestFailures {
         // Anything else (a client bug, a stopped I/O reactor) will not heal by waiting; a job
         // restart builds a fresh client.
         return t instanceof IOException;
+    }
+
+    /**
+     * The TLS layer refused the server (certificate not trusted, host name not in it) or could not
+     * speak TLS with it (a plain http port): anything in the cause chain is an {@link SSLException}
+     * or a {@link CertificateException}.
+     */
+    public static boolean isTlsFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException || t instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The HTTP status of a whole-request failure, or -1 if no answer arrived. */
+    public static int status(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof TemplateInstallException && t.getCause() != null) {
+            t = unwrap(t.getCause());
+        }
+        if (t instanceof ElasticsearchException e) {
+            return e.status();
+        }
+        if (t instanceof ResponseException e) {
+            return e.getResponse().getStatusLine().getStatusCode();
+        }
+        if (t instanceof TransportException e && e.statusCode() > 0) {
+            return e.statusCode();
+        }
+        return -1;
     }
 
     /** One line for logs and exceptions: class and message of the root failure. */
