@@ -2,6 +2,8 @@ package io.sshdnetcon.sink.elasticsearch;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.security.cert.CertificateException;
 import java.util.concurrent.CompletionException;
@@ -18,6 +20,8 @@ import org.elasticsearch.client.ResponseException;
  * the writer's to handle: it splits the request.
  */
 public final class RequestFailures {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RequestFailures() {}
 
@@ -90,18 +94,43 @@ public final class RequestFailures {
         return -1;
     }
 
-    /** One line for logs and exceptions: class and message of the root failure. */
+    /**
+     * One line for logs and exceptions: class and message of the root failure. A response's body
+     * is cut off (a proxy's HTML page), except Elasticsearch's own error type and reason.
+     */
     public static String describe(Throwable failure) {
         Throwable t = unwrap(failure);
         StringBuilder text = new StringBuilder(t.getClass().getSimpleName());
         if (t.getMessage() != null) {
-            text.append(": ").append(t.getMessage());
+            text.append(": ").append(firstLine(t.getMessage()));
         }
         Throwable cause = t.getCause();
         if (cause != null && cause != t && cause.getMessage() != null) {
             text.append(" (").append(cause.getClass().getSimpleName()).append(": ")
-                    .append(cause.getMessage()).append(')');
+                    .append(firstLine(cause.getMessage())).append(')');
         }
         return text.toString();
+    }
+
+    /**
+     * The low-level client's message is a line about the request, then the response body: keep
+     * the line, and from the body only Elasticsearch's {@code error.type: error.reason}.
+     */
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        if (newline < 0) {
+            return message;
+        }
+        String line = message.substring(0, newline);
+        try {
+            JsonNode error = JSON.readTree(message.substring(newline + 1)).path("error");
+            if (error.isObject()) {
+                return line + " " + error.path("type").asText() + ": "
+                        + error.path("reason").asText();
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // An HTML page or plain text: the line says enough.
+        }
+        return line;
     }
 }

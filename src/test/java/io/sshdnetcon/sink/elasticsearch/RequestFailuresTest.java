@@ -89,4 +89,17 @@ class RequestFailuresTest {
         assertThat(RequestFailures.describe(new CompletionException(new ConnectException("Connection refused"))))
                 .isEqualTo("ConnectException: Connection refused");
     }
+
+    @Test
+    void describeKeepsOneLineOfAResponseAndElasticsearchsReason() {
+        // The low-level client's message: a line about the request, then the body.
+        String request = "method [POST], host [https://127.0.0.1:19447], URI [/_bulk], status line"
+                + " [HTTP/1.1 413 Request Entity Too Large]";
+        assertThat(RequestFailures.describe(new IOException(request
+                        + "\n<html>\n<head><title>413 Request Entity Too Large</title></head>\n</html>\n")))
+                .isEqualTo("IOException: " + request);
+        assertThat(RequestFailures.describe(new IOException(request + "\n{\"error\":{\"type\":"
+                        + "\"security_exception\",\"reason\":\"unable to authenticate\"},\"status\":401}")))
+                .isEqualTo("IOException: " + request + " security_exception: unable to authenticate");
+    }
 }
