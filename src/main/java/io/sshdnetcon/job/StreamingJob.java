@@ -7,6 +7,7 @@ import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.sink.elasticsearch.ElasticsearchAlertSink;
 import io.sshdnetcon.sink.elasticsearch.ElasticsearchSinkConfig;
 import io.sshdnetcon.sink.elasticsearch.ElasticsearchSinkOptions;
+import io.sshdnetcon.sink.elasticsearch.ElasticsearchStartupCheck;
 import io.sshdnetcon.source.EventTimeWatermarks;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +92,13 @@ public final class StreamingJob {
         }
         LOG.info("Kafka: {}", settings.kafka());
         LOG.info("Elasticsearch: {}", settings.elasticsearch());
+        try {
+            ElasticsearchStartupCheck.run(settings.elasticsearch());
+        } catch (ElasticsearchStartupCheck.Refused e) {
+            System.err.println("sshd-netcon-detector: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         ExclusionSet initial;
         try {
             initial = startUpExclusions(settings);

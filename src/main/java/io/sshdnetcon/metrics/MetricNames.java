@@ -31,6 +31,8 @@ public final class MetricNames {
     public static final String ALERTS_RETRIED = "alerts_retried";
     /** Alerts Elasticsearch refused as invalid (other 4xx), or too large to send: dead-lettered. */
     public static final String ALERTS_REJECTED = "alerts_rejected";
+    /** Bytes of alerts in the sink's buffer, waiting to be sent or sent again (gauge). */
+    public static final String ALERTS_BUFFERED_BYTES = "alerts_buffered_bytes";
 
     private MetricNames() {}
 }

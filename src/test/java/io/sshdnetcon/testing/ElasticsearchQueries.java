@@ -78,6 +78,25 @@ public final class ElasticsearchQueries {
         call("DELETE", "/_index_template/" + name, null);
     }
 
+    /** The data stream's backing indices ({@code .ds-...}); this build has no GET _data_stream. */
+    public List<String> backingIndices(String dataStream) throws IOException, InterruptedException {
+        List<String> names = new ArrayList<>();
+        call("GET", "/" + dataStream + "/_settings", null).fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    public void putSettings(String index, String json) throws IOException, InterruptedException {
+        call("PUT", "/" + index + "/_settings", json);
+    }
+
+    public void closeIndex(String index) throws IOException, InterruptedException {
+        call("POST", "/" + index + "/_close", null);
+    }
+
+    public void openIndex(String index) throws IOException, InterruptedException {
+        call("POST", "/" + index + "/_open", null);
+    }
+
     private void refresh(String dataStream) throws IOException, InterruptedException {
         call("POST", "/" + dataStream + "/_refresh", null);
     }

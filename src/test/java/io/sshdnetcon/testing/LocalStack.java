@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -21,6 +23,7 @@ public final class LocalStack {
     private static final Object LOCK = new Object();
     private static String kafkaBootstrap;
     private static String elasticsearchUrl;
+    private static Map<String, String> elasticsearchTlsProxy;
 
     private LocalStack() {}
 
@@ -43,6 +46,28 @@ public final class LocalStack {
                 elasticsearchUrl = run("elasticsearch.sh", "url").trim();
             }
             return elasticsearchUrl;
+        }
+    }
+
+    /**
+     * Starts (or reuses) Elasticsearch and the nginx TLS proxy in front of it ({@code
+     * scripts/es-tls-proxy.sh}); returns the proxy's settings ({@code ES_TLS_URL}, ...).
+     */
+    public static Map<String, String> elasticsearchTlsProxy(ExtensionContext context) {
+        elasticsearch(context);
+        synchronized (LOCK) {
+            if (elasticsearchTlsProxy == null) {
+                ensureRunning(context, "es-tls-proxy.sh");
+                Map<String, String> settings = new LinkedHashMap<>();
+                for (String line : run("es-tls-proxy.sh", "env").split("\n")) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0) {
+                        settings.put(line.substring(0, eq), line.substring(eq + 1).trim());
+                    }
+                }
+                elasticsearchTlsProxy = Map.copyOf(settings);
+            }
+            return elasticsearchTlsProxy;
         }
     }
 

@@ -3,6 +3,7 @@ package io.sshdnetcon.sink.elasticsearch;
 import io.sshdnetcon.metrics.JobCounter;
 import io.sshdnetcon.metrics.MetricNames;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
@@ -21,8 +22,10 @@ final class AlertSinkMetrics {
     private final Counter rejected;
     private final Counter outErrors;
 
-    AlertSinkMetrics(SinkWriterMetricGroup writerGroup) {
+    /** @param bufferedBytes the writer's buffer size in bytes, read by the metric reporters */
+    AlertSinkMetrics(SinkWriterMetricGroup writerGroup, Gauge<Long> bufferedBytes) {
         MetricGroup group = writerGroup.addGroup(JobCounter.GROUP);
+        group.gauge(MetricNames.ALERTS_BUFFERED_BYTES, bufferedBytes);
         indexed = group.counter(MetricNames.ALERTS_INDEXED);
         alreadyIndexed = group.counter(MetricNames.ALERTS_ALREADY_INDEXED);
         retried = group.counter(MetricNames.ALERTS_RETRIED);

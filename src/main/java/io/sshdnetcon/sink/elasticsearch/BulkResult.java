@@ -13,9 +13,15 @@ import java.util.List;
  * @param alreadyIndexed entries stored by an earlier attempt (409)
  * @param retry entries to send again, in their original order
  * @param rejected entries Elasticsearch refuses, with its reason
+ * @param targetRefused entries whose answer refused the data stream itself ({@link
+ *     ItemOutcome#TARGET_REFUSED}), with that answer
  */
 public record BulkResult(
-        int indexed, int alreadyIndexed, List<BulkCreate> retry, List<Rejection> rejected) {
+        int indexed,
+        int alreadyIndexed,
+        List<BulkCreate> retry,
+        List<Rejection> rejected,
+        List<Rejection> targetRefused) {
 
     /** An entry Elasticsearch will never take, and why ({@link ItemOutcome#describe}). */
     public record Rejection(BulkCreate entry, String detail) {}
@@ -34,6 +40,7 @@ public record BulkResult(
         int alreadyIndexed = 0;
         List<BulkCreate> retry = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
+        List<Rejection> targetRefused = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             BulkResponseItem item = items.get(i);
             switch (ItemOutcome.of(item)) {
@@ -41,8 +48,15 @@ public record BulkResult(
                 case ALREADY_INDEXED -> alreadyIndexed++;
                 case RETRY -> retry.add(sent.get(i));
                 case REJECTED -> rejected.add(new Rejection(sent.get(i), ItemOutcome.describe(item)));
+                case TARGET_REFUSED ->
+                        targetRefused.add(new Rejection(sent.get(i), ItemOutcome.describe(item)));
             }
         }
-        return new BulkResult(indexed, alreadyIndexed, List.copyOf(retry), List.copyOf(rejected));
+        return new BulkResult(
+                indexed,
+                alreadyIndexed,
+                List.copyOf(retry),
+                List.copyOf(rejected),
+                List.copyOf(targetRefused));
     }
 }

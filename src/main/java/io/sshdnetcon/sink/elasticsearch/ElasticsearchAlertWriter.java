@@ -40,9 +40,21 @@ import org.slf4j.LoggerFactory;
  *   <li>The whole request failed (node down, timeout): all entries again after the backoff, for as
  *       long as the outage lasts. A checkpoint waits for the request, bounded by the request
  *       timeout; entries still buffered go into the checkpoint.
+ *   <li>401, 403 or 404 on an item, or a closed or blocked index: the data stream itself is
+ *       refused (privilege, write block), and every alert would get the same answer. The job
+ *       fails naming it; nothing is dead-lettered, and the alerts are sent again after the restart
+ *       (from the checkpoint and the source), once the cause is fixed.
  *   <li>Any other 4xx: Elasticsearch will never take the document. It is dead-lettered with the
  *       answer and the alert JSON, and counted.
+ *   <li>413 on the whole request (a proxy's body limit): the alerts go back to the buffer and
+ *       requests take at most half as many bytes from then on; an alert that alone gets 413 can
+ *       never be sent and is dead-lettered.
+ *   <li>A TLS failure, or another 4xx on the whole request: a configuration error; the job fails.
  * </ul>
+ *
+ * <p>Flink bounds the buffer by count ({@code es.batch.max-buffered-requests}); {@link #write}
+ * also bounds it in bytes ({@code es.batch.max-buffered-bytes}) the way Flink enforces the count:
+ * by sending until there is room, which back-pressures while Elasticsearch cannot take alerts.
  *
  * <p>Threads: the client answers on its I/O threads and the backoff waits on a one-thread
  * scheduler; every decision, metric and dead letter is made on the task (mailbox) thread.
@@ -59,6 +71,8 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
     private final ElasticsearchConnection connection;
     private final DeadLetterPublisher deadLetters;
     private final ScheduledExecutorService retryTimer;
+    private final AlertBuffer buffer;
+    private final AlertBatches batches;
 
     /** Installation under way or done; replaced when it failed. Task thread only. */
     private CompletableFuture<Void> template;
@@ -66,9 +80,6 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
     /** Failed requests since the last fully successful one; drives the backoff. Task thread only. */
     private int consecutiveFailures;
 
-    // The six-argument constructor needs Flink's @Internal default batch creator and buffer passed
-    // in explicitly; the deprecated four-argument one builds exactly those defaults itself.
-    @SuppressWarnings("deprecation")
     ElasticsearchAlertWriter(
             ElasticsearchSinkConfig config,
             DeadLetterPublisherFactory deadLetterPublishers,
@@ -77,11 +88,30 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
             AsyncSinkWriterConfiguration writerConfiguration,
             Collection<BufferedRequestState<BulkCreate>> restored)
             throws IOException {
-        super(converter, context, writerConfiguration, retarget(restored, config.dataStream()));
+        this(config, deadLetterPublishers, converter, context, writerConfiguration, restored,
+                new AlertBatches(config.batching().maxBatchBytes()), new AlertBuffer());
+    }
+
+    // Our own buffer (to know its bytes) and batch creator (to shrink requests after a 413) go to
+    // Flink's writer through its public constructor; this one keeps references to them.
+    private ElasticsearchAlertWriter(
+            ElasticsearchSinkConfig config,
+            DeadLetterPublisherFactory deadLetterPublishers,
+            ElementConverter<AlertDocument, BulkCreate> converter,
+            WriterInitContext context,
+            AsyncSinkWriterConfiguration writerConfiguration,
+            Collection<BufferedRequestState<BulkCreate>> restored,
+            AlertBatches batches,
+            AlertBuffer buffer)
+            throws IOException {
+        super(converter, context, writerConfiguration, retarget(restored, config.dataStream()),
+                batches, buffer);
+        this.batches = batches;
+        this.buffer = buffer;
         this.config = config;
         this.dataStream = config.dataStream();
         this.mailbox = context.getMailboxExecutor();
-        this.metrics = new AlertSinkMetrics(context.metricGroup());
+        this.metrics = new AlertSinkMetrics(context.metricGroup(), buffer::totalSizeInBytes);
         this.backoff = new RetryBackoff(config.retryBackoff());
         this.connection = ElasticsearchConnection.open(config);
         DeadLetterPublisher publisher;
@@ -140,6 +170,12 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
                     "alert " + alert.id() + " is " + size + " bytes as a bulk action, over the"
                             + " maximum record size of " + config.batching().maxRecordBytes());
             return;
+        }
+        // The byte bound, enforced like Flink's count bound: send until there is room. While
+        // Elasticsearch is away this blocks, and back pressure reaches the source.
+        long bound = config.batching().maxBufferedBytes();
+        while (!buffer.isEmpty() && buffer.totalSizeInBytes() + size > bound) {
+            super.flush(true);
         }
         super.write(alert, context);
     }
@@ -204,6 +240,12 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
         }
         metrics.indexed(result.indexed());
         metrics.alreadyIndexed(result.alreadyIndexed());
+        if (!result.targetRefused().isEmpty()) {
+            // Before any dead letter: the whole request comes back after the restart, and its
+            // invalid alerts must not be dead-lettered twice.
+            resultHandler.completeExceptionally(targetRefused(result, entries.size()));
+            return;
+        }
         try {
             for (BulkResult.Rejection rejection : result.rejected()) {
                 BulkCreate entry = rejection.entry();
@@ -231,9 +273,35 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
         }
     }
 
+    private ElasticsearchSinkException targetRefused(BulkResult result, int sent) {
+        BulkResult.Rejection first = result.targetRefused().get(0);
+        return new ElasticsearchSinkException(
+                "Elasticsearch refuses writes to the data stream " + dataStream + ": "
+                        + first.detail() + " (" + result.targetRefused().size() + " of " + sent
+                        + " alerts of the request got such an answer). The data stream or the"
+                        + " sink's privileges are at fault, not the alerts: none is"
+                        + " dead-lettered, and they are sent again when the job restarts from its"
+                        + " last checkpoint. Fix the cause (privileges, index.blocks.write, a"
+                        + " closed or deleted backing index).",
+                null);
+    }
+
     private void handleRequestFailure(
             List<BulkCreate> entries, ResultHandler<BulkCreate> resultHandler, Throwable failure) {
         Throwable cause = RequestFailures.unwrap(failure);
+        if (!(cause instanceof TemplateInstallException) && RequestFailures.status(cause) == 413) {
+            handleTooLarge(entries, resultHandler, cause);
+            return;
+        }
+        if (RequestFailures.isTlsFailure(cause)) {
+            resultHandler.completeExceptionally(
+                    new ElasticsearchSinkException(
+                            "TLS with Elasticsearch failed, which no retry can fix (check"
+                                    + " es.hosts, es.ca-certificate-file or es.ca-fingerprint): "
+                                    + RequestFailures.describe(cause),
+                            cause));
+            return;
+        }
         if (!RequestFailures.isRetryable(cause)) {
             resultHandler.completeExceptionally(
                     new ElasticsearchSinkException(
@@ -248,6 +316,43 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
                 entries,
                 "a bulk request of " + entries.size() + " alerts failed: "
                         + RequestFailures.describe(cause));
+    }
+
+    /**
+     * A proxy or Elasticsearch refused the request body as too large. Smaller requests may pass:
+     * the alerts go back to the buffer at once and later requests take at most half the bytes. An
+     * alert that is too large on its own can never be sent: dead-lettered with the answer.
+     */
+    private void handleTooLarge(
+            List<BulkCreate> entries, ResultHandler<BulkCreate> resultHandler, Throwable cause) {
+        long bytes = 0;
+        for (BulkCreate entry : entries) {
+            bytes += entry.sizeInBytes();
+        }
+        String answer = RequestFailures.describe(cause);
+        if (entries.size() == 1) {
+            BulkCreate entry = entries.get(0);
+            try {
+                reject(
+                        DeadLetterReason.ELASTICSEARCH_REJECTED,
+                        entry.source(),
+                        "alert " + entry.id() + ": 413, the alert alone (" + bytes
+                                + " bytes as a bulk action) is larger than the server accepts: "
+                                + answer);
+            } catch (IOException e) {
+                resultHandler.completeExceptionally(
+                        new IOException("could not dead-letter an alert too large to send", e));
+                return;
+            }
+            resultHandler.complete();
+            return;
+        }
+        batches.tooLarge(bytes);
+        LOG.warn("A bulk request of {} alerts ({} bytes) was too large (413: {}); sending them again"
+                        + " in requests of at most {} bytes",
+                entries.size(), bytes, answer, batches.maxRequestBytes());
+        metrics.retried(entries.size());
+        resultHandler.retryForEntries(entries);
     }
 
     private void retryLater(

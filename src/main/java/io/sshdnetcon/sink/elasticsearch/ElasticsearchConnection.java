@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
+import org.apache.http.conn.ssl.DefaultHostnameVerifier;
 import org.apache.http.message.BasicHeader;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
@@ -52,7 +53,22 @@ final class ElasticsearchConnection implements AutoCloseable {
     }
 
     static ElasticsearchConnection open(ElasticsearchSinkConfig config) {
-        List<URI> hosts = config.hosts();
+        return new ElasticsearchConnection(
+                restClient(config, config.hosts()),
+                config.timeouts().socket().toMillis());
+    }
+
+    /**
+     * A low-level client for {@code hosts} with the sink's TLS trust, host-name check, credentials
+     * and timeouts. The start-up check uses it too, one host at a time.
+     */
+    static RestClient restClient(ElasticsearchSinkConfig config, List<URI> hosts) {
+        return restClient(config, hosts, config.credentials().authorizationHeader());
+    }
+
+    /** The same with the {@code Authorization} header given (or none). */
+    static RestClient restClient(
+            ElasticsearchSinkConfig config, List<URI> hosts, Optional<String> authorization) {
         HttpHost[] nodes = new HttpHost[hosts.size()];
         for (int i = 0; i < nodes.length; i++) {
             URI host = hosts.get(i);
@@ -62,7 +78,6 @@ final class ElasticsearchConnection implements AutoCloseable {
         int connectMillis = Math.toIntExact(timeouts.connect().toMillis());
         int socketMillis = Math.toIntExact(timeouts.socket().toMillis());
         SSLContext ssl = config.trust().sslContextOrNull();
-        Optional<String> authorization = config.credentials().authorizationHeader();
 
         RestClientBuilder builder =
                 RestClient.builder(nodes)
@@ -72,16 +87,27 @@ final class ElasticsearchConnection implements AutoCloseable {
                                                 .setConnectionRequestTimeout(connectMillis)
                                                 .setSocketTimeout(socketMillis))
                         .setHttpClientConfigCallback(
-                                http -> ssl == null ? http : http.setSSLContext(ssl));
+                                http -> {
+                                    if (ssl != null) {
+                                        http.setSSLContext(ssl);
+                                    }
+                                    // The client's default already checks the name against the
+                                    // certificate's subjectAltName after the handshake, before
+                                    // the request (and its Authorization header) is written;
+                                    // set it explicitly so that no default can change it.
+                                    return http.setSSLHostnameVerifier(
+                                            new DefaultHostnameVerifier());
+                                });
         String pathPrefix = ElasticsearchSinkConfig.pathPrefix(hosts.get(0));
         if (!pathPrefix.isEmpty()) {
             builder.setPathPrefix(pathPrefix);
         }
         List<Header> headers = new ArrayList<>();
         // Preemptive: no 401 round trip per connection, and the same for API keys and passwords.
+        // Never over plain http unless es.allow-credentials-over-http says so (config validation).
         authorization.ifPresent(value -> headers.add(new BasicHeader("Authorization", value)));
         builder.setDefaultHeaders(headers.toArray(Header[]::new));
-        return new ElasticsearchConnection(builder.build(), socketMillis);
+        return builder.build();
     }
 
     /**

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * @param timeouts connect, socket and whole-request timeouts
  * @param retryBackoff delays between retries of requests Elasticsearch could not take
  * @param template the index template the sink installs for its data stream
+ * @param allowCredentialsOverHttp send credentials over plain {@code http://} (refused otherwise)
+ * @param startupCheck what the streaming job checks before it starts ({@link
+ *     ElasticsearchStartupCheck})
  */
 public record ElasticsearchSinkConfig(
         List<URI> hosts,
@@ -33,7 +36,9 @@ public record ElasticsearchSinkConfig(
         Batching batching,
         Timeouts timeouts,
         Backoff retryBackoff,
-        TemplateSettings template)
+        TemplateSettings template,
+        boolean allowCredentialsOverHttp,
+        StartupCheck startupCheck)
         implements Serializable {
 
     public static final String DEFAULT_DATASET = "sshdnetcon.alerts";
@@ -56,9 +61,19 @@ public record ElasticsearchSinkConfig(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(retryBackoff, "retryBackoff");
         Objects.requireNonNull(template, "template");
-        if (!trust.isJvmDefault() && !"https".equals(hosts.get(0).getScheme())) {
+        Objects.requireNonNull(startupCheck, "startupCheck");
+        boolean https = "https".equalsIgnoreCase(hosts.get(0).getScheme());
+        if (!trust.isJvmDefault() && !https) {
             throw new IllegalArgumentException(
                     "a CA certificate or fingerprint needs https hosts, not " + hosts);
+        }
+        if (!https && !(credentials instanceof Credentials.None) && !allowCredentialsOverHttp) {
+            // The Authorization header is sent with every request (preemptively): over http,
+            // anyone on the path reads the password or API key.
+            throw new IllegalArgumentException(
+                    "credentials would be sent in clear text to " + hosts
+                            + ": use https:// hosts, or set es.allow-credentials-over-http: true"
+                            + " if the path to Elasticsearch is trusted (e.g. the same host)");
         }
         if (timeouts.request().compareTo(timeouts.socket().plus(retryBackoff.max())) <= 0) {
             // Flink re-sends a request whose time is up at once, skipping our backoff; leave room
@@ -91,6 +106,10 @@ public record ElasticsearchSinkConfig(
      * @param maxBufferedRequests documents buffered before {@code write} blocks (back pressure)
      * @param maxTimeInBuffer longest a document waits for its batch to fill
      * @param maxRecordBytes larger alerts are dead-lettered instead of sent
+     * @param maxBufferedBytes bytes buffered before {@code write} blocks (back pressure); at least
+     *     {@code maxRecordBytes}. With the requests under way, a sink subtask holds at most {@code
+     *     maxBufferedBytes + maxInFlightRequests * maxBatchBytes} of alerts, and its checkpointed
+     *     state at most {@code maxBufferedBytes}
      */
     public record Batching(
             int maxBatchSize,
@@ -98,8 +117,16 @@ public record ElasticsearchSinkConfig(
             int maxInFlightRequests,
             int maxBufferedRequests,
             Duration maxTimeInBuffer,
-            long maxRecordBytes)
+            long maxRecordBytes,
+            long maxBufferedBytes)
             implements Serializable {
+
+        /**
+         * 32 MiB: about 10,000 typical alerts (3 KB), so the count bound rules in normal operation,
+         * and three of the largest alerts (10 MiB). With two requests of 10 MiB under way, a
+         * subtask holds at most 52 MiB of alerts, which a TaskManager slot's heap affords.
+         */
+        public static final long DEFAULT_MAX_BUFFERED_BYTES = 32L << 20;
 
         /**
          * An alert holds its two raw events (each up to the parser's 4 MiB by default), so a
@@ -107,7 +134,32 @@ public record ElasticsearchSinkConfig(
          * limit.
          */
         public static final Batching DEFAULTS =
-                new Batching(500, 10L << 20, 2, 10_000, Duration.ofMillis(200), 10L << 20);
+                new Batching(
+                        500,
+                        10L << 20,
+                        2,
+                        10_000,
+                        Duration.ofMillis(200),
+                        10L << 20,
+                        DEFAULT_MAX_BUFFERED_BYTES);
+
+        /** With the default byte bound, or {@code maxRecordBytes} if that is larger. */
+        public Batching(
+                int maxBatchSize,
+                long maxBatchBytes,
+                int maxInFlightRequests,
+                int maxBufferedRequests,
+                Duration maxTimeInBuffer,
+                long maxRecordBytes) {
+            this(
+                    maxBatchSize,
+                    maxBatchBytes,
+                    maxInFlightRequests,
+                    maxBufferedRequests,
+                    maxTimeInBuffer,
+                    maxRecordBytes,
+                    Math.max(DEFAULT_MAX_BUFFERED_BYTES, maxRecordBytes));
+        }
 
         public Batching {
             positive("maxBatchSize", maxBatchSize);
@@ -125,7 +177,27 @@ public record ElasticsearchSinkConfig(
                         "maxBatchBytes (" + maxBatchBytes
                                 + ") must be at least maxRecordBytes (" + maxRecordBytes + ")");
             }
+            if (maxBufferedBytes < maxRecordBytes) {
+                // Otherwise the largest alert could never enter the buffer, or would overflow it.
+                throw new IllegalArgumentException(
+                        "maxBufferedBytes (" + maxBufferedBytes
+                                + ") must be at least maxRecordBytes (" + maxRecordBytes + ")");
+            }
         }
+    }
+
+    /**
+     * How strict the streaming job's start-up check is ({@link ElasticsearchStartupCheck}). A
+     * refusal by a node (TLS, 401, 403, an answer that is not Elasticsearch's) stops the start in
+     * both checking modes; they differ on nodes that cannot be reached.
+     */
+    public enum StartupCheck {
+        /** Every host must answer. */
+        STRICT,
+        /** A host that cannot be reached is a warning; the sink retries it. */
+        LENIENT,
+        /** No check (the submitting machine cannot reach Elasticsearch). */
+        OFF
     }
 
     /**
@@ -201,6 +273,8 @@ public record ElasticsearchSinkConfig(
         private Timeouts timeouts = Timeouts.DEFAULTS;
         private Backoff retryBackoff = Backoff.DEFAULTS;
         private TemplateSettings template = TemplateSettings.DEFAULTS;
+        private boolean allowCredentialsOverHttp;
+        private StartupCheck startupCheck = StartupCheck.STRICT;
 
         private Builder() {}
 
@@ -259,6 +333,17 @@ public record ElasticsearchSinkConfig(
             return this;
         }
 
+        /** Send credentials over plain http (a node on the same host); refused otherwise. */
+        public Builder allowCredentialsOverHttp(boolean allow) {
+            this.allowCredentialsOverHttp = allow;
+            return this;
+        }
+
+        public Builder startupCheck(StartupCheck startupCheck) {
+            this.startupCheck = startupCheck;
+            return this;
+        }
+
         public ElasticsearchSinkConfig build() {
             return new ElasticsearchSinkConfig(
                     hosts,
@@ -269,7 +354,9 @@ public record ElasticsearchSinkConfig(
                     batching,
                     timeouts,
                     retryBackoff,
-                    template);
+                    template,
+                    allowCredentialsOverHttp,
+                    startupCheck);
         }
     }
 

@@ -79,6 +79,25 @@ public final class ElasticsearchSinkOptions {
                     .noDefaultValue()
                     .withDescription("SHA-256 fingerprint of the CA certificate (hex).");
 
+    public static final ConfigOption<Boolean> ALLOW_CREDENTIALS_OVER_HTTP =
+            ConfigOptions.key("es.allow-credentials-over-http")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Allow credentials with http:// hosts, where they travel in clear"
+                                    + " text; only for a trusted path such as the same host.");
+
+    public static final ConfigOption<ElasticsearchSinkConfig.StartupCheck> STARTUP_CHECK =
+            ConfigOptions.key("es.startup-check")
+                    .enumType(ElasticsearchSinkConfig.StartupCheck.class)
+                    .defaultValue(ElasticsearchSinkConfig.StartupCheck.STRICT)
+                    .withDescription(
+                            "Before the streaming job starts, ask every host once with the sink's"
+                                    + " TLS settings and credentials. STRICT: every host must"
+                                    + " answer; LENIENT: an unreachable host is only a warning;"
+                                    + " OFF: no check. A TLS failure, 401 or 403 stops the start"
+                                    + " unless OFF.");
+
     public static final ConfigOption<Integer> MAX_BATCH_SIZE =
             ConfigOptions.key("es.batch.max-size")
                     .intType()
@@ -104,6 +123,16 @@ public final class ElasticsearchSinkOptions {
                     .defaultValue(ElasticsearchSinkConfig.Batching.DEFAULTS.maxBufferedRequests())
                     .withDescription(
                             "Alerts buffered per subtask before the sink applies back pressure.");
+
+    public static final ConfigOption<MemorySize> MAX_BUFFERED_BYTES =
+            ConfigOptions.key("es.batch.max-buffered-bytes")
+                    .memoryType()
+                    .defaultValue(
+                            new MemorySize(
+                                    ElasticsearchSinkConfig.Batching.DEFAULT_MAX_BUFFERED_BYTES))
+                    .withDescription(
+                            "Bytes of alerts buffered per subtask before the sink applies back"
+                                    + " pressure; at least es.max-record-bytes.");
 
     public static final ConfigOption<Duration> MAX_TIME_IN_BUFFER =
             ConfigOptions.key("es.batch.max-time-in-buffer")
@@ -209,7 +238,8 @@ public final class ElasticsearchSinkOptions {
                                     conf.get(MAX_IN_FLIGHT_REQUESTS),
                                     conf.get(MAX_BUFFERED_REQUESTS),
                                     conf.get(MAX_TIME_IN_BUFFER),
-                                    conf.get(MAX_RECORD_BYTES).getBytes()))
+                                    conf.get(MAX_RECORD_BYTES).getBytes(),
+                                    conf.get(MAX_BUFFERED_BYTES).getBytes()))
                     .timeouts(
                             new ElasticsearchSinkConfig.Timeouts(
                                     conf.get(CONNECT_TIMEOUT),
@@ -223,6 +253,8 @@ public final class ElasticsearchSinkOptions {
                                     conf.get(TEMPLATE_INSTALL),
                                     conf.get(TEMPLATE_REPLICAS),
                                     conf.get(TEMPLATE_PRIORITY)))
+                    .allowCredentialsOverHttp(conf.get(ALLOW_CREDENTIALS_OVER_HTTP))
+                    .startupCheck(conf.get(STARTUP_CHECK))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(

@@ -15,6 +15,14 @@ public enum ItemOutcome {
     ALREADY_INDEXED,
     /** Elasticsearch could not take it now (429, 5xx, rejected execution, unavailable shards). */
     RETRY,
+    /**
+     * Elasticsearch refuses the data stream, not the document: 401, 403 or 404 (missing privilege,
+     * write block, missing data stream or template), or a closed or blocked index whatever the
+     * status. Every alert of the sink goes to the same data stream, so every alert would get the
+     * same answer: the job fails naming it, and nothing is dead-lettered (the alerts are sent
+     * again from the checkpoint once the cause is fixed).
+     */
+    TARGET_REFUSED,
     /** Elasticsearch refuses this document (any other 4xx); sending it again cannot help. */
     REJECTED;
 
@@ -29,6 +37,14 @@ public enum ItemOutcome {
                     "node_not_connected_exception",
                     "no_shard_available_action_exception");
 
+    /** Error types about the index or the caller's rights, never about one document. */
+    private static final Set<String> TARGET_TYPES =
+            Set.of(
+                    "cluster_block_exception",
+                    "index_closed_exception",
+                    "index_not_found_exception",
+                    "security_exception");
+
     public static ItemOutcome of(BulkResponseItem item) {
         int status = item.status();
         ErrorCause error = item.error();
@@ -42,7 +58,16 @@ public enum ItemOutcome {
         if (type != null && RETRYABLE_TYPES.contains(type)) {
             return RETRY;
         }
-        return isRetryableStatus(status) ? RETRY : REJECTED;
+        if (isRetryableStatus(status)) {
+            // Before the target types: a flood-stage disk block is a 429 cluster_block_exception,
+            // and it lifts by itself once disk space is freed.
+            return RETRY;
+        }
+        if (status == 401 || status == 403 || status == 404
+                || (type != null && TARGET_TYPES.contains(type))) {
+            return TARGET_REFUSED;
+        }
+        return REJECTED;
     }
 
     /** 408, 429 and 5xx say "not now"; other 4xx say "never". Anything else is unexpected: retry. */

@@ -105,6 +105,25 @@ class ElasticsearchSinkConfigTest {
     }
 
     @Test
+    void credentialsOverPlainHttpAreRefusedUnlessAllowed() {
+        Credentials basic = Credentials.basic("writer", SecretRef.environmentVariable("ES_PASSWORD"));
+        assertThatThrownBy(() -> local().credentials(basic).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("clear text")
+                .hasMessageContaining("es.allow-credentials-over-http");
+        assertThatThrownBy(() -> local()
+                        .credentials(Credentials.apiKey(SecretRef.environmentVariable("ES_KEY")))
+                        .build())
+                .hasMessageContaining("clear text");
+        assertThat(local().credentials(basic).allowCredentialsOverHttp(true).build().credentials())
+                .isEqualTo(basic);
+        assertThat(ElasticsearchSinkConfig.builder().host("https://es1:9200").credentials(basic)
+                        .build().allowCredentialsOverHttp())
+                .isFalse();
+        assertThat(local().build().credentials()).isEqualTo(Credentials.NONE);
+    }
+
+    @Test
     void trustSettingsNeedHttps() {
         assertThatThrownBy(() -> local().trust(TrustSettings.caCertificate("/etc/ca.pem")).build())
                 .hasMessageContaining("needs https");
@@ -145,6 +164,23 @@ class ElasticsearchSinkConfigTest {
         assertThatThrownBy(() -> new ElasticsearchSinkConfig.Batching(
                         500, 1 << 20, 2, 10_000, Duration.ofNanos(10), 1 << 20))
                 .hasMessageContaining("maxTimeInBuffer");
+    }
+
+    @Test
+    void theBufferIsBoundedInBytesAndTheLargestAlertFitsIn() {
+        assertThat(ElasticsearchSinkConfig.Batching.DEFAULTS.maxBufferedBytes()).isEqualTo(32L << 20);
+        assertThatThrownBy(() -> new ElasticsearchSinkConfig.Batching(
+                        500, 4 << 20, 2, 10_000, Duration.ofMillis(200), 4 << 20, (4 << 20) - 1))
+                .hasMessageContaining("maxBufferedBytes");
+        assertThat(new ElasticsearchSinkConfig.Batching(
+                        500, 4 << 20, 2, 10_000, Duration.ofMillis(200), 4 << 20, 4 << 20)
+                        .maxBufferedBytes())
+                .isEqualTo(4 << 20);
+        // Without a byte bound given: the default, raised to the largest record if that is larger.
+        assertThat(new ElasticsearchSinkConfig.Batching(
+                        500, 64L << 20, 2, 10_000, Duration.ofMillis(200), 48L << 20)
+                        .maxBufferedBytes())
+                .isEqualTo(48L << 20);
     }
 
     @Test

@@ -30,6 +30,8 @@ class ElasticsearchSinkOptionsTest {
                         Map.entry("es.batch.max-buffered-requests", "2000"),
                         Map.entry("es.batch.max-time-in-buffer", "500ms"),
                         Map.entry("es.max-record-bytes", "4mb"),
+                        Map.entry("es.batch.max-buffered-bytes", "16mb"),
+                        Map.entry("es.startup-check", "lenient"),
                         Map.entry("es.connect-timeout", "2s"),
                         Map.entry("es.socket-timeout", "20s"),
                         Map.entry("es.request-timeout", "40s"),
@@ -46,7 +48,9 @@ class ElasticsearchSinkOptionsTest {
         assertThat(config.trust().caFingerprint()).startsWith("52de89");
         assertThat(config.batching())
                 .isEqualTo(new ElasticsearchSinkConfig.Batching(
-                        100, 4L << 20, 4, 2000, Duration.ofMillis(500), 4L << 20));
+                        100, 4L << 20, 4, 2000, Duration.ofMillis(500), 4L << 20, 16L << 20));
+        assertThat(config.startupCheck()).isEqualTo(ElasticsearchSinkConfig.StartupCheck.LENIENT);
+        assertThat(config.allowCredentialsOverHttp()).isFalse();
         assertThat(config.timeouts())
                 .isEqualTo(new ElasticsearchSinkConfig.Timeouts(
                         Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(40)));
@@ -60,6 +64,39 @@ class ElasticsearchSinkOptionsTest {
         ElasticsearchSinkConfig config =
                 ElasticsearchSinkOptions.read(conf(Map.of("es.hosts", "http://127.0.0.1:9200")));
         assertThat(config).isEqualTo(ElasticsearchSinkConfig.builder().host("http://127.0.0.1:9200").build());
+    }
+
+    @Test
+    void credentialsOverHttpNeedAnExplicitYes() {
+        Map<String, String> overHttp = Map.of(
+                "es.hosts", "http://127.0.0.1:9200", "es.username", "writer", "es.password-env", "P");
+        assertThatThrownBy(() -> ElasticsearchSinkOptions.read(conf(overHttp)))
+                .hasMessageStartingWith("invalid Elasticsearch sink options (es.*)")
+                .hasMessageContaining("es.allow-credentials-over-http");
+        Map<String, String> allowed = new java.util.HashMap<>(overHttp);
+        allowed.put("es.allow-credentials-over-http", "true");
+        assertThat(ElasticsearchSinkOptions.read(conf(allowed)).allowCredentialsOverHttp()).isTrue();
+    }
+
+    @Test
+    void startupCheckDefaultsToStrictAndRefusesUnknownModes() {
+        assertThat(ElasticsearchSinkOptions.read(conf(Map.of("es.hosts", "http://h:9200")))
+                        .startupCheck())
+                .isEqualTo(ElasticsearchSinkConfig.StartupCheck.STRICT);
+        assertThat(ElasticsearchSinkOptions.read(conf(Map.of(
+                                "es.hosts", "http://h:9200", "es.startup-check", "OFF")))
+                        .startupCheck())
+                .isEqualTo(ElasticsearchSinkConfig.StartupCheck.OFF);
+        assertThatThrownBy(() -> ElasticsearchSinkOptions.read(conf(Map.of(
+                        "es.hosts", "http://h:9200", "es.startup-check", "sometimes"))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void bufferedBytesBelowTheLargestAlertAreRefused() {
+        assertThatThrownBy(() -> ElasticsearchSinkOptions.read(conf(Map.of(
+                        "es.hosts", "http://h:9200", "es.batch.max-buffered-bytes", "1mb"))))
+                .hasMessageContaining("maxBufferedBytes");
     }
 
     @Test

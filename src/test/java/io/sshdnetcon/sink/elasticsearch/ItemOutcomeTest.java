@@ -62,10 +62,43 @@ class ItemOutcomeTest {
                 .isEqualTo(ItemOutcome.REJECTED);
         assertThat(ItemOutcome.of(failed("a", 400, "mapper_parsing_exception", "bad")))
                 .isEqualTo(ItemOutcome.REJECTED);
-        assertThat(ItemOutcome.of(failed("a", 404, "index_not_found_exception", "no template")))
+        assertThat(ItemOutcome.of(failed("a", 400, "illegal_argument_exception", "bad value")))
                 .isEqualTo(ItemOutcome.REJECTED);
-        assertThat(ItemOutcome.of(failed("a", 403, "security_exception", "no privilege")))
+        assertThat(ItemOutcome.of(failed("a", 413, "x_content_parse_exception", "too big")))
                 .isEqualTo(ItemOutcome.REJECTED);
+    }
+
+    @Test
+    void answersAboutTheDataStreamRefuseTheTargetNotTheAlert() {
+        // As Elasticsearch 8.19 answers a create under index.blocks.write (see the ITCase).
+        assertThat(ItemOutcome.of(failed("a", 403, "cluster_block_exception",
+                        "index [.ds-logs-x-2026.01.05-000001] blocked by: [FORBIDDEN/8/index write (api)];")))
+                .isEqualTo(ItemOutcome.TARGET_REFUSED);
+        assertThat(ItemOutcome.of(failed("a", 403, "security_exception",
+                        "action [indices:data/write/bulk[s]] is unauthorized for user [writer]")))
+                .isEqualTo(ItemOutcome.TARGET_REFUSED);
+        assertThat(ItemOutcome.of(failed("a", 401, "security_exception", "unable to authenticate")))
+                .isEqualTo(ItemOutcome.TARGET_REFUSED);
+        assertThat(ItemOutcome.of(failed("a", 404, "index_not_found_exception", "no such index")))
+                .isEqualTo(ItemOutcome.TARGET_REFUSED);
+        // Whatever the status a proxy or version reports, these types are about the index.
+        assertThat(ItemOutcome.of(failed("a", 400, "index_closed_exception", "closed")))
+                .isEqualTo(ItemOutcome.TARGET_REFUSED);
+        assertThat(ItemOutcome.of(failed("a", 404, null, null)))
+                .isEqualTo(ItemOutcome.TARGET_REFUSED);
+    }
+
+    @Test
+    void blocksThatLiftByThemselvesAreRetried() {
+        // The flood-stage disk block: 429, lifted by Elasticsearch once disk space is freed.
+        assertThat(ItemOutcome.of(failed("a", 429, "cluster_block_exception",
+                        "index [x] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage"
+                                + " watermark, index has read-only-allow-delete block];")))
+                .isEqualTo(ItemOutcome.RETRY);
+        // No master / state not recovered: 503.
+        assertThat(ItemOutcome.of(failed("a", 503, "cluster_block_exception",
+                        "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];")))
+                .isEqualTo(ItemOutcome.RETRY);
     }
 
     @Test
@@ -85,7 +118,8 @@ class ItemOutcomeTest {
 
     @Test
     void bulkResultSortsEntriesInOrder() {
-        List<BulkCreate> sent = List.of(entry("a"), entry("b"), entry("c"), entry("d"), entry("e"));
+        List<BulkCreate> sent =
+                List.of(entry("a"), entry("b"), entry("c"), entry("d"), entry("e"), entry("f"));
         BulkResponse response =
                 BulkResponse.of(
                         b -> b.errors(true).took(3).items(List.of(
@@ -93,7 +127,8 @@ class ItemOutcomeTest {
                                 failed("b", 409, "version_conflict_engine_exception", "exists"),
                                 failed("c", 429, "es_rejected_execution_exception", "busy"),
                                 failed("d", 400, "document_parsing_exception", "bad"),
-                                failed("e", 503, "unavailable_shards_exception", "recovering"))));
+                                failed("e", 503, "unavailable_shards_exception", "recovering"),
+                                failed("f", 403, "cluster_block_exception", "write block"))));
 
         BulkResult result = BulkResult.of(sent, response);
 
@@ -103,6 +138,10 @@ class ItemOutcomeTest {
         assertThat(result.rejected()).hasSize(1);
         assertThat(result.rejected().get(0).entry()).isEqualTo(entry("d"));
         assertThat(result.rejected().get(0).detail()).isEqualTo("400 document_parsing_exception: bad");
+        assertThat(result.targetRefused()).singleElement().satisfies(r -> {
+            assertThat(r.entry()).isEqualTo(entry("f"));
+            assertThat(r.detail()).isEqualTo("403 cluster_block_exception: write block");
+        });
     }
 
     @Test
