@@ -1,5 +1,6 @@
 package io.sshdnetcon.job;
 
+import io.sshdnetcon.kafka.DeadLetterTopicCheck;
 import io.sshdnetcon.kafka.ExclusionTopic;
 import io.sshdnetcon.kafka.KafkaConnectors;
 import io.sshdnetcon.kafka.KafkaOptions;
@@ -48,7 +49,8 @@ public final class StreamingJob {
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
                             "How long start-up may take to read the exclusions topic, so that the"
-                                    + " first events are judged with the newest valid set.");
+                                    + " first events are judged with the newest valid set (and,"
+                                    + " separately, to check the dead-letter topic).");
 
     /** Every class that declares options of this job. */
     static final List<Class<?>> OPTION_HOLDERS =
@@ -91,6 +93,16 @@ public final class StreamingJob {
         }
         LOG.info("Kafka: {}", settings.kafka());
         LOG.info("Elasticsearch: {}", settings.elasticsearch());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        PipelineSettings.apply(configuration.flinkOnly()));
+        try {
+            requireCheckpointing(env);
+        } catch (IllegalArgumentException e) {
+            System.err.println("sshd-netcon-detector: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         ExclusionSet initial;
         try {
             initial = startUpExclusions(settings);
@@ -102,10 +114,17 @@ public final class StreamingJob {
             System.exit(2);
             return;
         }
+        try {
+            requireDeadLetterTopic(settings);
+        } catch (RuntimeException e) {
+            System.err.println(
+                    "sshd-netcon-detector: cannot use the dead-letter topic '"
+                            + settings.kafka().deadLetterTopic() + "' at "
+                            + settings.kafka().bootstrapServers() + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        PipelineSettings.apply(configuration.flinkOnly()));
         build(env, settings, initial);
         long start = System.nanoTime();
         JobExecutionResult result = env.execute(settings.jobName());
@@ -138,6 +157,46 @@ public final class StreamingJob {
                         KafkaConnectors.deadLetterSink(kafka),
                         -1);
         DetectorJob.build(env, initial, connectors);
+    }
+
+    /**
+     * Refuses to run without checkpoints, wherever the interval comes from (the cluster's
+     * configuration, {@code -D}, or the job's options when embedded). Without them the Kafka
+     * offsets, the pending sequences, the exclusion set in force and whatever the sinks hold are
+     * never saved, so any restart loses or repeats work silently.
+     *
+     * @throws IllegalArgumentException saying how to turn checkpointing on
+     */
+    static void requireCheckpointing(StreamExecutionEnvironment env) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new IllegalArgumentException(
+                    "checkpointing is off; set execution.checkpointing.interval (for example"
+                            + " '--execution.checkpointing.interval 10s', or in the cluster's"
+                            + " config.yaml as flink-conf/config.yaml does). Without checkpoints a"
+                            + " restart loses the Kafka offsets, pending sequences and buffered"
+                            + " alerts and dead letters");
+        }
+    }
+
+    /**
+     * The dead-letter topic exists and the job's principal may write it: at run time an
+     * unavailable topic only fills a bounded buffer, so one that is unusable from the start must
+     * stop the start instead.
+     *
+     * @throws RuntimeException naming the problem
+     */
+    static void requireDeadLetterTopic(Settings settings) {
+        String topic = settings.kafka().deadLetterTopic();
+        DeadLetterTopicCheck.Result result =
+                DeadLetterTopicCheck.requireWritable(
+                        settings.kafka().clientConfig(), topic, settings.exclusionsStartupTimeout());
+        if (result == DeadLetterTopicCheck.Result.NO_AUTHORIZER) {
+            LOG.warn("The Kafka brokers run no authorizer: any client may write the dead-letter"
+                    + " and exclusions topics (README, \"Kafka ACLs\"). Dead-letter topic '{}'"
+                    + " exists.", topic);
+        } else {
+            LOG.info("Dead-letter topic '{}' exists and the job may write it", topic);
+        }
     }
 
     /**
