@@ -4,6 +4,7 @@ import io.sshdnetcon.kafka.DeadLetterTopicCheck;
 import io.sshdnetcon.kafka.ExclusionTopic;
 import io.sshdnetcon.kafka.KafkaConnectors;
 import io.sshdnetcon.kafka.KafkaOptions;
+import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.sink.elasticsearch.ElasticsearchAlertSink;
 import io.sshdnetcon.sink.elasticsearch.ElasticsearchSinkConfig;
@@ -11,7 +12,6 @@ import io.sshdnetcon.sink.elasticsearch.ElasticsearchSinkOptions;
 import io.sshdnetcon.source.EventTimeWatermarks;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -156,7 +156,7 @@ public final class StreamingJob {
                         KafkaConnectors.deadLetterSink(kafka),
                         KafkaConnectors.deadLetterSink(kafka),
                         -1);
-        DetectorJob.build(env, initial, connectors);
+        DetectorJob.build(env, initial, settings.detector().exclusionPolicy(), connectors);
     }
 
     /**
@@ -200,22 +200,27 @@ public final class StreamingJob {
     }
 
     /**
-     * The set in force from the first event: the newest valid set on the exclusions topic, unless
-     * the configured one (file or defaults) has a higher version. Without this, events could be
-     * judged with the defaults for a moment while the control stream catches up.
+     * The set in force from the first event: the configured one (file or defaults), then the
+     * topic's valid sets in version order, each only if the exclusion policy allows it from the
+     * set before (a version far ahead, or a set excluding every address, is refused here exactly
+     * as the running job refuses it). Without this, events could be judged with the defaults for a
+     * moment while the control stream catches up.
      */
     static ExclusionSet startUpExclusions(Settings settings) {
         ExclusionSet configured = settings.detector().initialExclusions();
-        Optional<ExclusionSet> published =
-                ExclusionTopic.readLatestValid(
+        ExclusionPolicy.Chain chain =
+                ExclusionTopic.readInForce(
                         settings.kafka().clientConfig(),
                         settings.kafka().exclusionsTopic(),
-                        settings.exclusionsStartupTimeout());
-        ExclusionSet chosen =
-                published.filter(p -> p.version() > configured.version()).orElse(configured);
-        LOG.info("Exclusion set at start-up: {} (topic {}: {})",
-                chosen, settings.kafka().exclusionsTopic(),
-                published.map(ExclusionSet::toString).orElse("no valid set"));
-        return chosen;
+                        settings.exclusionsStartupTimeout(),
+                        configured,
+                        settings.detector().exclusionPolicy());
+        for (ExclusionPolicy.Refusal refusal : chain.refused()) {
+            LOG.warn("Exclusion set on topic {} refused at start-up: {}",
+                    settings.kafka().exclusionsTopic(), refusal.reason());
+        }
+        LOG.info("Exclusion set at start-up: {} (configured: {}, topic {})",
+                chain.newest(), configured, settings.kafka().exclusionsTopic());
+        return chain.newest();
     }
 }
