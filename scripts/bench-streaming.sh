@@ -48,6 +48,7 @@ es.hosts: $ES_URL
 es.namespace: $run
 es.template.replicas: 0
 parallelism.default: $parallelism
+execution.checkpointing.interval: 10s
 CONF
 line=$( (run_main io.sshdnetcon.job.StreamingJob --config "$conf") 2>&1 | grep '^backfill:' )
 rm -f "$conf"

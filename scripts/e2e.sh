@@ -51,7 +51,7 @@ trap cleanup EXIT
 jar="$ROOT/target/sshd-netcon-detector.jar"
 if [[ ! -f "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]]; then
   say "building the job jar"
-  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package) >&2
+  (cd "$ROOT" && mvn -B -q --strict-checksums -Dstyle.color=never -DskipTests package) >&2
 fi
 ensure_built
 

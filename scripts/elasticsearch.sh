@@ -32,8 +32,11 @@ ES_TRANSPORT_PORT="${ES_TRANSPORT_PORT:-19300}"
 ES_HEAP="${ES_HEAP:-512m}"
 ES_START_TIMEOUT="${ES_START_TIMEOUT:-180}"
 ES_USER=(--reuid=nobody --regid=nogroup --clear-groups)   # setpriv arguments
+# STATE is owned by nobody, who may write in it. This script's own files, written as root, live
+# beside it: root opening a symlink planted there would write wherever it points.
 STATE="$STACK_DIR/elasticsearch"
-PIDFILE="$STATE/launcher.pid"   # the launcher JVM; SIGTERM to it stops the server JVM too
+PIDFILE="$STACK_DIR/elasticsearch.launcher.pid"   # the launcher JVM; SIGTERM to it stops the server JVM too
+CONSOLE_LOG="$STACK_DIR/elasticsearch.console.log"
 MARKER="$STATE/"                # on the command line of every process in the start chain
 ES_HOME="$CACHE_DIR/elasticsearch-$ES_VERSION/elasticsearch-$ES_VERSION"
 URL="http://127.0.0.1:$ES_PORT"
@@ -102,7 +105,7 @@ start() {
   prepare_state
 
   log "starting Elasticsearch $ES_VERSION on $URL"
-  start_daemon "$PIDFILE" "$STATE/logs/console.log" \
+  start_daemon "$PIDFILE" "$CONSOLE_LOG" \
     setpriv "${ES_USER[@]}" env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME="$STATE/tmp" \
     ES_JAVA_HOME="$(java_home)" ES_PATH_CONF="$STATE/config" ES_TMPDIR="$STATE/tmp" \
     ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
@@ -114,7 +117,7 @@ start() {
     -Eaction.destructive_requires_name=false
 
   if ! wait_until "$ES_START_TIMEOUT" healthy_or_exited || ! healthy; then
-    show_log "$STATE/logs/console.log"
+    show_log "$CONSOLE_LOG"
     running || die "Elasticsearch exited during start; logs are in $STATE/logs"
     log "not healthy after ${ES_START_TIMEOUT}s; stopping it"
     stop
@@ -137,8 +140,8 @@ status() {
 }
 
 case "${1:-}" in
-  start) shift; lock_state "$STATE"; start "$@" ;;
-  stop) lock_state "$STATE"; stop ;;
+  start) shift; lock_state "$STATE" "$(id -u nobody)"; start "$@" ;;
+  stop) lock_state "$STATE" "$(id -u nobody)"; stop ;;
   status) status ;;
   url) echo "$URL" ;;
   install) install ;;

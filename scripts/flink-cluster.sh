@@ -9,6 +9,8 @@ REPO_DIR=$(dirname "$SCRIPT_DIR")
 CC_PROG=flink-cluster.sh
 # shellcheck source=lib/cluster-common.sh
 source "$SCRIPT_DIR/lib/cluster-common.sh"
+# shellcheck source=lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"   # require_safe_dir
 
 FLINK_VERSION=2.2.1
 FLINK_HOME=${FLINK_HOME:-/tmp/sshdnetcon-flink/flink-$FLINK_VERSION}
@@ -215,7 +217,7 @@ assemble() {
     stage=$(mktemp -d "$FLINK_HOME/.assemble.XXXXXX")
     # The pom's executions are invoked by id; -q keeps Maven quiet unless something fails.
     # (Debian's Maven 3.8 prints stray ANSI reset codes even in batch mode; drop them.)
-    if ! "${mvn_cmd[@]}" -q -B -f "$ASSEMBLY_POM" \
+    if ! "${mvn_cmd[@]}" -q -B --strict-checksums -f "$ASSEMBLY_POM" \
       dependency:copy-dependencies@lib dependency:copy@plugin-metrics-prometheus \
       -Dflink.lib.dir="$stage/lib" -Dflink.plugins.dir="$stage/plugins" | sed 's/\x1b\[0m//g' >&2; then
       rm -rf "$stage"
@@ -368,6 +370,10 @@ cmd_start() {
   local dir
   for dir in "$CHECKPOINT_DIR" "$SAVEPOINT_DIR"; do
     [[ $dir != file://* ]] || mkdir -p "${dir#file://}"
+    if [[ $dir == file:///tmp/* ]]; then
+      cc_warn "$dir is under /tmp: fine for trying it out, but lost on reboot and readable only on" \
+        "this host; set FLINK_CHECKPOINT_DIR / FLINK_SAVEPOINT_DIR to durable storage for real use"
+    fi
   done
 
   # Ask BashJavaUtils for the TM memory flags before the JM starts competing for the CPU.
@@ -902,7 +908,12 @@ main() {
   local command=$1
   shift
   case $command in
-    -h | --help | help) usage ;;
+    -h | --help | help) usage; return 0 ;;
+  esac
+  # The distribution's jars run as this user, and its pidfiles name processes to signal.
+  require_safe_dir "$FLINK_HOME"
+  require_safe_dir "$FLINK_RUN_DIR"
+  case $command in
     assemble) cmd_assemble "$@" ;;
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;

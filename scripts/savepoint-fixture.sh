@@ -41,11 +41,11 @@ if [[ -n "$(git status --porcelain -- src pom.xml ':!src/test/resources/savepoin
   commit="$commit+uncommitted"
 fi
 
-mvn -B -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -q --strict-checksums verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=SavepointFixtures -Dsshdnetcon.fixture.write="$version" -Dsshdnetcon.fixture.commit="$commit"
 [[ -f "$fixture/manifest.json" ]] || die "no fixture was written (is the test enabled?)"
 
-mvn -B -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -q --strict-checksums verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=SavepointCompatibilityITCase
 
 printf 'savepoint-fixture: wrote %s (%s); commit it\n' "$fixture" "$(du -sh "$fixture" | cut -f1)" >&2

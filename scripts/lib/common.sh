@@ -52,12 +52,51 @@ require_free_port() {
   fi
 }
 
-# lock_state DIR: hold DIR/.lock (fd 9) until this script exits, so two starts/stops of one service
-# never interleave. Daemons are started with fd 9 closed, so they never hold it.
+# require_safe_dir DIR [UID...]: create DIR if missing, then die unless it is a directory owned by
+# you (or by one of UIDs) that neither group nor others may write, reached through directories that
+# are owned by you or root and, if others may write them, sticky (like /tmp). Otherwise another user
+# could swap the jars these scripts run, the configs they pass, or the pidfiles whose PIDs they
+# signal. A symlink as DIR itself must be yours or root's too.
+require_safe_dir() {
+  local dir=$1 me owner mode allowed ok parent
+  shift
+  me=$(id -u)
+  if [[ -L $dir ]]; then
+    owner=$(stat -c %u -- "$dir")
+    [[ $owner == 0 || $owner == "$me" ]] \
+      || die "$dir is a symbolic link owned by uid $owner; refusing to use it (remove it, or choose another directory)"
+  fi
+  (umask 022 && mkdir -p -- "$dir") || die "cannot create $dir"
+  dir=$(cd -P -- "$dir" && pwd) || die "cannot enter $dir"
+  read -r owner mode < <(stat -c '%u %a' -- "$dir")
+  ok=false
+  for allowed in "$me" "$@"; do [[ $owner != "$allowed" ]] || ok=true; done
+  $ok || die "$dir is owned by uid $owner, not by you (uid $me); refusing to use it (remove it, or choose another directory)"
+  (( (8#$mode & 8#022) == 0 )) \
+    || die "group or others may write $dir (mode $mode); refusing to use it (chmod go-w it, or choose another directory)"
+  parent=$dir
+  while [[ $parent != / ]]; do
+    parent=$(dirname -- "$parent")
+    read -r owner mode < <(stat -c '%u %a' -- "$parent")
+    [[ $owner == 0 || $owner == "$me" ]] \
+      || die "$parent, above $dir, is owned by uid $owner; refusing to use $dir (choose another directory)"
+    (( (8#$mode & 8#022) == 0 || (8#$mode & 8#1000) != 0 )) \
+      || die "group or others may write $parent, above $dir, and it is not sticky (mode $mode); refusing to use $dir"
+  done
+}
+
+# lock_state DIR [UID...]: check DIR and $STACK_DIR with require_safe_dir (DIR may also be owned by
+# UIDs), then hold $STACK_DIR/.<name of DIR>.lock (fd 9) until this script exits, so two starts/stops
+# of one service never interleave. The lock lives in $STACK_DIR, which only you may write, because
+# opening it follows symlinks: in DIR a service running as another user could plant one. Daemons are
+# started with fd 9 closed, so they never hold it.
 lock_state() {
-  mkdir -p "$1"
-  exec 9>"$1/.lock"
-  flock -w 300 9 || die "another start/stop holds $1/.lock"
+  local dir=$1
+  shift
+  require_safe_dir "$STACK_DIR"
+  require_safe_dir "$dir" "$@"
+  exec 9>>"$STACK_DIR/.$(basename "$dir").lock"
+  flock -w 300 9 || die "another start/stop holds $STACK_DIR/.$(basename "$dir").lock"
 }
 
 # --- pidfiles ----------------------------------------------------------------------------------
@@ -119,19 +158,23 @@ show_log() {
 # maven_install POM DEST GOAL [MAVEN ARGS...]: once per DEST, run a maven-dependency-plugin GOAL of
 # a throwaway POM with -DoutputDirectory=<temp dir>, then rename the temp dir to DEST. Because the
 # rename is the last step, an existing DEST is always complete. Uses ~/.m2 (or -Dmaven.repo.local
-# from MAVEN_OPTS) as the download cache.
+# from MAVEN_OPTS) as the download cache; --strict-checksums fails on a download whose checksum
+# does not match what the repository publishes, instead of warning.
 maven_install() {
   local pom=$1 dest=$2 tmp; shift 2
-  [[ -d $dest ]] && return 0
+  require_safe_dir "$CACHE_DIR"
+  if [[ -d $dest ]]; then
+    require_safe_dir "$dest"
+    return 0
+  fi
   command -v mvn >/dev/null || die "mvn not found; install Maven 3.8+"
-  mkdir -p "$CACHE_DIR" && chmod 0755 "$CACHE_DIR"
   (
     flock -w 900 8 || die "timed out waiting for another install of $dest"
     [[ -d $dest ]] && exit 0
     log "installing $(basename "$dest") into $CACHE_DIR (first use; downloads from Maven Central)"
     tmp="$(mktemp -d "$dest.tmp.XXXXXX")"
     trap 'rm -rf "$tmp"' EXIT
-    JAVA_HOME="$(java_home)" mvn -B -q -f "$pom" "$@" -DoutputDirectory="$tmp" >"$dest.maven.log" 2>&1 8>&- \
+    JAVA_HOME="$(java_home)" mvn -B -q --strict-checksums -f "$pom" "$@" -DoutputDirectory="$tmp" >"$dest.maven.log" 2>&1 8>&- \
       || { show_log "$dest.maven.log"; die "maven could not resolve $(basename "$dest")"; }
     chmod -R a+rX "$tmp"
     mv "$tmp" "$dest"

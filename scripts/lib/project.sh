@@ -34,7 +34,7 @@ ensure_built() {
   fi
   command -v mvn >/dev/null || { _log "error: Maven (mvn) is required to build the project"; exit 1; }
   _log "building the project (first run downloads dependencies from Maven Central)..."
-  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests compile dependency:build-classpath \
+  (cd "$ROOT" && mvn -B -q --strict-checksums -Dstyle.color=never -DskipTests compile dependency:build-classpath \
       -Dmdep.includeScope=compile -Dmdep.outputFile=target/classpath.txt) >&2
   touch "$stamp"
 }

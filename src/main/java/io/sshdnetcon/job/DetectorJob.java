@@ -11,7 +11,9 @@ import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.event.RouteParsedRecords;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.rule.ApplyExclusions;
+import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
+import io.sshdnetcon.rule.ExclusionUpdate;
 import io.sshdnetcon.rule.RouteExclusionUpdates;
 import io.sshdnetcon.source.EventTimeWatermarks;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -44,7 +46,10 @@ public final class DetectorJob {
 
     /** Adds the detector to {@code env}, reading and writing through {@code connectors}. */
     public static void build(
-            StreamExecutionEnvironment env, ExclusionSet initialExclusions, Connectors connectors) {
+            StreamExecutionEnvironment env,
+            ExclusionSet initialExclusions,
+            ExclusionPolicy exclusionPolicy,
+            Connectors connectors) {
         DataStreamSource<ParsedRecord> events =
                 env.fromSource(connectors.events(), connectors.eventWatermarks(), "ECS events");
         events.uid(Uids.EVENTS_SOURCE);
@@ -61,18 +66,18 @@ public final class DetectorJob {
                         .name("Route parsed events")
                         .setParallelism(events.getParallelism());
 
-        SingleOutputStreamOperator<ExclusionSet> exclusionUpdates =
+        SingleOutputStreamOperator<ExclusionUpdate> exclusionUpdates =
                 env.fromSource(
                                 connectors.exclusionUpdates(),
                                 EventTimeWatermarks.idleControlStream(),
                                 "Exclusion set updates")
                         .uid(Uids.EXCLUSIONS_SOURCE)
                         .setParallelism(1)
-                        .process(new RouteExclusionUpdates(Descriptors.DEAD_LETTERS))
+                        .process(new RouteExclusionUpdates(exclusionPolicy, Descriptors.DEAD_LETTERS))
                         .uid(Uids.ROUTE_EXCLUSIONS)
                         .name("Route exclusion updates")
                         .setParallelism(1);
-        BroadcastStream<ExclusionSet> exclusions =
+        BroadcastStream<ExclusionUpdate> exclusions =
                 exclusionUpdates.broadcast(Descriptors.EXCLUSION_SETS);
 
         KeySelector<RuleEvent, String> bySequenceKey = new SequenceKeySelector();
@@ -80,7 +85,11 @@ public final class DetectorJob {
                 candidates
                         .keyBy(bySequenceKey)
                         .connect(exclusions)
-                        .process(new ApplyExclusions(initialExclusions, Descriptors.EXCLUSION_SETS))
+                        .process(new ApplyExclusions(
+                                initialExclusions,
+                                Descriptors.EXCLUSION_SETS,
+                                exclusionPolicy,
+                                Descriptors.DEAD_LETTERS))
                         .uid(Uids.APPLY_EXCLUSIONS)
                         .name("Apply exclusions");
 
@@ -116,6 +125,7 @@ public final class DetectorJob {
                         .getSideOutput(Descriptors.DEAD_LETTERS)
                         .union(
                                 exclusionUpdates.getSideOutput(Descriptors.DEAD_LETTERS),
+                                admitted.getSideOutput(Descriptors.DEAD_LETTERS),
                                 alerts.getSideOutput(Descriptors.DEAD_LETTERS));
 
         sink(alerts.sinkTo(connectors.alerts()), Uids.ALERTS_SINK, "Alerts", connectors);

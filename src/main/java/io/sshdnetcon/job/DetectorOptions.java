@@ -2,6 +2,7 @@ package io.sshdnetcon.job;
 
 import io.sshdnetcon.event.EcsEventParser;
 import io.sshdnetcon.event.JsonReadLimits;
+import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.rule.InvalidExclusionSetException;
@@ -49,6 +50,34 @@ public final class DetectorOptions {
                             "JSON exclusion set applied from the start instead of the rule's"
                                     + " defaults.");
 
+    public static final ConfigOption<Boolean> EXCLUSIONS_ALLOW_EXCLUDE_ALL =
+            ConfigOptions.key(ExclusionPolicy.ALLOW_EXCLUDE_ALL_OPTION)
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Accept exclusion sets whose destination ranges together cover every"
+                                    + " IPv4 or every IPv6 address (detection off for that"
+                                    + " family). Off: such sets are dead-lettered.");
+
+    public static final ConfigOption<Long> EXCLUSIONS_MAX_VERSION_STEP =
+            ConfigOptions.key(ExclusionPolicy.MAX_VERSION_STEP_OPTION)
+                    .longType()
+                    .defaultValue(ExclusionPolicy.DEFAULT_MAX_VERSION_STEP)
+                    .withDescription(
+                            "How many versions a new exclusion set may be ahead of the set in"
+                                    + " force; a larger jump is dead-lettered, so one record"
+                                    + " cannot put the version out of reach.");
+
+    public static final ConfigOption<Long> EXCLUSIONS_RESET_GENERATION =
+            ConfigOptions.key("detector.exclusions.reset-generation")
+                    .longType()
+                    .defaultValue(0L)
+                    .withDescription(
+                            "Raise it (by one) when starting from a savepoint to discard the"
+                                    + " exclusion set stored in it; the start-up set applies."
+                                    + " Kept in state, so later restores of that run keep their"
+                                    + " sets.");
+
     private DetectorOptions() {}
 
     /** Typed, validated view of the options. */
@@ -56,7 +85,8 @@ public final class DetectorOptions {
             Duration maxOutOfOrderness,
             Duration idleness,
             int maxRecordBytes,
-            ExclusionSet initialExclusions) {}
+            ExclusionSet initialExclusions,
+            ExclusionPolicy exclusionPolicy) {}
 
     /**
      * @throws IllegalArgumentException with a message naming the option, for any invalid value
@@ -77,16 +107,25 @@ public final class DetectorOptions {
                             + JsonReadLimits.MAX_DOCUMENT_BYTES
                             + " (Elasticsearch's largest request)");
         }
+        // The constructor names the option of a value out of range.
+        ExclusionPolicy policy =
+                new ExclusionPolicy(
+                        conf.get(EXCLUSIONS_ALLOW_EXCLUDE_ALL),
+                        conf.get(EXCLUSIONS_MAX_VERSION_STEP),
+                        conf.get(EXCLUSIONS_RESET_GENERATION));
         ExclusionSet exclusions =
                 conf.getOptional(EXCLUSIONS_FILE)
-                        .map(DetectorOptions::readExclusions)
+                        .map(file -> readExclusions(file, policy))
                         .orElseGet(ExclusionSetJson::defaults);
-        return new Settings(bound, idleness, maxRecordBytes, exclusions);
+        return new Settings(bound, idleness, maxRecordBytes, exclusions, policy);
     }
 
-    private static ExclusionSet readExclusions(String file) {
+    private static ExclusionSet readExclusions(String file, ExclusionPolicy policy) {
         try {
-            return ExclusionSetJson.parse(Files.readAllBytes(Path.of(file)));
+            ExclusionSet set = ExclusionSetJson.parse(Files.readAllBytes(Path.of(file)));
+            // The operator's own file, but the same mistake: say so before anything runs.
+            policy.checkCoverage(set);
+            return set;
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     EXCLUSIONS_FILE.key() + ": cannot read " + file + ": " + e.getMessage(), e);

@@ -98,7 +98,11 @@ public final class ReplayJob {
             DetectorOptions.Settings settings,
             Path input)
             throws Exception {
-        DetectorJob.build(env, settings.initialExclusions(), connectors(options, settings, input));
+        DetectorJob.build(
+                env,
+                settings.initialExclusions(),
+                settings.exclusionPolicy(),
+                connectors(options, settings, input));
         long start = System.nanoTime();
         JobExecutionResult result = env.execute("sshd-netcon replay");
         return JobSummary.from(

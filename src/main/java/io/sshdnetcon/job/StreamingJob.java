@@ -1,8 +1,10 @@
 package io.sshdnetcon.job;
 
+import io.sshdnetcon.kafka.DeadLetterTopicCheck;
 import io.sshdnetcon.kafka.ExclusionTopic;
 import io.sshdnetcon.kafka.KafkaConnectors;
 import io.sshdnetcon.kafka.KafkaOptions;
+import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.sink.elasticsearch.ElasticsearchAlertSink;
 import io.sshdnetcon.sink.elasticsearch.ElasticsearchSinkConfig;
@@ -11,7 +13,6 @@ import io.sshdnetcon.sink.elasticsearch.ElasticsearchStartupCheck;
 import io.sshdnetcon.source.EventTimeWatermarks;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -49,7 +50,8 @@ public final class StreamingJob {
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
                             "How long start-up may take to read the exclusions topic, so that the"
-                                    + " first events are judged with the newest valid set.");
+                                    + " first events are judged with the newest valid set (and,"
+                                    + " separately, to check the dead-letter topic).");
 
     /** Every class that declares options of this job. */
     static final List<Class<?>> OPTION_HOLDERS =
@@ -92,6 +94,16 @@ public final class StreamingJob {
         }
         LOG.info("Kafka: {}", settings.kafka());
         LOG.info("Elasticsearch: {}", settings.elasticsearch());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        PipelineSettings.apply(configuration.flinkOnly()));
+        try {
+            requireCheckpointing(env);
+        } catch (IllegalArgumentException e) {
+            System.err.println("sshd-netcon-detector: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         try {
             ElasticsearchStartupCheck.run(settings.elasticsearch());
         } catch (ElasticsearchStartupCheck.Refused e) {
@@ -110,10 +122,17 @@ public final class StreamingJob {
             System.exit(2);
             return;
         }
+        try {
+            requireDeadLetterTopic(settings);
+        } catch (RuntimeException e) {
+            System.err.println(
+                    "sshd-netcon-detector: cannot use the dead-letter topic '"
+                            + settings.kafka().deadLetterTopic() + "' at "
+                            + settings.kafka().bootstrapServers() + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        PipelineSettings.apply(configuration.flinkOnly()));
         build(env, settings, initial);
         long start = System.nanoTime();
         JobExecutionResult result = env.execute(settings.jobName());
@@ -145,26 +164,71 @@ public final class StreamingJob {
                         KafkaConnectors.deadLetterSink(kafka),
                         KafkaConnectors.deadLetterSink(kafka),
                         -1);
-        DetectorJob.build(env, initial, connectors);
+        DetectorJob.build(env, initial, settings.detector().exclusionPolicy(), connectors);
     }
 
     /**
-     * The set in force from the first event: the newest valid set on the exclusions topic, unless
-     * the configured one (file or defaults) has a higher version. Without this, events could be
-     * judged with the defaults for a moment while the control stream catches up.
+     * Refuses to run without checkpoints, wherever the interval comes from (the cluster's
+     * configuration, {@code -D}, or the job's options when embedded). Without them the Kafka
+     * offsets, the pending sequences, the exclusion set in force and whatever the sinks hold are
+     * never saved, so any restart loses or repeats work silently.
+     *
+     * @throws IllegalArgumentException saying how to turn checkpointing on
+     */
+    static void requireCheckpointing(StreamExecutionEnvironment env) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new IllegalArgumentException(
+                    "checkpointing is off; set execution.checkpointing.interval (for example"
+                            + " '--execution.checkpointing.interval 10s', or in the cluster's"
+                            + " config.yaml as flink-conf/config.yaml does). Without checkpoints a"
+                            + " restart loses the Kafka offsets, pending sequences and buffered"
+                            + " alerts and dead letters");
+        }
+    }
+
+    /**
+     * The dead-letter topic exists and the job's principal may write it: at run time an
+     * unavailable topic only fills a bounded buffer, so one that is unusable from the start must
+     * stop the start instead.
+     *
+     * @throws RuntimeException naming the problem
+     */
+    static void requireDeadLetterTopic(Settings settings) {
+        String topic = settings.kafka().deadLetterTopic();
+        DeadLetterTopicCheck.Result result =
+                DeadLetterTopicCheck.requireWritable(
+                        settings.kafka().clientConfig(), topic, settings.exclusionsStartupTimeout());
+        if (result == DeadLetterTopicCheck.Result.NO_AUTHORIZER) {
+            LOG.warn("The Kafka brokers run no authorizer: any client may write the dead-letter"
+                    + " and exclusions topics (README, \"Kafka ACLs\"). Dead-letter topic '{}'"
+                    + " exists.", topic);
+        } else {
+            LOG.info("Dead-letter topic '{}' exists and the job may write it", topic);
+        }
+    }
+
+    /**
+     * The set in force from the first event: the configured one (file or defaults), then the
+     * topic's valid sets in version order, each only if the exclusion policy allows it from the
+     * set before (a version far ahead, or a set excluding every address, is refused here exactly
+     * as the running job refuses it). Without this, events could be judged with the defaults for a
+     * moment while the control stream catches up.
      */
     static ExclusionSet startUpExclusions(Settings settings) {
         ExclusionSet configured = settings.detector().initialExclusions();
-        Optional<ExclusionSet> published =
-                ExclusionTopic.readLatestValid(
+        ExclusionPolicy.Chain chain =
+                ExclusionTopic.readInForce(
                         settings.kafka().clientConfig(),
                         settings.kafka().exclusionsTopic(),
-                        settings.exclusionsStartupTimeout());
-        ExclusionSet chosen =
-                published.filter(p -> p.version() > configured.version()).orElse(configured);
-        LOG.info("Exclusion set at start-up: {} (topic {}: {})",
-                chosen, settings.kafka().exclusionsTopic(),
-                published.map(ExclusionSet::toString).orElse("no valid set"));
-        return chosen;
+                        settings.exclusionsStartupTimeout(),
+                        configured,
+                        settings.detector().exclusionPolicy());
+        for (ExclusionPolicy.Refusal refusal : chain.refused()) {
+            LOG.warn("Exclusion set on topic {} refused at start-up: {}",
+                    settings.kafka().exclusionsTopic(), refusal.reason());
+        }
+        LOG.info("Exclusion set at start-up: {} (configured: {}, topic {})",
+                chain.newest(), configured, settings.kafka().exclusionsTopic());
+        return chain.newest();
     }
 }

@@ -33,6 +33,13 @@ record CommandLine(List<String> positional, Map<String, String> options, boolean
      * @throws UsageException for an unknown, repeated or valueless flag
      */
     static CommandLine parse(String[] args, Set<String> flags) {
+        return parse(args, flags, Set.of());
+    }
+
+    /**
+     * @param switches flags without a value (present or not; see {@link #has})
+     */
+    static CommandLine parse(String[] args, Set<String> flags, Set<String> switches) {
         List<String> positional = new ArrayList<>();
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -40,7 +47,11 @@ record CommandLine(List<String> positional, Map<String, String> options, boolean
             if (arg.equals("--help") || arg.equals("-h")) {
                 return new CommandLine(List.of(), Map.of(), true);
             }
-            if (arg.startsWith("--")) {
+            if (switches.contains(arg)) {
+                if (options.put(arg, "true") != null) {
+                    throw new UsageException(arg + " given twice");
+                }
+            } else if (arg.startsWith("--")) {
                 if (!flags.contains(arg)) {
                     throw new UsageException("unknown option " + arg);
                 }
@@ -67,6 +78,28 @@ record CommandLine(List<String> positional, Map<String, String> options, boolean
             throw new UsageException(flag + " is required");
         }
         return value;
+    }
+
+    /** Whether switch {@code flag} was given. */
+    boolean has(String flag) {
+        return options.containsKey(flag);
+    }
+
+    /** A whole number >= 0, or {@code fallback} when the flag is absent. */
+    long nonNegative(String flag, long fallback) {
+        String text = options.get(flag);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(flag + " must be a whole number, 0 or more: " + text);
     }
 
     /** A positive whole number, or {@code fallback} when the flag is absent. */

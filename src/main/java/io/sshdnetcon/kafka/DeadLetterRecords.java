@@ -10,7 +10,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The one layout of a dead letter as a Kafka record, used by both the Flink sink ({@link
- * DeadLetterRecordSerializer}) and the direct publisher ({@link KafkaDeadLetterPublisher}).
+ * BufferedDeadLetterSink}) and the direct publisher ({@link KafkaDeadLetterPublisher}).
  *
  * <p>The value is the original payload, byte for byte, so the record can be fixed and replayed
  * into the events topic as it is. There is no key: the original key is not kept, and dead letters

@@ -1,5 +1,6 @@
 package io.sshdnetcon.kafka;
 
+import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.rule.ExclusionUpdate;
@@ -7,6 +8,7 @@ import io.sshdnetcon.rule.InvalidExclusionSetException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,9 +34,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>The key is {@code v} plus the zero-padded version ({@link #key}), so compaction keeps every
  * version rather than only the last record: an invalid record published later by some other tool
- * can never compact away the last valid set. Readers take the highest valid version and ignore
- * invalid records and tombstones, exactly as the job's control stream does ({@link
- * ExclusionUpdateDeserializer}); to withdraw a set, publish a higher version.
+ * can never compact away the last valid set. Readers ignore invalid records and tombstones and
+ * apply the valid sets in version order from the job's configured set, each only if the job's
+ * {@link ExclusionPolicy} allows it ({@link ExclusionPolicy#chain}), exactly as the job's control
+ * stream does; to withdraw a set, publish a higher version. A record no reader should see again
+ * (say, a refused version far ahead) can be deleted by writing a tombstone under its key.
  */
 public final class ExclusionTopic {
 
@@ -49,12 +53,29 @@ public final class ExclusionTopic {
         return String.format("v%019d", version);
     }
 
+    /**
+     * How the job judges the topic: its {@link ExclusionPolicy} and the version of its configured
+     * set (detector.exclusions-file, or 0 for the rule's defaults), where the chain starts.
+     */
+    public record Judging(ExclusionPolicy policy, long baseVersion) {
+
+        /** A job with the default policy and the rule's defaults. */
+        public static final Judging DEFAULTS = new Judging(ExclusionPolicy.DEFAULTS, 0);
+
+        ExclusionSet base() {
+            return new ExclusionSet(baseVersion, List.of(), List.of(), List.of());
+        }
+    }
+
     /** What {@link #publish} did. */
     public record Published(long version, int partition, long offset, boolean alreadyPresent) {}
 
-    /** A valid set as found on the topic, with the exact bytes it was published as. */
+    /**
+     * A valid set as found on the topic, with the exact bytes it was published as, and its key
+     * (a later tombstone under the same key removes it).
+     */
     public record ValidRecord(
-            ExclusionSet set, byte[] json, int partition, long offset, long timestamp) {}
+            ExclusionSet set, byte[] json, int partition, long offset, long timestamp, byte[] key) {}
 
     /** A record that is not a valid exclusion set; the job dead-letters these. */
     public record InvalidRecord(int partition, long offset, String problem) {}
@@ -63,57 +84,88 @@ public final class ExclusionTopic {
      * Everything on the topic up to the end offsets at the time of reading.
      *
      * @param records records read, tombstones included
-     * @param validRecords records holding a valid set
      * @param invalid records that are not valid sets, in partition and offset order
      * @param tombstones records without a value
-     * @param latest the valid set with the highest version
+     * @param valid records holding a valid set, in reading order, without those a later tombstone
+     *     deleted
      */
     public record Contents(
-            long records,
-            long validRecords,
-            List<InvalidRecord> invalid,
-            long tombstones,
-            Optional<ValidRecord> latest) {}
+            long records, List<InvalidRecord> invalid, long tombstones, List<ValidRecord> valid) {
+
+        public long validRecords() {
+            return valid.size();
+        }
+
+        /** The set the job would apply, given how it judges the topic. */
+        public InForce inForce(Judging judging) {
+            ExclusionPolicy.Chain chain =
+                    judging.policy()
+                            .chain(judging.base(), valid.stream().map(ValidRecord::set).toList());
+            // Equal versions share a key, hence a partition: the last read is the one in force.
+            ValidRecord record = null;
+            for (ValidRecord candidate : valid) {
+                if (candidate.set().equals(chain.newest())) {
+                    record = candidate;
+                }
+            }
+            return new InForce(Optional.ofNullable(record), chain.refused());
+        }
+    }
 
     /**
-     * Publishes {@code set} as JSON (see {@link #publish(Map, String, byte[], Duration)}).
+     * @param record the record of the set in force, empty if no set on the topic is newer than
+     *     the job's configured set
+     * @param refused valid sets the job's policy refuses, in version order
+     */
+    public record InForce(Optional<ValidRecord> record, List<ExclusionPolicy.Refusal> refused) {}
+
+    /**
+     * Publishes {@code set} as JSON for a job with the default policy and the rule's defaults (see
+     * {@link #publish(Map, String, byte[], Duration, Judging)}).
      *
-     * @throws InvalidExclusionSetException if the set is invalid or not newer than the topic's
+     * @throws InvalidExclusionSetException if the job would not apply the set
      */
     public static Published publish(Map<String, String> clientConfig, String topic, ExclusionSet set) {
-        return publish(clientConfig, topic, ExclusionSetJson.write(set), DEFAULT_TIMEOUT);
+        return publish(clientConfig, topic, ExclusionSetJson.write(set), DEFAULT_TIMEOUT, Judging.DEFAULTS);
     }
 
     /**
      * Validates {@code json} and publishes it unchanged (a description survives) under {@link
      * #key}, waiting for the acknowledgement of all in-sync replicas.
      *
-     * <p>Nothing is published when the set is invalid, or when its version is not higher than the
-     * topic's latest valid version: the running job ignores such a set, yet after compaction it
-     * could replace the one the job applied. Re-publishing the same lists under the same version
+     * <p>Nothing is published when the job, judging as {@code judging} says, would not apply the
+     * set: invalid, excluding every address of a family (unless the policy allows it), not higher
+     * than the version in force (the job ignores it, yet after compaction it could replace the one
+     * the job applied), or too far ahead of it. Re-publishing the set in force under its version
      * does nothing and reports {@link Published#alreadyPresent()}.
      *
      * @throws InvalidExclusionSetException naming the problem; nothing was published
      */
     public static Published publish(
-            Map<String, String> clientConfig, String topic, byte[] json, Duration timeout) {
+            Map<String, String> clientConfig,
+            String topic,
+            byte[] json,
+            Duration timeout,
+            Judging judging) {
         ExclusionSet set = ExclusionSetJson.parse(json);
-        Optional<ValidRecord> current = read(clientConfig, topic, timeout).latest();
-        if (current.isPresent()) {
+        judging.policy().checkCoverage(set);
+        Optional<ValidRecord> current = read(clientConfig, topic, timeout).inForce(judging).record();
+        long version = current.map(r -> r.set().version()).orElse(judging.baseVersion());
+        if (current.isPresent() && version == set.version() && current.get().set().equals(set)) {
             ValidRecord latest = current.get();
-            long version = latest.set().version();
-            if (version == set.version() && latest.set().equals(set)) {
-                return new Published(version, latest.partition(), latest.offset(), true);
-            }
-            if (version >= set.version()) {
-                throw new InvalidExclusionSetException(
-                        "version " + set.version() + " is not higher than version " + version
-                                + " already on topic '" + topic + "'"
-                                + (version == set.version() ? " with different lists" : "")
-                                + "; the job only applies a higher version, so publish version "
-                                + (version + 1) + " or higher");
-            }
+            return new Published(version, latest.partition(), latest.offset(), true);
         }
+        if (version >= set.version()) {
+            throw new InvalidExclusionSetException(
+                    "version " + set.version() + " is not higher than version " + version
+                            + (current.isPresent()
+                                    ? " in force on topic '" + topic + "'"
+                                    : " of the job's configured set")
+                            + (version == set.version() ? " with different lists" : "")
+                            + "; the job only applies a higher version, so publish version "
+                            + (version + 1) + " or higher");
+        }
+        judging.policy().checkStep(version, set);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(ClientProperties.durableProducer(clientConfig))) {
             RecordMetadata sent =
@@ -137,16 +189,23 @@ public final class ExclusionTopic {
     }
 
     /**
-     * The highest valid version on the topic, read from the beginning of every partition to its end
-     * offset at call time. The job calls this at start-up, so its first events are judged with the
-     * right set.
+     * The set the job applies: its configured set {@code base}, then the valid sets of the topic
+     * in version order as far as {@code policy} allows, read from the beginning of every partition
+     * to its end offset at call time. The job calls this at start-up, so its first events are
+     * judged with the right set.
      *
      * @throws UnknownTopicOrPartitionException if the topic does not exist
      * @throws TimeoutException if the topic could not be read within {@code timeout}
      */
-    public static Optional<ExclusionSet> readLatestValid(
-            Map<String, String> clientConfig, String topic, Duration timeout) {
-        return read(clientConfig, topic, timeout).latest().map(ValidRecord::set);
+    public static ExclusionPolicy.Chain readInForce(
+            Map<String, String> clientConfig,
+            String topic,
+            Duration timeout,
+            ExclusionSet base,
+            ExclusionPolicy policy) {
+        List<ExclusionSet> sets =
+                read(clientConfig, topic, timeout).valid().stream().map(ValidRecord::set).toList();
+        return policy.chain(base, sets);
     }
 
     /**
@@ -209,18 +268,21 @@ public final class ExclusionTopic {
         return config;
     }
 
-    /** Tallies records in reading order; the latest valid set is the highest version. */
+    /** Tallies records in reading order. */
     private static final class Reading {
         private long records;
-        private long valid;
         private long tombstones;
         private final List<InvalidRecord> invalid = new ArrayList<>();
-        private ValidRecord latest;
+        private final List<ValidRecord> valid = new ArrayList<>();
 
         void add(ConsumerRecord<byte[], byte[]> record) {
             records++;
             if (record.value() == null) {
                 tombstones++;
+                // What compaction will do anyway: the key's earlier records are gone. Until
+                // then a job started fresh still reads them, and refuses them again.
+                valid.removeIf(v -> v.partition() == record.partition()
+                        && Arrays.equals(v.key(), record.key()));
                 return;
             }
             ExclusionUpdate update = ExclusionUpdateDeserializer.toUpdate(record);
@@ -229,25 +291,21 @@ public final class ExclusionTopic {
                         new InvalidRecord(record.partition(), record.offset(), update.rejected().detail()));
                 return;
             }
-            valid++;
-            // Equal versions share a key, hence a partition: the later record is the one
-            // compaction keeps.
-            if (latest == null || update.set().version() >= latest.set().version()) {
-                latest =
-                        new ValidRecord(
-                                update.set(),
-                                record.value(),
-                                record.partition(),
-                                record.offset(),
-                                record.timestamp());
-            }
+            valid.add(
+                    new ValidRecord(
+                            update.set(),
+                            record.value(),
+                            record.partition(),
+                            record.offset(),
+                            record.timestamp(),
+                            record.key()));
         }
 
         Contents contents() {
             invalid.sort(
                     Comparator.comparingInt(InvalidRecord::partition)
                             .thenComparingLong(InvalidRecord::offset));
-            return new Contents(records, valid, List.copyOf(invalid), tombstones, Optional.ofNullable(latest));
+            return new Contents(records, List.copyOf(invalid), tombstones, List.copyOf(valid));
         }
     }
 }

@@ -31,7 +31,10 @@ public final class ExclusionUpdateDeserializer
     /** Shared with {@link ExclusionTopic} so the start-up read and the stream judge alike. */
     static ExclusionUpdate toUpdate(ConsumerRecord<byte[], byte[]> record) {
         try {
-            return ExclusionUpdate.accepted(ExclusionSetJson.parse(record.value()));
+            return ExclusionUpdate.accepted(
+                    ExclusionSetJson.parse(record.value()),
+                    new ExclusionUpdate.Origin(
+                            record.value(), record.topic(), record.partition(), record.offset()));
         } catch (InvalidExclusionSetException e) {
             return rejected(record, e.getMessage());
         } catch (RuntimeException e) {

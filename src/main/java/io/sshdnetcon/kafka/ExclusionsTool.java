@@ -1,6 +1,7 @@
 package io.sshdnetcon.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.InvalidExclusionSetException;
 import java.io.IOException;
@@ -26,10 +27,14 @@ public final class ExclusionsTool {
 
             publish  validates the exclusion set in FILE (- reads stdin) and publishes it,
                      unchanged, to the compacted control topic with key v<version>. Nothing is
-                     published when the set is invalid or its version is not higher than the
-                     topic's latest valid version.
-            show     reads the whole topic and prints the highest valid version with its
-                     counts, the set as JSON, and the invalid records the topic holds.
+                     published when the job would not apply it: invalid, excluding every IPv4 or
+                     every IPv6 address (unless --force), a version not higher than the set in
+                     force, or more than the job's max version step ahead of it.
+            show     reads the whole topic and prints the set the job applies (its version,
+                     counts and JSON), the valid sets the job refuses, and the invalid records.
+
+            The set in force is found as the job finds it: from the job's configured set, the
+            topic's valid sets in version order, each within the step of the one before.
 
               --bootstrap-servers B   Kafka brokers (the script defaults to $KAFKA_BOOTSTRAP,
                                       else the local scripts/kafka.sh broker)
@@ -37,13 +42,23 @@ public final class ExclusionsTool {
               --properties-file F     extra client settings (security.protocol, sasl.*, ssl.*;
                                       ${env:NAME} / ${file:/path:key} with config.providers)
               --timeout-ms N          how long to wait for Kafka (default 30000)
+              --force                 publish a set that excludes every IPv4 or IPv6 address;
+                                      the job applies it only with
+                                      detector.exclusions.allow-exclude-all: true
+              --max-version-step N    the job's detector.exclusions.max-version-step
+                                      (default 1000)
+              --base-version N        version of the job's detector.exclusions-file (default
+                                      0, the rule's defaults)
               --help                  this text
 
             Exit status: 0 done, 1 invalid set or Kafka error, 2 usage error.
             """;
 
     private static final Set<String> FLAGS =
-            Set.of(ToolClients.BOOTSTRAP_SERVERS, "--topic", ToolClients.PROPERTIES_FILE, "--timeout-ms");
+            Set.of(ToolClients.BOOTSTRAP_SERVERS, "--topic", ToolClients.PROPERTIES_FILE, "--timeout-ms",
+                    "--max-version-step", "--base-version");
+
+    private static final Set<String> SWITCHES = Set.of("--force");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,8 +74,9 @@ public final class ExclusionsTool {
         Map<String, String> config;
         String topic;
         Duration timeout;
+        ExclusionTopic.Judging judging;
         try {
-            command = CommandLine.parse(args, FLAGS);
+            command = CommandLine.parse(args, FLAGS, SWITCHES);
             if (command.help()) {
                 out.print(USAGE);
                 return CommandLine.EXIT_OK;
@@ -83,6 +99,12 @@ public final class ExclusionsTool {
             config = ToolClients.config(command);
             topic = ToolClients.topic(command, DEFAULT_TOPIC);
             timeout = Duration.ofMillis(command.positive("--timeout-ms", 30_000));
+            judging = new ExclusionTopic.Judging(
+                    new ExclusionPolicy(
+                            command.has("--force"),
+                            command.positive("--max-version-step", ExclusionPolicy.DEFAULT_MAX_VERSION_STEP),
+                            0),
+                    command.nonNegative("--base-version", 0));
         } catch (CommandLine.UsageException e) {
             err.println("exclusions: " + e.getMessage());
             err.print(USAGE);
@@ -90,8 +112,8 @@ public final class ExclusionsTool {
         }
         try {
             return command.positional().get(0).equals("publish")
-                    ? publish(command.positional().get(1), config, topic, timeout, out, err)
-                    : show(config, topic, timeout, out);
+                    ? publish(command.positional().get(1), config, topic, timeout, judging, out, err)
+                    : show(config, topic, timeout, judging, out);
         } catch (KafkaException e) {
             err.println("exclusions: Kafka error on topic '" + topic + "': " + e.getMessage());
             return CommandLine.EXIT_FAILED;
@@ -103,6 +125,7 @@ public final class ExclusionsTool {
             Map<String, String> config,
             String topic,
             Duration timeout,
+            ExclusionTopic.Judging judging,
             PrintStream out,
             PrintStream err) {
         byte[] json;
@@ -114,7 +137,7 @@ public final class ExclusionsTool {
         }
         ExclusionTopic.Published published;
         try {
-            published = ExclusionTopic.publish(config, topic, json, timeout);
+            published = ExclusionTopic.publish(config, topic, json, timeout, judging);
         } catch (InvalidExclusionSetException e) {
             err.println("exclusions: " + file + ": " + e.getMessage() + "; nothing was published");
             return CommandLine.EXIT_FAILED;
@@ -137,7 +160,11 @@ public final class ExclusionsTool {
     }
 
     private static int show(
-            Map<String, String> config, String topic, Duration timeout, PrintStream out) {
+            Map<String, String> config,
+            String topic,
+            Duration timeout,
+            ExclusionTopic.Judging judging,
+            PrintStream out) {
         ExclusionTopic.Contents contents = ExclusionTopic.read(config, topic, timeout);
         out.printf(
                 "topic %s: %d records: %d valid, %d invalid, %d tombstones%n",
@@ -151,14 +178,20 @@ public final class ExclusionsTool {
                     "  invalid: partition %d, offset %d: %s%n",
                     invalid.partition(), invalid.offset(), invalid.problem());
         }
-        if (contents.latest().isEmpty()) {
-            out.println("no valid exclusion set; the job applies its configured initial set");
+        ExclusionTopic.InForce inForce = contents.inForce(judging);
+        for (ExclusionPolicy.Refusal refusal : inForce.refused()) {
+            out.printf("  refused: %s (tombstone key %s to remove it)%n",
+                    refusal.reason(), ExclusionTopic.key(refusal.set().version()));
+        }
+        if (inForce.record().isEmpty()) {
+            out.printf("no set on the topic is newer than version %d; the job applies its"
+                    + " configured initial set%n", judging.baseVersion());
             return CommandLine.EXIT_OK;
         }
-        ExclusionTopic.ValidRecord latest = contents.latest().get();
+        ExclusionTopic.ValidRecord latest = inForce.record().get();
         ExclusionSet set = latest.set();
         out.printf(
-                "latest valid version: %d (partition %d, offset %d, published %s)%n",
+                "version in force: %d (partition %d, offset %d, published %s)%n",
                 set.version(),
                 latest.partition(),
                 latest.offset(),

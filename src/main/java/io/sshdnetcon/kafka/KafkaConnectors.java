@@ -5,13 +5,10 @@ import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.rule.ExclusionUpdate;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The job's Kafka sources and sinks, built from validated {@link KafkaOptions.Settings}:
@@ -20,7 +17,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * KafkaOptions.Settings kafka = KafkaOptions.read(conf);
  * KafkaConnectors.eventsSource(kafka, detector.maxRecordBytes());   // KafkaSource<ParsedRecord>
  * KafkaConnectors.exclusionsSource(kafka);                          // KafkaSource<ExclusionUpdate>
- * KafkaConnectors.deadLetterSink(kafka);                            // KafkaSink<DeadLetter>
+ * KafkaConnectors.deadLetterSink(kafka);                            // BufferedDeadLetterSink
  * KafkaConnectors.deadLetterPublisherFactory(kafka);                // for sink writers
  * ExclusionTopic.readLatestValid(kafka.clientConfig(), kafka.exclusionsTopic(), timeout);
  * }</pre>
@@ -96,27 +93,21 @@ public final class KafkaConnectors {
     }
 
     /** Dead letters to {@link KafkaOptions.Settings#deadLetterTopic()}. */
-    public static KafkaSink<DeadLetter> deadLetterSink(KafkaOptions.Settings settings) {
+    public static BufferedDeadLetterSink deadLetterSink(KafkaOptions.Settings settings) {
         return deadLetterSink(settings, settings.deadLetterTopic());
     }
 
     /**
-     * Dead letters to {@code topic} (for example a separate topic for late events), at least once:
-     * every checkpoint waits until all records sent before it are acknowledged. Exactly-once would
-     * need Kafka transactions for records whose duplicates are harmless.
+     * Dead letters to {@code topic} (for example a separate topic for late events), at least
+     * once, through a bounded buffer that never makes the job wait for the topic (see {@link
+     * BufferedDeadLetterSink}). Exactly-once would need Kafka transactions for records whose
+     * duplicates are harmless.
      */
-    public static KafkaSink<DeadLetter> deadLetterSink(KafkaOptions.Settings settings, String topic) {
-        Properties producer = clientProperties(settings);
-        producer.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-        producer.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        return KafkaSink.<DeadLetter>builder()
-                .setKafkaProducerConfig(producer)
-                .setBootstrapServers(settings.bootstrapServers())
-                .setRecordSerializer(
-                        new DeadLetterRecordSerializer(
-                                new DeadLetterRecords(topic, settings.deadLetterMaxPayloadBytes())))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+    public static BufferedDeadLetterSink deadLetterSink(KafkaOptions.Settings settings, String topic) {
+        return new BufferedDeadLetterSink(
+                settings.clientConfig(),
+                new DeadLetterRecords(topic, settings.deadLetterMaxPayloadBytes()),
+                settings.deadLetterBuffer());
     }
 
     /** For a sink writer that must dead-letter from inside (see {@link KafkaDeadLetterPublisher}). */

@@ -3,80 +3,72 @@ package io.sshdnetcon.kafka;
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.sink.DeadLetterPublisher;
 import java.io.IOException;
-import java.time.Duration;
+import java.io.InterruptedIOException;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.KafkaException;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * Publishes dead letters straight to the dead-letter topic, for code that cannot use a side output
  * (a sink writer that learns from Elasticsearch that a document is invalid). Records look exactly
- * like those of {@link DeadLetterRecordSerializer}.
+ * like those of {@link BufferedDeadLetterSink}: both use {@link DeadLetterRecords}.
  *
- * <p>Sends are asynchronous; {@link #flush()} blocks until every record published so far is
- * acknowledged by all in-sync replicas, and reports the first failure. The producer is idempotent,
- * so its own retries never duplicate a record.
+ * <p>Letters go through a bounded {@link DeadLetterBuffer}, so {@link #publish} never waits for
+ * Kafka. {@link #flush()} waits until they are acknowledged by all in-sync replicas, but only while
+ * the topic takes records and at most the flush timeout: during an outage it returns at once and
+ * the letters stay buffered. They are then in no checkpoint (the caller's checkpoint no longer
+ * holds their alerts), so a failure of the job before the topic returns loses them; the log says
+ * how many were buffered.
  */
 public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
 
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final DeadLetterRecords records;
-    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    private final DeadLetterBuffer buffer;
 
     /**
      * @param clientConfig bootstrap servers and extra client settings (for example {@link
      *     KafkaOptions.Settings#clientConfig()})
      */
-    public KafkaDeadLetterPublisher(Map<String, String> clientConfig, DeadLetterRecords records) {
-        this.producer = new KafkaProducer<>(ClientProperties.durableProducer(clientConfig));
-        this.records = records;
+    public KafkaDeadLetterPublisher(
+            Map<String, String> clientConfig,
+            DeadLetterRecords records,
+            DeadLetterBuffer.Limits limits,
+            String owner) {
+        this.buffer = new DeadLetterBuffer(clientConfig, records, limits, owner);
     }
 
+    /** Exposes the buffer's metrics ({@code dead_letters_*}) in {@code group}. */
+    public void registerMetrics(MetricGroup group) {
+        buffer.registerMetrics(group);
+    }
+
+    /** Never blocks; a letter beyond the buffer's bounds is dropped and counted. */
     @Override
-    public void publish(DeadLetter letter) throws IOException {
-        throwIfFailed();
-        try {
-            producer.send(
-                    records.toRecord(letter),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            firstFailure.compareAndSet(null, error);
-                        }
-                    });
-        } catch (KafkaException e) {
-            throw new IOException("cannot send a dead letter to " + records.topic() + ": " + e, e);
-        }
+    public void publish(DeadLetter letter) {
+        buffer.offer(letter);
     }
 
     @Override
     public void flush() throws IOException {
         try {
-            producer.flush();
-        } catch (KafkaException e) {
-            throw new IOException("cannot flush dead letters to " + records.topic() + ": " + e, e);
+            buffer.flush(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while flushing dead letters to "
+                    + buffer.topic());
         }
-        throwIfFailed();
+    }
+
+    /** Letters not yet acknowledged (also the {@code dead_letters_buffered} gauge). */
+    public int buffered() {
+        return buffer.buffered();
+    }
+
+    /** Letters given up so far (also the {@code dead_letters_dropped} counter). */
+    public long dropped() {
+        return buffer.dropped();
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            producer.close(CLOSE_TIMEOUT);
-        } catch (KafkaException e) {
-            throw new IOException("cannot close the dead-letter producer: " + e, e);
-        }
-        throwIfFailed();
-    }
-
-    private void throwIfFailed() throws IOException {
-        Exception failure = firstFailure.get();
-        if (failure != null) {
-            throw new IOException(
-                    "a dead letter could not be written to " + records.topic() + ": " + failure,
-                    failure);
-        }
+    public void close() {
+        buffer.close();
     }
 }

@@ -1,8 +1,10 @@
 package io.sshdnetcon.kafka;
 
+import io.sshdnetcon.metrics.JobCounter;
 import io.sshdnetcon.sink.DeadLetterPublisher;
 import io.sshdnetcon.sink.DeadLetterPublisherFactory;
 import java.util.Map;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * Travels with the job graph and creates a {@link KafkaDeadLetterPublisher} in the task. It holds
@@ -10,10 +12,12 @@ import java.util.Map;
  * not the secrets, are then what is serialized.
  */
 public record KafkaDeadLetterPublisherFactory(
-        Map<String, String> clientConfig, DeadLetterRecords records)
+        Map<String, String> clientConfig,
+        DeadLetterRecords records,
+        DeadLetterBuffer.Limits limits)
         implements DeadLetterPublisherFactory {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     public KafkaDeadLetterPublisherFactory {
         clientConfig = Map.copyOf(clientConfig);
@@ -23,17 +27,26 @@ public record KafkaDeadLetterPublisherFactory(
         return new KafkaDeadLetterPublisherFactory(
                 settings.clientConfig(),
                 new DeadLetterRecords(
-                        settings.deadLetterTopic(), settings.deadLetterMaxPayloadBytes()));
+                        settings.deadLetterTopic(), settings.deadLetterMaxPayloadBytes()),
+                settings.deadLetterBuffer());
     }
 
     @Override
-    public DeadLetterPublisher create() {
-        return new KafkaDeadLetterPublisher(clientConfig, records);
+    public KafkaDeadLetterPublisher create() {
+        return new KafkaDeadLetterPublisher(
+                clientConfig, records, limits, "dead letters to " + records.topic());
+    }
+
+    @Override
+    public DeadLetterPublisher create(MetricGroup metrics) {
+        KafkaDeadLetterPublisher publisher = create();
+        publisher.registerMetrics(metrics.addGroup(JobCounter.GROUP));
+        return publisher;
     }
 
     @Override
     public String toString() {
-        return "KafkaDeadLetterPublisherFactory{" + records + ", "
+        return "KafkaDeadLetterPublisherFactory{" + records + ", " + limits + ", "
                 + ClientProperties.describe(clientConfig) + "}";
     }
 }

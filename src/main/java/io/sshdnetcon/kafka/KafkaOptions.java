@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
@@ -105,6 +106,32 @@ public final class KafkaOptions {
                                     + " the producer's max.request.size and the topic's"
                                     + " max.message.bytes.");
 
+    public static final ConfigOption<Integer> DEAD_LETTER_BUFFER_MAX_RECORDS =
+            ConfigOptions.key("kafka.dead-letter-buffer.max-records")
+                    .intType()
+                    .defaultValue(DeadLetterBuffer.Limits.DEFAULTS.maxRecords())
+                    .withDescription(
+                            "Dead letters each writer keeps while the dead-letter topic cannot take"
+                                    + " them; beyond this (or max-bytes) new ones are dropped and"
+                                    + " counted (dead_letters_dropped). Detection never waits.");
+
+    public static final ConfigOption<MemorySize> DEAD_LETTER_BUFFER_MAX_BYTES =
+            ConfigOptions.key("kafka.dead-letter-buffer.max-bytes")
+                    .memoryType()
+                    .defaultValue(new MemorySize(DeadLetterBuffer.Limits.DEFAULTS.maxBytes()))
+                    .withDescription(
+                            "Bytes of dead letters (payloads and messages) each writer keeps"
+                                    + " while the dead-letter topic cannot take them.");
+
+    public static final ConfigOption<Duration> DEAD_LETTER_BUFFER_FLUSH_TIMEOUT =
+            ConfigOptions.key("kafka.dead-letter-buffer.flush-timeout")
+                    .durationType()
+                    .defaultValue(DeadLetterBuffer.Limits.DEFAULTS.flushTimeout())
+                    .withDescription(
+                            "Longest a flush waits for buffered dead letters to be acknowledged"
+                                    + " (the Elasticsearch sink's checkpoint flush, the end of a"
+                                    + " bounded run) before going on with them still buffered.");
+
     /** Kafka's legal topic names (kafka.common.internals.Topic). */
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -128,6 +155,7 @@ public final class KafkaOptions {
             Map<String, String> clientProperties,
             Duration partitionDiscoveryInterval,
             int deadLetterMaxPayloadBytes,
+            DeadLetterBuffer.Limits deadLetterBuffer,
             boolean stopAtLatest) {
 
         public Settings {
@@ -153,6 +181,7 @@ public final class KafkaOptions {
                     + ", deadLetterTopic=" + deadLetterTopic
                     + ", partitionDiscoveryInterval=" + partitionDiscoveryInterval
                     + ", deadLetterMaxPayloadBytes=" + deadLetterMaxPayloadBytes
+                    + ", deadLetterBuffer=" + deadLetterBuffer
                     + ", stopAtLatest=" + stopAtLatest
                     + ", clientProperties=" + ClientProperties.describe(clientProperties)
                     + "}";
@@ -215,6 +244,7 @@ public final class KafkaOptions {
             throw new IllegalArgumentException(
                     DEAD_LETTER_MAX_PAYLOAD_BYTES.key() + " must be at least 1024");
         }
+        DeadLetterBuffer.Limits buffer = deadLetterBuffer(conf, maxPayload);
         return new Settings(
                 bootstrap,
                 eventsTopics,
@@ -225,7 +255,29 @@ public final class KafkaOptions {
                 clientProperties,
                 discovery,
                 maxPayload,
+                buffer,
                 conf.get(STOP_AT_LATEST));
+    }
+
+    private static DeadLetterBuffer.Limits deadLetterBuffer(Configuration conf, int maxPayload) {
+        int records = conf.get(DEAD_LETTER_BUFFER_MAX_RECORDS);
+        if (records < 1) {
+            throw new IllegalArgumentException(
+                    DEAD_LETTER_BUFFER_MAX_RECORDS.key() + " must be at least 1");
+        }
+        long bytes = conf.get(DEAD_LETTER_BUFFER_MAX_BYTES).getBytes();
+        if (bytes < maxPayload) {
+            // Otherwise a letter with a payload of the allowed size could never be kept.
+            throw new IllegalArgumentException(
+                    DEAD_LETTER_BUFFER_MAX_BYTES.key() + " must be at least "
+                            + DEAD_LETTER_MAX_PAYLOAD_BYTES.key() + " (" + maxPayload + " bytes)");
+        }
+        Duration flush = conf.get(DEAD_LETTER_BUFFER_FLUSH_TIMEOUT);
+        if (flush.isNegative() || flush.isZero()) {
+            throw new IllegalArgumentException(
+                    DEAD_LETTER_BUFFER_FLUSH_TIMEOUT.key() + " must be positive");
+        }
+        return new DeadLetterBuffer.Limits(records, bytes, flush);
     }
 
     /** Checks the host:port list; returns it without blanks around the commas. */

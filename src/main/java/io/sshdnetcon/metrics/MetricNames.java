@@ -33,6 +33,14 @@ public final class MetricNames {
     public static final String ALERTS_REJECTED = "alerts_rejected";
     /** Bytes of alerts in the sink's buffer, waiting to be sent or sent again (gauge). */
     public static final String ALERTS_BUFFERED_BYTES = "alerts_buffered_bytes";
+    /** Dead letters waiting for the dead-letter topic's acknowledgement (gauge, per writer). */
+    public static final String DEAD_LETTERS_BUFFERED = "dead_letters_buffered";
+    /** Their payload and message bytes (gauge, per writer). */
+    public static final String DEAD_LETTERS_BUFFERED_BYTES = "dead_letters_buffered_bytes";
+    /** Dead letters given up: the buffer was full, or the topic can never take them. */
+    public static final String DEAD_LETTERS_DROPPED = "dead_letters_dropped";
+    /** Dead letters the dead-letter topic acknowledged. */
+    public static final String DEAD_LETTERS_DELIVERED = "dead_letters_delivered";
 
     private MetricNames() {}
 }

@@ -26,6 +26,11 @@ public final class AddressRanges {
         return byHi != 0 ? byHi : Long.compareUnsigned(a.networkLo(), b.networkLo());
     };
 
+    /** Low words of the first and last address of ::ffff:0:0/96 (the high word is 0). */
+    private static final long MAPPED_FIRST_LO = 0x0000_FFFF_0000_0000L;
+
+    private static final long MAPPED_LAST_LO = 0x0000_FFFF_FFFF_FFFFL;
+
     private final long[] ipv4Firsts;
     private final long[] ipv4Lasts;
     /** Interleaved (hi, lo) pairs: element 2i is the high word of interval i. */
@@ -73,6 +78,21 @@ public final class AddressRanges {
         return containsIpv6(hi, lo);
     }
 
+    /** Whether every IPv4 address is in the set. */
+    public boolean coversAllIpv4() {
+        return ipv4Firsts.length == 1 && ipv4Firsts[0] == 0 && ipv4Lasts[0] == 0xFFFF_FFFFL;
+    }
+
+    /**
+     * Whether every IPv6 address is in the set. The IPv4-mapped block (::ffff:0:0/96) is left
+     * out: its addresses are IPv4 addresses ({@link IpLiteral#isIpv4}), which IPv6 ranges never
+     * match.
+     */
+    public boolean coversAllIpv6() {
+        return coversIpv6(0, 0, 0, MAPPED_FIRST_LO - 1)
+                && coversIpv6(0, MAPPED_LAST_LO + 1, -1L, -1L);
+    }
+
     /** Number of disjoint intervals left after merging, over both families. */
     public int intervalCount() {
         return ipv4Firsts.length + ipv6Firsts.length / 2;
@@ -115,6 +135,17 @@ public final class AddressRanges {
             }
         }
         return candidate >= 0 && compare(hi, lo, ipv6Lasts[2 * candidate], ipv6Lasts[2 * candidate + 1]) <= 0;
+    }
+
+    /** Merged intervals are disjoint and not adjacent, so one interval must hold the whole range. */
+    private boolean coversIpv6(long firstHi, long firstLo, long lastHi, long lastLo) {
+        for (int i = 0; i < ipv6Firsts.length / 2; i++) {
+            if (compare(ipv6Firsts[2 * i], ipv6Firsts[2 * i + 1], firstHi, firstLo) <= 0
+                    && compare(ipv6Lasts[2 * i], ipv6Lasts[2 * i + 1], lastHi, lastLo) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Intervals mergeIpv4(List<CidrRange> sortedRanges) {

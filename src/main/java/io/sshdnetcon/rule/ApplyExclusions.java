@@ -1,20 +1,28 @@
 package io.sshdnetcon.rule;
 
+import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.event.Stage;
 import io.sshdnetcon.metrics.JobCounter;
 import io.sshdnetcon.metrics.MetricNames;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +31,23 @@ import org.slf4j.LoggerFactory;
  * excluded connection never consumes a pending exec. Exec events pass through untouched.
  *
  * <p>The active {@link ExclusionSet} lives in broadcast state and is replaced at run time by a
- * set with a higher version. Until such a set arrives (and after a restore that carried none) the
- * set given at start-up applies, so events are never judged against an empty list.
+ * set with a higher version, if the {@link ExclusionPolicy} allows the step from the version in
+ * force; a refused set is dead-lettered (once, by subtask 0: every subtask sees every set) and
+ * the set in force stays. Until a set arrives (and after a restore that carried none) the set
+ * given at start-up applies, so events are never judged against an empty list.
+ *
+ * <p>A set restored from state is checked again: one that excludes a whole address family
+ * (accepted by an older release) is not applied; the start-up set is. Any other restored set can
+ * be discarded by raising {@link ExclusionPolicy#resetGeneration()} when starting from the
+ * savepoint; the generation is kept in state, so later restores of the same run keep the sets
+ * it applied.
  *
  * <p>Emits only the element it was given, for the current key: that keeps the output partitioned
  * exactly as the input, which the CEP step relies on ({@code reinterpretAsKeyedStream}).
  */
 public final class ApplyExclusions
-        extends KeyedBroadcastProcessFunction<String, RuleEvent, ExclusionSet, RuleEvent> {
+        extends KeyedBroadcastProcessFunction<String, RuleEvent, ExclusionUpdate, RuleEvent>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApplyExclusions.class);
@@ -40,23 +57,70 @@ public final class ApplyExclusions
 
     private final ExclusionSet initial;
     private final MapStateDescriptor<String, ExclusionSet> exclusionSets;
+    private final ExclusionPolicy policy;
+    private final OutputTag<DeadLetter> deadLetters;
 
     private transient CompiledExclusions compiled;
     private transient volatile long activeVersion;
     private transient Map<ExclusionReason, JobCounter> excluded;
     private transient JobCounter ignoredSets;
+    private transient JobCounter rejectedSets;
+    private transient boolean reportsRefusals;
+    private transient ListState<Long> generations;
+    private transient long generation;
+    /** The stored set last judged by {@link #effective}, and whether it may apply. */
+    private transient ExclusionSet judged;
+
+    private transient boolean judgedAllowed;
 
     public ApplyExclusions(
-            ExclusionSet initial, MapStateDescriptor<String, ExclusionSet> exclusionSets) {
+            ExclusionSet initial,
+            MapStateDescriptor<String, ExclusionSet> exclusionSets,
+            ExclusionPolicy policy,
+            OutputTag<DeadLetter> deadLetters) {
         CompiledExclusions.compile(initial); // fail at job construction, not on the first event
         this.initial = initial;
         this.exclusionSets = exclusionSets;
+        this.policy = policy;
+        this.deadLetters = deadLetters;
     }
 
     /** The descriptor of the broadcast state this function reads. */
     public static MapStateDescriptor<String, ExclusionSet> stateDescriptor() {
         return new MapStateDescriptor<>(
                 "exclusion-sets", Types.STRING, TypeInformation.of(ExclusionSet.class));
+    }
+
+    /**
+     * Union state, so every subtask sees the highest generation whatever the parallelism was; a
+     * split list could leave a new subtask without it, and that subtask would reset alone.
+     */
+    private static ListStateDescriptor<Long> generationDescriptor() {
+        return new ListStateDescriptor<>("exclusions-reset-generation", Types.LONG);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        generations = context.getOperatorStateStore().getUnionListState(generationDescriptor());
+        long restored = 0;
+        for (Long stored : generations.get()) {
+            restored = Math.max(restored, stored);
+        }
+        generation = Math.max(restored, policy.resetGeneration());
+        if (context.isRestored() && policy.resetGeneration() > restored) {
+            BroadcastState<String, ExclusionSet> state =
+                    context.getOperatorStateStore().getBroadcastState(exclusionSets);
+            ExclusionSet discarded = state.get(ACTIVE);
+            state.remove(ACTIVE);
+            LOG.warn("Exclusions reset generation {} (state had {}): discarded the restored"
+                            + " exclusion set {}; the start-up set {} applies", generation, restored,
+                    discarded, initial);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        generations.update(List.of(generation));
     }
 
     @Override
@@ -72,6 +136,8 @@ public final class ApplyExclusions
                             reason.code()));
         }
         ignoredSets = JobCounter.register(getRuntimeContext(), MetricNames.EXCLUSION_SETS_IGNORED);
+        rejectedSets = JobCounter.register(getRuntimeContext(), MetricNames.EXCLUSION_SETS_REJECTED);
+        reportsRefusals = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         activeVersion = initial.version();
         JobCounter.group(getRuntimeContext())
                 .gauge(MetricNames.EXCLUSIONS_VERSION, (Gauge<Long>) () -> activeVersion);
@@ -94,28 +160,33 @@ public final class ApplyExclusions
     }
 
     @Override
-    public void processBroadcastElement(ExclusionSet update, Context ctx, Collector<RuleEvent> out)
+    public void processBroadcastElement(ExclusionUpdate update, Context ctx, Collector<RuleEvent> out)
             throws Exception {
         BroadcastState<String, ExclusionSet> state = ctx.getBroadcastState(exclusionSets);
         ExclusionSet current = effective(state.get(ACTIVE));
-        if (update.version() <= current.version()) {
+        ExclusionSet set = update.set();
+        if (set.version() <= current.version()) {
             // Replays of the compacted control topic land here on every start; not an error.
             ignoredSets.inc();
             LOG.info("Ignoring exclusion set version {}: version {} is active",
-                    update.version(), current.version());
+                    set.version(), current.version());
             return;
         }
         try {
-            CompiledExclusions.compile(update);
+            policy.check(current.version(), set);
+            CompiledExclusions.compile(set);
         } catch (IllegalArgumentException e) {
-            // Sets are validated where they enter the job; this guards state against a bad one.
-            ignoredSets.inc();
-            LOG.error("Ignoring invalid exclusion set version {}: {}", update.version(), e.getMessage());
+            if (reportsRefusals) {
+                rejectedSets.inc();
+                LOG.error("Refused exclusion set version {} (version {} stays in force): {}",
+                        set.version(), current.version(), e.getMessage());
+                ctx.output(deadLetters, update.refusal(e.getMessage()));
+            }
             return;
         }
-        state.put(ACTIVE, update);
-        activeVersion = update.version();
-        LOG.info("Exclusion set version {} is now active: {}", update.version(), update);
+        state.put(ACTIVE, set);
+        activeVersion = set.version();
+        LOG.info("Exclusion set version {} is now active: {}", set.version(), set);
     }
 
     private CompiledExclusions active(ReadOnlyBroadcastState<String, ExclusionSet> state)
@@ -130,6 +201,25 @@ public final class ApplyExclusions
     }
 
     private ExclusionSet effective(ExclusionSet stored) {
-        return stored != null && stored.version() >= initial.version() ? stored : initial;
+        if (stored == null || stored.version() < initial.version()) {
+            return initial;
+        }
+        if (stored != judged) {
+            judged = stored;
+            judgedAllowed = allowed(stored);
+        }
+        return judgedAllowed ? stored : initial;
+    }
+
+    /** Sets this operator stored itself always pass; this catches those restored from older releases. */
+    private boolean allowed(ExclusionSet stored) {
+        try {
+            policy.checkCoverage(stored);
+            return true;
+        } catch (InvalidExclusionSetException e) {
+            LOG.error("Not applying the exclusion set restored from state: {}; the start-up set"
+                    + " version {} applies instead", e.getMessage(), initial.version());
+            return false;
+        }
     }
 }

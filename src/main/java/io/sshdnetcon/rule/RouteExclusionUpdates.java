@@ -10,16 +10,23 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Splits the validated control stream: accepted sets go on to broadcast, rejected ones to the dead letters. */
-public final class RouteExclusionUpdates extends ProcessFunction<ExclusionUpdate, ExclusionSet> {
+/**
+ * Splits the validated control stream: sets the {@link ExclusionPolicy} allows go on to broadcast;
+ * invalid records, and sets that would exclude every address, go to the dead letters. Whether a
+ * set's version may replace the one in force is decided where that set is known ({@link
+ * ApplyExclusions}).
+ */
+public final class RouteExclusionUpdates extends ProcessFunction<ExclusionUpdate, ExclusionUpdate> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RouteExclusionUpdates.class);
 
+    private final ExclusionPolicy policy;
     private final OutputTag<DeadLetter> deadLetters;
     private transient JobCounter rejected;
 
-    public RouteExclusionUpdates(OutputTag<DeadLetter> deadLetters) {
+    public RouteExclusionUpdates(ExclusionPolicy policy, OutputTag<DeadLetter> deadLetters) {
+        this.policy = policy;
         this.deadLetters = deadLetters;
     }
 
@@ -29,13 +36,19 @@ public final class RouteExclusionUpdates extends ProcessFunction<ExclusionUpdate
     }
 
     @Override
-    public void processElement(ExclusionUpdate update, Context ctx, Collector<ExclusionSet> out) {
-        if (update.set() != null) {
-            out.collect(update.set());
-            return;
+    public void processElement(ExclusionUpdate update, Context ctx, Collector<ExclusionUpdate> out) {
+        DeadLetter refusal = update.rejected();
+        if (refusal == null) {
+            try {
+                policy.checkCoverage(update.set());
+                out.collect(update);
+                return;
+            } catch (InvalidExclusionSetException e) {
+                refusal = update.refusal(e.getMessage());
+            }
         }
         rejected.inc();
-        LOG.error("Rejected exclusion set (the active set stays in force): {}", update.rejected().detail());
-        ctx.output(deadLetters, update.rejected());
+        LOG.error("Rejected exclusion set (the active set stays in force): {}", refusal.detail());
+        ctx.output(deadLetters, refusal);
     }
 }

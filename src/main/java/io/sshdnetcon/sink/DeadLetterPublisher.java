@@ -11,7 +11,12 @@ public interface DeadLetterPublisher extends AutoCloseable {
 
     void publish(DeadLetter letter) throws IOException;
 
-    /** Blocks until everything published so far is durably stored (called before checkpoints). */
+    /**
+     * Called before checkpoints: waits until everything published so far is durably stored, as
+     * far as the destination allows. A publisher whose destination can be unavailable may return
+     * with letters still pending rather than block the caller (see its own documentation for what
+     * a failure then loses).
+     */
     void flush() throws IOException;
 
     @Override

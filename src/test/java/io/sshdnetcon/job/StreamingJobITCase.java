@@ -197,6 +197,14 @@ class StreamingJobITCase {
             KAFKA.send(run.exclusions(), null, "v0000000000000000009".getBytes(StandardCharsets.UTF_8),
                     ("{\"version\":9,\"destination_cidrs\":[\"10.0.0.0/33\"],\"process_executables\":[],"
                             + "\"process_names\":[]}").getBytes(StandardCharsets.UTF_8));
+            // So do the two ways to switch detection off from the topic: a set excluding every
+            // address, and a version so far ahead that no later set could replace it.
+            KAFKA.send(run.exclusions(), null, ExclusionTopic.key(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8),
+                    ("{\"version\":9223372036854775807,\"destination_cidrs\":[\"0.0.0.0/0\",\"::/0\"],"
+                            + "\"process_executables\":[],\"process_names\":[]}").getBytes(StandardCharsets.UTF_8));
+            KAFKA.send(run.exclusions(), null, ExclusionTopic.key(5000).getBytes(StandardCharsets.UTF_8),
+                    ("{\"version\":5000,\"destination_cidrs\":[\"9.9.9.0/24\"],"
+                            + "\"process_executables\":[],\"process_names\":[]}").getBytes(StandardCharsets.UTF_8));
             // A malformed event goes there too.
             KAFKA.send(run.events(), null, null, "{\"truncated\":".getBytes(StandardCharsets.UTF_8));
 
@@ -209,17 +217,31 @@ class StreamingJobITCase {
             assertThat(es.ids(run.dataStream(), "{\"term\":{\"detection.network_event_id\":\"after-google-N\"}}"))
                     .isEmpty();
 
+            // The legitimate next version still applies, and the publisher is not blocked either.
+            List<String> next = new ArrayList<>(cidrs);
+            next.add("4.4.4.0/24");
+            ExclusionTopic.publish(KAFKA.clientConfig(), run.exclusions(),
+                    new ExclusionSet(2, next, defaults.processExecutables(), defaults.processNames()));
+            awaitVersion(es, run, 2, 400_000);
+
             List<ConsumerRecord<byte[], byte[]>> deadLetters = KAFKA.readAll(run.deadLetters());
             assertThat(deadLetters)
                     .extracting(r -> RealKafka.header(r, DeadLetterHeaders.REASON).orElse("?"))
-                    .containsExactlyInAnyOrder("invalid_exclusion_set", "not_json");
-            ConsumerRecord<byte[], byte[]> rejectedSet = deadLetters.stream()
+                    .as("each refusal once, although both subtasks of 'Apply exclusions' saw the sets")
+                    .containsExactlyInAnyOrder(
+                            "invalid_exclusion_set", "invalid_exclusion_set", "invalid_exclusion_set", "not_json");
+            List<String> refusals = deadLetters.stream()
                     .filter(r -> RealKafka.header(r, DeadLetterHeaders.REASON).orElse("").equals("invalid_exclusion_set"))
-                    .findFirst()
-                    .orElseThrow();
-            assertThat(RealKafka.header(rejectedSet, DeadLetterHeaders.EXCEPTION_MESSAGE).orElseThrow())
-                    .contains("10.0.0.0/33");
-            assertThat(RealKafka.header(rejectedSet, DeadLetterHeaders.ORIGINAL_TOPIC)).contains(run.exclusions());
+                    .map(r -> RealKafka.header(r, DeadLetterHeaders.EXCEPTION_MESSAGE).orElseThrow())
+                    .toList();
+            assertThat(refusals).anySatisfy(m -> assertThat(m).contains("10.0.0.0/33"));
+            assertThat(refusals).anySatisfy(m -> assertThat(m)
+                    .contains("version 9223372036854775807: 'destination_cidrs' together exclude every IPv4 address"));
+            assertThat(refusals).anySatisfy(m -> assertThat(m)
+                    .contains("version 5000 is 4999 versions ahead of version 1 in force"));
+            assertThat(deadLetters)
+                    .filteredOn(r -> RealKafka.header(r, DeadLetterHeaders.REASON).orElse("").equals("invalid_exclusion_set"))
+                    .allSatisfy(r -> assertThat(RealKafka.header(r, DeadLetterHeaders.ORIGINAL_TOPIC)).contains(run.exclusions()));
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }

@@ -69,7 +69,9 @@ class ConfigProvidersITCase {
     @Test
     void envProviderResolvesInTheExclusionsTool() throws Exception {
         String topic = KAFKA.createTopic("it-providers-env", 1, true);
-        ExclusionTopic.publish(KAFKA.clientConfig(), topic, io.sshdnetcon.rule.ExclusionSetJson.defaults());
+        io.sshdnetcon.rule.ExclusionSet defaults = io.sshdnetcon.rule.ExclusionSetJson.defaults();
+        ExclusionTopic.publish(KAFKA.clientConfig(), topic, new io.sshdnetcon.rule.ExclusionSet(
+                1, defaults.destinationCidrs(), defaults.processExecutables(), defaults.processNames()));
         Path properties = dir.resolve("env-client.properties");
         // With an unresolved placeholder the client refuses "${env:...}" as a security protocol.
         Files.writeString(
@@ -89,7 +91,7 @@ class ConfigProvidersITCase {
 
         Result resolved = run(command, Map.of("SSHDNETCON_IT_SECURITY_PROTOCOL", "PLAINTEXT"));
         assertThat(resolved.status).as(resolved.output).isZero();
-        assertThat(resolved.output).contains("latest valid version: 0");
+        assertThat(resolved.output).contains("version in force: 1");
 
         Result unresolved = run(command, Map.of());
         assertThat(unresolved.status).as(unresolved.output).isEqualTo(1);

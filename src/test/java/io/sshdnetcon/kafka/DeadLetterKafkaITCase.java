@@ -2,7 +2,6 @@ package io.sshdnetcon.kafka;
 
 import static io.sshdnetcon.testing.RealKafka.header;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
@@ -14,12 +13,14 @@ import io.sshdnetcon.testing.RealKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -110,21 +111,62 @@ class DeadLetterKafkaITCase {
         }
     }
 
+    /**
+     * The Elasticsearch sink's path during a dead-letter topic outage: publishing never blocks,
+     * flush gives up at once instead of holding the checkpoint, letters wait within the bound and
+     * beyond it are dropped and counted, and the buffered ones arrive once the topic is back.
+     */
     @Test
-    void aFailedSendSurfacesOnFlush() throws Exception {
-        Map<String, String> config = new HashMap<>(KAFKA.clientConfig());
-        config.put("max.block.ms", "1500");
-        DeadLetterRecords missingTopic = new DeadLetterRecords("it-dlq-does-not-exist", 1_000_000);
+    void thePublisherBuffersThroughATopicOutageAndDeliversWhenItReturns() throws Exception {
+        String topic = KAFKA.createTopic("it-dlq-outage", 1, false);
+        DeadLetterBuffer.Limits limits = new DeadLetterBuffer.Limits(3, 1 << 20, Duration.ofSeconds(2));
+        KafkaDeadLetterPublisher publisher = new KafkaDeadLetterPublisher(
+                settings(topic).clientConfig(), new DeadLetterRecords(topic, 1_000_000), limits,
+                "it publisher");
+        try (publisher) {
+            publisher.publish(LETTERS.get(0));
+            publisher.flush();
+            assertThat(KAFKA.readAll(topic)).hasSize(1);
 
-        KafkaDeadLetterPublisher publisher = new KafkaDeadLetterPublisher(config, missingTopic);
-        publisher.publish(LETTERS.get(0));
-        assertThatThrownBy(publisher::flush)
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("it-dlq-does-not-exist");
-        assertThatThrownBy(() -> publisher.publish(LETTERS.get(1)))
-                .as("a publisher that lost a letter refuses more")
-                .isInstanceOf(IOException.class);
-        assertThatThrownBy(publisher::close).isInstanceOf(IOException.class);
+            KAFKA.deleteTopic(topic);
+            long start = System.nanoTime();
+            for (DeadLetter letter : LETTERS.subList(1, 4)) {
+                publisher.publish(letter);
+            }
+            publisher.publish(letter(DeadLetterReason.NOT_JSON, "beyond the bound"));
+            assertThat(publisher.buffered()).isEqualTo(3);
+            assertThat(publisher.dropped()).isEqualTo(1);
+            publisher.flush();
+            publisher.flush();
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("flushes during the outage return within the flush timeout")
+                    .isLessThan(Duration.ofSeconds(4).plus(limits.flushTimeout()));
+            assertThat(publisher.buffered()).isEqualTo(3);
+
+            KAFKA.recreateTopic(topic, 1, false);
+            await(() -> publisher.buffered() == 0, "the buffered letters to be acknowledged");
+            List<ConsumerRecord<byte[], byte[]>> delivered = KAFKA.readAll(topic);
+            assertThat(delivered)
+                    .extracting(ConsumerRecord::value)
+                    .containsExactlyInAnyOrder(
+                            LETTERS.get(1).payload(), LETTERS.get(2).payload(), LETTERS.get(3).payload());
+            assertThat(publisher.dropped()).isEqualTo(1);
+        }
+    }
+
+    private static DeadLetter letter(DeadLetterReason reason, String payload) {
+        return new DeadLetter(reason, "test", payload.getBytes(StandardCharsets.UTF_8), "ecs-events",
+                0, 1L, AT);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static void assertWrittenAsSpecified(List<ConsumerRecord<byte[], byte[]>> records) {

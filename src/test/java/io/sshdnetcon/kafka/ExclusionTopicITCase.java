@@ -3,6 +3,7 @@ package io.sshdnetcon.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.rule.InvalidExclusionSetException;
@@ -29,6 +30,12 @@ class ExclusionTopicITCase {
         return new ExclusionSet(version, List.of(cidrs), List.of("/usr/bin/yum"), List.of("ssh"));
     }
 
+    /** What a job with the rule's defaults and the default policy applies from {@code topic}. */
+    private static ExclusionSet inForce(String topic) {
+        return ExclusionTopic.readInForce(KAFKA.clientConfig(), topic, TIMEOUT,
+                ExclusionSetJson.defaults(), ExclusionPolicy.DEFAULTS).newest();
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -41,7 +48,7 @@ class ExclusionTopicITCase {
                         + "\"process_executables\":[],\"process_names\":[\"ssh\"]}");
 
         ExclusionTopic.Published first = ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(1, "10.0.0.0/8"));
-        ExclusionTopic.Published second = ExclusionTopic.publish(KAFKA.clientConfig(), topic, v2, TIMEOUT);
+        ExclusionTopic.Published second = ExclusionTopic.publish(KAFKA.clientConfig(), topic, v2, TIMEOUT, ExclusionTopic.Judging.DEFAULTS);
         // Another tool publishes an invalid higher version, and someone deletes a key.
         KAFKA.send(topic, null, utf8(ExclusionTopic.key(9)),
                 utf8("{\"version\":9,\"destination_cidrs\":[\"10.0.0.0/33\"],\"process_executables\":[],\"process_names\":[]}"));
@@ -50,8 +57,7 @@ class ExclusionTopicITCase {
         assertThat(first.version()).isEqualTo(1);
         assertThat(first.alreadyPresent()).isFalse();
         assertThat(second.offset()).isEqualTo(first.offset() + 1);
-        assertThat(ExclusionTopic.readLatestValid(KAFKA.clientConfig(), topic, TIMEOUT))
-                .hasValue(ExclusionSetJson.parse(v2));
+        assertThat(inForce(topic)).isEqualTo(ExclusionSetJson.parse(v2));
 
         ExclusionTopic.Contents contents = ExclusionTopic.read(KAFKA.clientConfig(), topic, TIMEOUT);
         assertThat(contents.records()).isEqualTo(4);
@@ -62,7 +68,7 @@ class ExclusionTopicITCase {
                     assertThat(invalid.offset()).isEqualTo(second.offset() + 1);
                     assertThat(invalid.problem()).contains("10.0.0.0/33");
                 });
-        assertThat(contents.latest()).hasValueSatisfying(latest -> {
+        assertThat(contents.inForce(ExclusionTopic.Judging.DEFAULTS).record()).hasValueSatisfying(latest -> {
             assertThat(latest.json()).as("published unchanged, description included").isEqualTo(v2);
             assertThat(latest.offset()).isEqualTo(second.offset());
         });
@@ -83,10 +89,10 @@ class ExclusionTopicITCase {
                 .hasMessageContaining("10.0.0.0/33");
         assertThatThrownBy(() -> ExclusionTopic.publish(KAFKA.clientConfig(), topic,
                         utf8("{\"version\":3,\"destination_cidrs\":[],\"process_executables\":[],\"process_names\":[],\"extra\":1}"),
-                        TIMEOUT))
+                        TIMEOUT, ExclusionTopic.Judging.DEFAULTS))
                 .isInstanceOf(InvalidExclusionSetException.class)
                 .hasMessageStartingWith("unknown field 'extra'");
-        assertThatThrownBy(() -> ExclusionTopic.publish(KAFKA.clientConfig(), topic, utf8("{not json"), TIMEOUT))
+        assertThatThrownBy(() -> ExclusionTopic.publish(KAFKA.clientConfig(), topic, utf8("{not json"), TIMEOUT, ExclusionTopic.Judging.DEFAULTS))
                 .isInstanceOf(InvalidExclusionSetException.class)
                 .hasMessageStartingWith("not valid JSON");
 
@@ -121,16 +127,15 @@ class ExclusionTopicITCase {
         assertThat(KAFKA.readAll(topic).stream().map(ConsumerRecord::partition).distinct().count())
                 .as("keys spread over partitions")
                 .isGreaterThan(1);
-        assertThat(ExclusionTopic.readLatestValid(KAFKA.clientConfig(), topic, TIMEOUT))
-                .hasValue(set(6, "10.0.0.0/14"));
+        assertThat(inForce(topic)).isEqualTo(set(6, "10.0.0.0/14"));
     }
 
     @Test
     void emptyAndMissingTopics() {
         String empty = KAFKA.createTopic("it-excl-empty", 2, true);
-        assertThat(ExclusionTopic.readLatestValid(KAFKA.clientConfig(), empty, TIMEOUT)).isEmpty();
+        assertThat(inForce(empty)).as("the configured set stays").isEqualTo(ExclusionSetJson.defaults());
 
-        assertThatThrownBy(() -> ExclusionTopic.readLatestValid(KAFKA.clientConfig(), "it-excl-missing", TIMEOUT))
+        assertThatThrownBy(() -> inForce("it-excl-missing"))
                 .isInstanceOf(UnknownTopicOrPartitionException.class)
                 .hasMessageContaining("topic 'it-excl-missing' does not exist");
     }
@@ -158,7 +163,7 @@ class ExclusionTopicITCase {
             assertThat(show.out)
                     .contains("topic " + topic + ": 2 records: 1 valid, 1 invalid, 0 tombstones")
                     .contains("invalid: partition 0, offset 1: an exclusion set must be a JSON object")
-                    .contains("latest valid version: 3 (partition 0, offset 0")
+                    .contains("version in force: 3 (partition 0, offset 0")
                     .contains("2 destination_cidrs, 1 process_executables, 1 process_names")
                     .contains("\"fe80::/10\"");
 
@@ -169,6 +174,97 @@ class ExclusionTopicITCase {
             Files.deleteIfExists(file);
             Files.deleteIfExists(bad);
         }
+    }
+
+    private static final String EVERYTHING_AT_MAX =
+            "{\"version\":9223372036854775807,\"destination_cidrs\":[\"0.0.0.0/0\"],"
+                    + "\"process_executables\":[],\"process_names\":[]}";
+
+    /**
+     * The attack on the topic: whoever can write it publishes the highest version excluding
+     * everything, and a plausible set far ahead. The start-up read refuses both, as the stream
+     * does, and the operator's next version is still published and in force.
+     */
+    @Test
+    void theStartUpReadRefusesWhatTheStreamRefusesAndTheNextVersionStillApplies() {
+        String topic = KAFKA.createTopic("it-excl-attack", 1, true);
+        ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(1, "10.0.0.0/8"));
+        KAFKA.send(topic, null, utf8(ExclusionTopic.key(Long.MAX_VALUE)), utf8(EVERYTHING_AT_MAX));
+        KAFKA.send(topic, null, utf8(ExclusionTopic.key(5000)), utf8(
+                "{\"version\":5000,\"destination_cidrs\":[\"10.0.0.0/8\"],\"process_executables\":[],\"process_names\":[]}"));
+
+        ExclusionTopic.Published next = ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(2, "10.0.0.0/8", "192.0.2.0/24"));
+        assertThat(next.alreadyPresent()).isFalse();
+
+        ExclusionPolicy.Chain chain = ExclusionTopic.readInForce(KAFKA.clientConfig(), topic, TIMEOUT,
+                ExclusionSetJson.defaults(), ExclusionPolicy.DEFAULTS);
+        assertThat(chain.newest()).isEqualTo(set(2, "10.0.0.0/8", "192.0.2.0/24"));
+        assertThat(chain.refused()).extracting(r -> r.set().version()).containsExactly(5000L, Long.MAX_VALUE);
+        assertThat(chain.refused()).extracting(ExclusionPolicy.Refusal::reason).satisfiesExactly(
+                step -> assertThat(step).contains("version 5000 is 4998 versions ahead of version 2"),
+                all -> assertThat(all).contains("exclude every IPv4 address"));
+
+        // An operator who really means it: allowed by the job's option, the step still applies.
+        ExclusionPolicy permissive = new ExclusionPolicy(true, Long.MAX_VALUE, 0);
+        assertThat(ExclusionTopic.readInForce(KAFKA.clientConfig(), topic, TIMEOUT,
+                        ExclusionSetJson.defaults(), permissive).newest().version())
+                .isEqualTo(Long.MAX_VALUE);
+
+        // A tombstone removes the refused record for good.
+        KAFKA.send(topic, null, utf8(ExclusionTopic.key(Long.MAX_VALUE)), null);
+        assertThat(ExclusionTopic.readInForce(KAFKA.clientConfig(), topic, TIMEOUT,
+                        ExclusionSetJson.defaults(), ExclusionPolicy.DEFAULTS).refused())
+                .extracting(r -> r.set().version()).containsExactly(5000L);
+    }
+
+    @Test
+    void theToolRefusesExcludeAllWithoutForceAndJumpsBeyondTheStep() throws Exception {
+        String topic = KAFKA.createTopic("it-excl-tool-policy", 1, true);
+        Path everything = Files.createTempFile("exclusions-all", ".json");
+        Path far = Files.createTempFile("exclusions-far", ".json");
+        try {
+            Files.writeString(everything,
+                    "{\"version\":1,\"destination_cidrs\":[\"0.0.0.0/1\",\"128.0.0.0/1\"],\"process_executables\":[],\"process_names\":[]}");
+            Files.write(far, ExclusionSetJson.write(set(1500, "10.0.0.0/8")));
+            String[] connection = {"--bootstrap-servers", KAFKA.bootstrap(), "--topic", topic};
+
+            ToolRun refused = ToolRun.exclusions(concat(new String[] {"publish", everything.toString()}, connection));
+            assertThat(refused.status).isEqualTo(1);
+            assertThat(refused.err).contains("exclude every IPv4 address").contains("--force").contains("nothing was published");
+
+            ToolRun forced = ToolRun.exclusions(concat(new String[] {"publish", everything.toString(), "--force"}, connection));
+            assertThat(forced.status).as(forced.err).isZero();
+            assertThat(forced.out).startsWith("published version 1");
+
+            ToolRun jump = ToolRun.exclusions(concat(new String[] {"publish", far.toString(), "--force"}, connection));
+            assertThat(jump.status).isEqualTo(1);
+            assertThat(jump.err).contains("version 1500 is 1499 versions ahead of version 1 in force")
+                    .contains("detector.exclusions.max-version-step");
+            ToolRun wider = ToolRun.exclusions(concat(
+                    new String[] {"publish", far.toString(), "--max-version-step", "5000"}, connection));
+            assertThat(wider.status).as(wider.err).isZero();
+
+            KAFKA.send(topic, null, utf8(ExclusionTopic.key(Long.MAX_VALUE)), utf8(EVERYTHING_AT_MAX));
+            ToolRun show = ToolRun.exclusions(concat(new String[] {"show"}, connection));
+            assertThat(show.status).isZero();
+            assertThat(show.out)
+                    .contains("refused: version 1: 'destination_cidrs' together exclude every IPv4 address")
+                    .contains("(tombstone key v9223372036854775807 to remove it)")
+                    .contains("refused: version 1500 is 1500 versions ahead of version 0 in force")
+                    .contains("no set on the topic is newer than version 0");
+            ToolRun showAsTheJobSeesIt = ToolRun.exclusions(concat(
+                    new String[] {"show", "--max-version-step", "5000", "--force"}, connection));
+            assertThat(showAsTheJobSeesIt.out).contains("version in force: 1500");
+        } finally {
+            Files.deleteIfExists(everything);
+            Files.deleteIfExists(far);
+        }
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     /** A tool run in this JVM with captured output. */

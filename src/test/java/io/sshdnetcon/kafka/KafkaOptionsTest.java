@@ -80,6 +80,42 @@ class KafkaOptionsTest {
         assertRejected("kafka.partition-discovery-interval", "0 s", "must be positive");
         assertRejected("kafka.dead-letter-max-payload-bytes", "100", "at least 1024");
         assertRejected("kafka.properties-file", dir.resolve("missing").toString(), "kafka.properties-file: cannot read");
+        assertRejected("kafka.dead-letter-buffer.max-records", "0", "at least 1");
+        assertRejected("kafka.dead-letter-buffer.max-bytes", "100 kb",
+                "must be at least kafka.dead-letter-max-payload-bytes (1000000 bytes)");
+        assertRejected("kafka.dead-letter-buffer.flush-timeout", "0 s", "must be positive");
+    }
+
+    @Test
+    void theDeadLetterBufferIsBoundedByDefault() {
+        assertThat(KafkaOptions.read(minimal()).deadLetterBuffer())
+                .isEqualTo(new DeadLetterBuffer.Limits(10_000, 64L << 20, Duration.ofSeconds(10)));
+
+        Configuration conf = minimal();
+        conf.setString("kafka.dead-letter-buffer.max-records", "50");
+        conf.setString("kafka.dead-letter-buffer.max-bytes", "2 mb");
+        conf.setString("kafka.dead-letter-buffer.flush-timeout", "1 s");
+        assertThat(KafkaOptions.read(conf).deadLetterBuffer())
+                .isEqualTo(new DeadLetterBuffer.Limits(50, 2L << 20, Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void theDeadLetterProducerTimeoutsDefaultShortUnlessTheFileSetsThem() {
+        Map<String, Object> defaults = DeadLetterBuffer.producerConfig(Map.of("bootstrap.servers", "h:1"));
+        assertThat(defaults)
+                .containsEntry("max.block.ms", "5000")
+                .containsEntry("delivery.timeout.ms", "30000")
+                .containsEntry("request.timeout.ms", "10000")
+                .containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", "true");
+
+        // Kafka requires delivery >= linger + request timeout: a file's own timeouts are kept whole.
+        Map<String, Object> own = DeadLetterBuffer.producerConfig(
+                Map.of("bootstrap.servers", "h:1", "request.timeout.ms", "60000", "max.block.ms", "1000"));
+        assertThat(own)
+                .containsEntry("request.timeout.ms", "60000")
+                .containsEntry("max.block.ms", "1000")
+                .doesNotContainKey("delivery.timeout.ms");
     }
 
     private static void assertRejected(String key, String value, String message) {

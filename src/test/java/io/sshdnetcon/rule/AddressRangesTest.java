@@ -495,4 +495,30 @@ class AddressRangesTest {
             assertThat(hits).isBetween(0, 1_000_000);
         });
     }
+
+    @Test
+    void coverageOfAWholeFamily() {
+        assertThat(DEFAULTS.coversAllIpv4()).isFalse();
+        assertThat(DEFAULTS.coversAllIpv6()).isFalse();
+        assertThat(AddressRanges.of(List.of("0.0.0.0/1", "128.0.0.0/1")).coversAllIpv4()).isTrue();
+        assertThat(AddressRanges.of(List.of("0.0.0.0/1", "128.0.0.0/1")).coversAllIpv6()).isFalse();
+        assertThat(AddressRanges.of(List.of("0.0.0.0/1", "128.0.0.0/1", "255.255.255.255")).coversAllIpv4())
+                .isTrue();
+        assertThat(AddressRanges.of(List.of("0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2")).coversAllIpv4()).isTrue();
+        assertThat(AddressRanges.of(List.of("0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3")).coversAllIpv4()).isFalse();
+        assertThat(AddressRanges.of(List.of("0.0.0.1/32", "0.0.0.2/31", "0.0.0.4/30")).coversAllIpv4()).isFalse();
+        // ::/0 covers every IPv6 address, but no IPv4 one (::ffff:a.b.c.d is IPv4).
+        assertThat(AddressRanges.of(List.of("::/0")).coversAllIpv6()).isTrue();
+        assertThat(AddressRanges.of(List.of("::/0")).coversAllIpv4()).isFalse();
+        assertThat(AddressRanges.of(List.of("::ffff:0:0/96")).coversAllIpv4()).isTrue();
+        assertThat(AddressRanges.of(List.of("::/1", "8000::/1")).coversAllIpv6()).isTrue();
+        assertThat(AddressRanges.of(List.of("::/1", "8000::/2", "c000::/2")).coversAllIpv6()).isTrue();
+        assertThat(AddressRanges.of(List.of("::/1", "8000::/2")).coversAllIpv6()).isFalse();
+        assertThat(AddressRanges.of(List.of("::/1", "8000::/2", "c000::/3", "e000::/3")).coversAllIpv6())
+                .isTrue();
+        assertThat(AddressRanges.of(List.of("::/1", "8000::/2", "c000::/3", "e000::/4")).coversAllIpv6())
+                .as("f000::/4 left out").isFalse();
+        assertThat(AddressRanges.none().coversAllIpv4()).isFalse();
+        assertThat(AddressRanges.none().coversAllIpv6()).isFalse();
+    }
 }

@@ -71,6 +71,22 @@ public final class RealKafka implements BeforeAllCallback {
         return name;
     }
 
+    /** Deletes {@code name} and waits until the broker no longer lists it. */
+    public void deleteTopic(String name) {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.deleteTopics(List.of(name)).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " is still listed after deletion");
+                }
+                Thread.sleep(100);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot delete topic " + name, e);
+        }
+    }
+
     /**
      * Deletes {@code name} if it exists and creates it empty, under exactly that name (for state
      * that names its topics, such as a Kafka source's splits in a savepoint).

@@ -116,7 +116,7 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
         this.connection = ElasticsearchConnection.open(config);
         DeadLetterPublisher publisher;
         try {
-            publisher = deadLetterPublishers.create();
+            publisher = deadLetterPublishers.create(context.metricGroup());
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;
