@@ -6,4 +6,4 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
 with_kafka_bootstrap "$@"
-run_main io.sshdnetcon.kafka.ExclusionsTool "${KAFKA_TOOL_ARGS[@]}"
+run_main io.sshdnetcon.tools.ExclusionsTool "${KAFKA_TOOL_ARGS[@]}"

@@ -7,4 +7,4 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
 with_kafka_bootstrap "$@"
-run_main io.sshdnetcon.kafka.ProduceEventsTool "${KAFKA_TOOL_ARGS[@]}"
+run_main io.sshdnetcon.tools.ProduceEventsTool "${KAFKA_TOOL_ARGS[@]}"

@@ -19,7 +19,7 @@ public final class FieldValues {
     private final Object[] values = new Object[FIELDS.length];
     private final boolean[] wrongType = new boolean[FIELDS.length];
 
-    void clear() {
+    public void clear() {
         for (int i = 0; i < values.length; i++) {
             values[i] = null;
             wrongType[i] = false;
@@ -27,7 +27,7 @@ public final class FieldValues {
     }
 
     @SuppressWarnings("unchecked")
-    void add(RuleField field, String value) {
+    public void add(RuleField field, String value) {
         int i = field.ordinal();
         Object current = values[i];
         if (current == null) {
@@ -42,7 +42,7 @@ public final class FieldValues {
         }
     }
 
-    void markWrongType(RuleField field) {
+    public void markWrongType(RuleField field) {
         wrongType[field.ordinal()] = true;
     }
 

@@ -97,7 +97,7 @@ public final class JsonReadLimits {
 
         private final DeadLetterReason reason;
 
-        LimitExceededException(DeadLetterReason reason, String message) {
+        public LimitExceededException(DeadLetterReason reason, String message) {
             super(message);
             this.reason = reason;
         }

@@ -1,6 +1,6 @@
 package io.sshdnetcon.job;
 
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.JsonReadLimits;
 import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;

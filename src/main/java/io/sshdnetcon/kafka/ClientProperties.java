@@ -158,7 +158,7 @@ public final class ClientProperties {
     }
 
     /** A mutable copy typed for the Kafka client constructors. */
-    static Map<String, Object> forClient(Map<String, String> values) {
+    public static Map<String, Object> forClient(Map<String, String> values) {
         return new HashMap<>(values);
     }
 }

@@ -2,7 +2,7 @@ package io.sshdnetcon.kafka;
 
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;

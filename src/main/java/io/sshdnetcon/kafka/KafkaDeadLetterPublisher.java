@@ -1,7 +1,7 @@
 package io.sshdnetcon.kafka;
 
 import io.sshdnetcon.event.DeadLetter;
-import io.sshdnetcon.sink.DeadLetterPublisher;
+import io.sshdnetcon.event.DeadLetterPublisher;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Map;

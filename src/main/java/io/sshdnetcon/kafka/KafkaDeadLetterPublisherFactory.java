@@ -1,8 +1,8 @@
 package io.sshdnetcon.kafka;
 
 import io.sshdnetcon.metrics.JobCounter;
-import io.sshdnetcon.sink.DeadLetterPublisher;
-import io.sshdnetcon.sink.DeadLetterPublisherFactory;
+import io.sshdnetcon.event.DeadLetterPublisher;
+import io.sshdnetcon.event.DeadLetterPublisherFactory;
 import java.util.Map;
 import org.apache.flink.metrics.MetricGroup;
 

@@ -281,7 +281,7 @@ public final class KafkaOptions {
     }
 
     /** Checks the host:port list; returns it without blanks around the commas. */
-    static String bootstrapServers(String value, String name) {
+    public static String bootstrapServers(String value, String name) {
         StringBuilder cleaned = new StringBuilder();
         for (String server : value.split(",")) {
             String s = server.trim();
@@ -299,7 +299,7 @@ public final class KafkaOptions {
         return cleaned.toString();
     }
 
-    static String topic(String option, String name) {
+    public static String topic(String option, String name) {
         Objects.requireNonNull(name, option);
         if (!TOPIC.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException(

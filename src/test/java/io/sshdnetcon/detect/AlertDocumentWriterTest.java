@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.rule.RuleMetadata;
 import io.sshdnetcon.testing.SpecEvents;

@@ -4,7 +4,7 @@ import static io.sshdnetcon.testing.SpecEvents.connect;
 import static io.sshdnetcon.testing.SpecEvents.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.testing.SpecEvents;
 import org.junit.jupiter.api.Test;

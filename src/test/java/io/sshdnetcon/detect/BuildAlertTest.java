@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.JsonReadLimits;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.testing.SpecEvents;

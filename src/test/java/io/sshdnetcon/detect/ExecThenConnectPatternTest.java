@@ -5,7 +5,7 @@ import static io.sshdnetcon.testing.SpecEvents.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.testing.SpecEvents;
 import java.util.List;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.event.RuleEvent;

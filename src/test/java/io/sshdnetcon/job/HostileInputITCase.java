@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sshdnetcon.detect.AlertIds;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.kafka.DeadLetterHeaders;
 import io.sshdnetcon.kafka.HostIdKey;
 import io.sshdnetcon.rule.ExclusionSetJson;

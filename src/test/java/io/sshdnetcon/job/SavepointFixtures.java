@@ -15,7 +15,7 @@ import io.sshdnetcon.kafka.ExclusionTopic;
 import io.sshdnetcon.metrics.MetricNames;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
-import io.sshdnetcon.sink.elasticsearch.BulkCreate;
+import io.sshdnetcon.elasticsearch.BulkCreate;
 import io.sshdnetcon.testing.LocalElasticsearch;
 import io.sshdnetcon.testing.LocalStack;
 import io.sshdnetcon.testing.MiniClusters;

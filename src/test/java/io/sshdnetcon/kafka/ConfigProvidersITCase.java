@@ -1,5 +1,6 @@
 package io.sshdnetcon.kafka;
 
+import io.sshdnetcon.tools.ExclusionsTool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.testing.RealKafka;

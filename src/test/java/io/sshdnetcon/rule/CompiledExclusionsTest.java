@@ -3,7 +3,7 @@ package io.sshdnetcon.rule;
 import static io.sshdnetcon.testing.SpecEvents.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.testing.SpecEvents;
 import java.util.List;

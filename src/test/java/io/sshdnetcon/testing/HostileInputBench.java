@@ -2,7 +2,7 @@ package io.sshdnetcon.testing;
 
 import io.sshdnetcon.detect.AlertDocumentWriter;
 import io.sshdnetcon.detect.SequenceMatch;
-import io.sshdnetcon.event.EcsEventParser;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.fleet.FleetConfig;
 import io.sshdnetcon.fleet.FleetGenerator;
