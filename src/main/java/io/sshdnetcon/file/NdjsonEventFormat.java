@@ -3,7 +3,6 @@ package io.sshdnetcon.file;
 import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.ParsedRecord;
 import java.io.IOException;
-import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
@@ -13,10 +12,9 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * Reads newline-delimited ECS events from a file (gzip is decompressed by the file source) and
  * parses each line inside the source, so watermarks come from event time.
  *
- * <p>Lines are split on {@code \n}; a trailing {@code \r} and a leading UTF-8 byte-order mark are
- * dropped. Bytes are handed to the parser without decoding, so a line that is not valid UTF-8
- * reaches the dead letters exactly as it was. A line longer than the record limit is not buffered
- * whole: its first bytes are kept for the dead letter and the rest is skipped.
+ * <p>Lines come from {@link NdjsonLines}. Bytes are handed to the parser without decoding, so a
+ * line that is not valid UTF-8 reaches the dead letters exactly as it was. A line longer than
+ * the record limit is not buffered whole: its first bytes are kept for the dead letter.
  */
 public final class NdjsonEventFormat extends SimpleStreamFormat<ParsedRecord> {
 
@@ -45,103 +43,30 @@ public final class NdjsonEventFormat extends SimpleStreamFormat<ParsedRecord> {
     }
 
     private static final class LineReader implements Reader<ParsedRecord> {
-        private static final int CHUNK_BYTES = 1 << 16;
-
         private final FSDataInputStream in;
+        private final NdjsonLines lines;
         private final EcsEventParser parser;
         private final String source;
-        private final byte[] chunk = new byte[CHUNK_BYTES];
-        private int pos;
-        private int limit;
-        private boolean eof;
-
-        /** Holds a line only when it spans chunks; most lines are parsed inside {@link #chunk}. */
-        private byte[] carry = new byte[CHUNK_BYTES];
-        private int carried;
-        private long lineNumber;
 
         LineReader(FSDataInputStream in, EcsEventParser parser, String source) {
             this.in = in;
+            this.lines = new NdjsonLines(in, parser.maxRecordBytes());
             this.parser = parser;
             this.source = source;
         }
 
         @Override
         public ParsedRecord read() throws IOException {
-            carried = 0;
-            long length = 0;
-            boolean sawAny = false;
-            while (true) {
-                if (pos == limit) {
-                    if (eof || !fill()) {
-                        if (!sawAny) {
-                            return null;
-                        }
-                        return finish(carry, 0, carried, length);
-                    }
-                }
-                sawAny = true;
-                int newline = indexOfNewline();
-                int end = newline < 0 ? limit : newline;
-                int start = pos;
-                pos = newline < 0 ? limit : newline + 1;
-                if (newline >= 0 && carried == 0 && length == 0) {
-                    return finish(chunk, start, end - start, end - start);
-                }
-                keep(start, end - start);
-                length += end - start;
-                if (newline >= 0) {
-                    return finish(carry, 0, carried, length);
-                }
+            if (!lines.next()) {
+                return null;
             }
-        }
-
-        private ParsedRecord finish(byte[] buf, int off, int len, long fullLength) {
-            lineNumber++;
-            if (fullLength > parser.maxRecordBytes()) {
-                return parser.tooLarge(buf, off, len, fullLength, source, -1, lineNumber);
+            if (lines.truncated()) {
+                return parser.tooLarge(
+                        lines.buffer(), lines.offset(), lines.length(), lines.fullLength(),
+                        source, -1, lines.lineNumber());
             }
-            if (len > 0 && buf[off + len - 1] == '\r') {
-                len--;
-            }
-            if (lineNumber == 1 && len >= 3 && (buf[off] & 0xFF) == 0xEF
-                    && (buf[off + 1] & 0xFF) == 0xBB && (buf[off + 2] & 0xFF) == 0xBF) {
-                off += 3;
-                len -= 3;
-            }
-            return parser.parse(buf, off, len, source, -1, lineNumber);
-        }
-
-        /** Appends to the carry buffer, but never more than the limit plus one byte. */
-        private void keep(int start, int count) {
-            int room = parser.maxRecordBytes() + 1 - carried;
-            int n = Math.max(0, Math.min(count, room));
-            if (carried + n > carry.length) {
-                carry = Arrays.copyOf(carry, Math.max(carried + n, carry.length * 2));
-            }
-            System.arraycopy(chunk, start, carry, carried, n);
-            carried += n;
-        }
-
-        private int indexOfNewline() {
-            for (int i = pos; i < limit; i++) {
-                if (chunk[i] == '\n') {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private boolean fill() throws IOException {
-            int n = in.read(chunk, 0, chunk.length);
-            if (n <= 0) {
-                eof = true;
-                pos = limit = 0;
-                return false;
-            }
-            pos = 0;
-            limit = n;
-            return true;
+            return parser.parse(
+                    lines.buffer(), lines.offset(), lines.length(), source, -1, lines.lineNumber());
         }
 
         @Override

@@ -5,6 +5,7 @@ import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionUpdate;
 import io.sshdnetcon.event.DeadLetterJson;
+import io.sshdnetcon.file.Gzip;
 import io.sshdnetcon.file.NdjsonFileSink;
 import io.sshdnetcon.job.EventTimeWatermarks;
 import io.sshdnetcon.file.NdjsonEventFormat;
@@ -154,9 +155,7 @@ public final class ReplayJob {
      */
     private static Path spoolStandardInput() throws IOException {
         InputStream in = new BufferedInputStream(System.in);
-        in.mark(2);
-        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-        in.reset();
+        boolean gzip = Gzip.startsWithMagic(in);
         Path file = Files.createTempFile("sshdnetcon-replay-", gzip ? ".ndjson.gz" : ".ndjson");
         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         return file;

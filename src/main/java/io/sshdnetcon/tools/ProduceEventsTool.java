@@ -1,15 +1,15 @@
 package io.sshdnetcon.tools;
 
+import io.sshdnetcon.file.Gzip;
+import io.sshdnetcon.file.NdjsonLines;
 import io.sshdnetcon.kafka.ClientProperties;
 import io.sshdnetcon.kafka.HostIdKey;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -68,6 +67,9 @@ public final class ProduceEventsTool {
                     ToolClients.PROPERTIES_FILE);
 
     private static final long TOPIC_CHECK_SECONDS = 30;
+
+    /** Lines are kept whole up to this size; the producer refuses far smaller records anyway. */
+    static final int MAX_LINE_BYTES = 1 << 28;
 
     private ProduceEventsTool() {}
 
@@ -145,9 +147,17 @@ public final class ProduceEventsTool {
         long empty = 0;
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(config))) {
-            Lines lines = new Lines(in);
-            byte[] line;
-            while ((line = lines.next()) != null) {
+            NdjsonLines lines = new NdjsonLines(in, MAX_LINE_BYTES);
+            while (lines.next()) {
+                if (lines.truncated()) {
+                    // Far beyond any broker's message.max.bytes: it could never be sent.
+                    failed.incrementAndGet();
+                    err.println(
+                            "produce-events: line " + lines.lineNumber() + " was not sent: "
+                                    + lines.fullLength() + " bytes, over " + MAX_LINE_BYTES);
+                    continue;
+                }
+                byte[] line = lines.copy();
                 if (line.length == 0) {
                     empty++;
                     continue;
@@ -164,7 +174,7 @@ public final class ProduceEventsTool {
                     unkeyed++;
                 }
                 byte[] key = hostId == null ? null : hostId.getBytes(StandardCharsets.UTF_8);
-                long lineNumber = lines.number();
+                long lineNumber = lines.lineNumber();
                 producer.send(
                         new ProducerRecord<>(topic, key, line),
                         (metadata, error) -> {
@@ -221,79 +231,9 @@ public final class ProduceEventsTool {
         }
     }
 
-    /** A file or stdin, decompressed when it starts with the gzip magic bytes. */
+    /** A file or stdin, decompressed when it is gzip. */
     private static InputStream open(String events, InputStream stdin) throws IOException {
-        InputStream raw =
-                new BufferedInputStream(
-                        events.equals("-") ? stdin : Files.newInputStream(Path.of(events)), 1 << 16);
-        raw.mark(2);
-        boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-        raw.reset();
-        return gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
-    }
-
-    /** Splits a stream on {@code \n}; drops a trailing {@code \r} and a leading byte-order mark. */
-    static final class Lines {
-        private final InputStream in;
-        private final byte[] chunk = new byte[1 << 16];
-        private int pos;
-        private int limit;
-        private boolean eof;
-        private byte[] line = new byte[1 << 12];
-        private long number;
-
-        Lines(InputStream in) {
-            this.in = in;
-        }
-
-        /** The next line without its terminator, or null at the end of the input. */
-        byte[] next() throws IOException {
-            int len = 0;
-            boolean any = false;
-            while (true) {
-                if (pos == limit) {
-                    int n = eof ? -1 : in.read(chunk, 0, chunk.length);
-                    if (n <= 0) {
-                        eof = true;
-                        if (!any) {
-                            return null;
-                        }
-                        break;
-                    }
-                    pos = 0;
-                    limit = n;
-                }
-                any = true;
-                int newline = pos;
-                while (newline < limit && chunk[newline] != '\n') {
-                    newline++;
-                }
-                int count = newline - pos;
-                if (len + count > line.length) {
-                    line = Arrays.copyOf(line, Math.max(len + count, line.length * 2));
-                }
-                System.arraycopy(chunk, pos, line, len, count);
-                len += count;
-                if (newline < limit) {
-                    pos = newline + 1;
-                    break;
-                }
-                pos = limit;
-            }
-            number++;
-            int off = 0;
-            if (number == 1 && len >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB
-                    && (line[2] & 0xFF) == 0xBF) {
-                off = 3;
-            }
-            if (len > off && line[len - 1] == '\r') {
-                len--;
-            }
-            return Arrays.copyOfRange(line, off, len);
-        }
-
-        long number() {
-            return number;
-        }
+        return Gzip.decompressIfGzip(
+                events.equals("-") ? stdin : Files.newInputStream(Path.of(events)));
     }
 }

@@ -67,30 +67,4 @@ class CommandLineToolsTest {
         assertThat(produce("--events", "f", "--bootstrap-servers", "h:1", "--colour")).isEqualTo(2);
         assertThat(err()).contains("unknown option --colour");
     }
-
-    @Test
-    void linesDropTerminatorsAndTheByteOrderMark() throws IOException {
-        byte[] input = "\uFEFF{\"a\":1}\r\n\n{\"b\":2}\n{\"c\":3}".getBytes(StandardCharsets.UTF_8);
-        ProduceEventsTool.Lines lines = new ProduceEventsTool.Lines(new ByteArrayInputStream(input));
-
-        List<String> read = new ArrayList<>();
-        byte[] line;
-        while ((line = lines.next()) != null) {
-            read.add(new String(line, StandardCharsets.UTF_8));
-        }
-
-        assertThat(read).containsExactly("{\"a\":1}", "", "{\"b\":2}", "{\"c\":3}");
-        assertThat(lines.number()).isEqualTo(4);
-    }
-
-    @Test
-    void longLinesSpanChunks() throws IOException {
-        String big = "{\"x\":\"" + "y".repeat(200_000) + "\"}";
-        byte[] input = (big + "\n" + big).getBytes(StandardCharsets.UTF_8);
-        ProduceEventsTool.Lines lines = new ProduceEventsTool.Lines(new ByteArrayInputStream(input));
-
-        assertThat(new String(lines.next(), StandardCharsets.UTF_8)).isEqualTo(big);
-        assertThat(new String(lines.next(), StandardCharsets.UTF_8)).isEqualTo(big);
-        assertThat(lines.next()).isNull();
-    }
 }
