@@ -29,7 +29,7 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class JobConfiguration {
 
-    private static final String CONFIG_FLAG = "--config";
+    private static final String CONFIG_FLAG = "config";
 
     private final Map<String, String> values;
     private final Set<String> ownPrefixes;
@@ -53,23 +53,8 @@ public final class JobConfiguration {
                 prefixes.add(option.key().substring(0, option.key().indexOf('.') + 1));
             }
         }
-        Map<String, String> fromArgs = new LinkedHashMap<>();
-        String configFile = null;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (!flag.startsWith("--") || flag.length() == 2) {
-                throw new IllegalArgumentException("expected --key value, found '" + flag + "'");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            if (flag.equals(CONFIG_FLAG)) {
-                configFile = value;
-            } else {
-                fromArgs.put(flag.substring(2), value);
-            }
-        }
+        Map<String, String> fromArgs = new LinkedHashMap<>(CommandLine.parseKeyValues(args).options());
+        String configFile = fromArgs.remove(CONFIG_FLAG);
         Map<String, String> values = new LinkedHashMap<>();
         if (configFile != null) {
             values.putAll(readFile(Path.of(configFile)));

@@ -1,5 +1,6 @@
 package io.sshdnetcon.tools;
 
+import io.sshdnetcon.job.CommandLine;
 import io.sshdnetcon.kafka.ExclusionTopic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sshdnetcon.rule.ExclusionPolicy;

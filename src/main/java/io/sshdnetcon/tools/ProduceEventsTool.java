@@ -1,5 +1,6 @@
 package io.sshdnetcon.tools;
 
+import io.sshdnetcon.job.CommandLine;
 import io.sshdnetcon.file.Gzip;
 import io.sshdnetcon.file.NdjsonLines;
 import io.sshdnetcon.kafka.ClientProperties;

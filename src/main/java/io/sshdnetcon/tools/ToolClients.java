@@ -1,5 +1,6 @@
 package io.sshdnetcon.tools;
 
+import io.sshdnetcon.job.CommandLine;
 import io.sshdnetcon.kafka.ClientProperties;
 import io.sshdnetcon.kafka.KafkaOptions;
 import java.io.IOException;
