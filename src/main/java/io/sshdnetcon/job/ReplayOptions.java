@@ -1,9 +1,7 @@
 package io.sshdnetcon.job;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -28,6 +26,9 @@ public record ReplayOptions(
 
     public static final int DEFAULT_PARALLELISM = 2;
 
+    /** As {@code --events}: standard input. */
+    public static final String STDIN = "-";
+
     public static final String USAGE =
             """
             Usage: scripts/replay.sh --events FILE --alerts FILE [options]
@@ -49,8 +50,8 @@ public record ReplayOptions(
             A one-line summary goes to stderr when the input has been fully processed.
             """;
 
-    private static final List<String> FLAGS =
-            List.of(
+    private static final Set<String> FLAGS =
+            Set.of(
                     "--events",
                     "--alerts",
                     "--dead-letter",
@@ -64,71 +65,40 @@ public record ReplayOptions(
      * @throws IllegalArgumentException naming the offending flag
      */
     public static ReplayOptions parse(String[] args) {
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (flag.equals("--help") || flag.equals("-h")) {
-                return new ReplayOptions(null, null, null, null, 1, new Configuration(), true);
-            }
-            if (!FLAGS.contains(flag)) {
-                throw new IllegalArgumentException("unknown option " + flag);
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            if (values.put(flag, args[++i]) != null) {
-                throw new IllegalArgumentException(flag + " given twice");
-            }
+        CommandLine command = CommandLine.parse(args, FLAGS);
+        if (command.help()) {
+            return new ReplayOptions(null, null, null, null, 1, new Configuration(), true);
         }
-        String events = require(values, "--events");
-        String alerts = require(values, "--alerts");
-        String deadLetters = values.get("--dead-letter");
-        String late = values.get("--late");
+        if (!command.positional().isEmpty()) {
+            throw new CommandLine.UsageException(
+                    "unexpected argument '" + command.positional().get(0) + "'");
+        }
+        String events = command.required("--events");
+        String alerts = command.required("--alerts");
+        String deadLetters = command.option("--dead-letter", null);
+        String late = command.option("--late", null);
         rejectSharedOutput(alerts, deadLetters, late);
 
         Configuration detector = new Configuration();
-        if (values.containsKey("--max-out-of-orderness-ms")) {
+        if (command.has("--max-out-of-orderness-ms")) {
             detector.set(
                     DetectorOptions.MAX_OUT_OF_ORDERNESS,
-                    Duration.ofMillis(nonNegative(values, "--max-out-of-orderness-ms")));
+                    Duration.ofMillis(command.nonNegative("--max-out-of-orderness-ms", 0)));
         }
-        if (values.containsKey("--exclusions")) {
-            detector.set(DetectorOptions.EXCLUSIONS_FILE, values.get("--exclusions"));
+        if (command.has("--exclusions")) {
+            detector.set(DetectorOptions.EXCLUSIONS_FILE, command.option("--exclusions", null));
         }
-        if (values.containsKey("--max-record-bytes")) {
+        if (command.has("--max-record-bytes")) {
             detector.set(
                     DetectorOptions.MAX_RECORD_BYTES,
-                    (int) Math.min(Integer.MAX_VALUE, nonNegative(values, "--max-record-bytes")));
+                    (int) Math.min(Integer.MAX_VALUE, command.nonNegative("--max-record-bytes", 0)));
         }
         int parallelism =
-                values.containsKey("--parallelism")
-                        ? (int) Math.min(64, nonNegative(values, "--parallelism"))
-                        : DEFAULT_PARALLELISM;
+                (int) Math.min(64, command.nonNegative("--parallelism", DEFAULT_PARALLELISM));
         if (parallelism < 1) {
             throw new IllegalArgumentException("--parallelism must be at least 1");
         }
         return new ReplayOptions(events, alerts, deadLetters, late, parallelism, detector, false);
-    }
-
-    private static String require(Map<String, String> values, String flag) {
-        String value = values.get(flag);
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException(flag + " is required");
-        }
-        return value;
-    }
-
-    private static long nonNegative(Map<String, String> values, String flag) {
-        String text = values.get(flag);
-        try {
-            long value = Long.parseLong(text);
-            if (value < 0) {
-                throw new IllegalArgumentException(flag + " must not be negative: " + text);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a whole number: " + text, e);
-        }
     }
 
     /** Two outputs in one file (or both on stdout) would interleave into something unusable. */
