@@ -15,12 +15,12 @@ import org.apache.flink.api.connector.source.Source;
  *
  * @param events parsed ECS events (parsing happens inside the source)
  * @param eventWatermarks event-time strategy for {@link #events}
- * @param eventsParallelism parallelism of the events source, or -1 for the job default
+ * @param eventsParallelism parallelism of the events source, or {@link #JOB_DEFAULT}
  * @param exclusionUpdates validated exclusion sets arriving at run time
  * @param alerts where alert documents go
  * @param deadLetters where unusable records go
  * @param lateEvents where late events go
- * @param sinkParallelism parallelism of the three sinks, or -1 for the job default
+ * @param sinkParallelism parallelism of the three sinks, or {@link #JOB_DEFAULT}
  */
 public record Connectors(
         Source<ParsedRecord, ?, ?> events,
@@ -31,6 +31,43 @@ public record Connectors(
         Sink<DeadLetter> deadLetters,
         Sink<DeadLetter> lateEvents,
         int sinkParallelism) {
+
+    /** Use the job's parallelism. */
+    public static final int JOB_DEFAULT = -1;
+
+    /**
+     * Replay: one reader for the input (one file is one split) and one writer per output file,
+     * so lines are never interleaved; the operators between run at the job's parallelism.
+     */
+    public static Connectors replay(
+            Source<ParsedRecord, ?, ?> file,
+            WatermarkStrategy<ParsedRecord> eventWatermarks,
+            Source<ExclusionUpdate, ?, ?> exclusionUpdates,
+            Sink<AlertDocument> alerts,
+            Sink<DeadLetter> deadLetters,
+            Sink<DeadLetter> lateEvents) {
+        return new Connectors(
+                file, eventWatermarks, 1, exclusionUpdates, alerts, deadLetters, lateEvents, 1);
+    }
+
+    /** Streaming: Kafka in, Elasticsearch and Kafka out, everything at the job's parallelism. */
+    public static Connectors streaming(
+            Source<ParsedRecord, ?, ?> events,
+            WatermarkStrategy<ParsedRecord> eventWatermarks,
+            Source<ExclusionUpdate, ?, ?> exclusionUpdates,
+            Sink<AlertDocument> alerts,
+            Sink<DeadLetter> deadLetters,
+            Sink<DeadLetter> lateEvents) {
+        return new Connectors(
+                events,
+                eventWatermarks,
+                JOB_DEFAULT,
+                exclusionUpdates,
+                alerts,
+                deadLetters,
+                lateEvents,
+                JOB_DEFAULT);
+    }
 
     public Connectors {
         Objects.requireNonNull(events, "events");

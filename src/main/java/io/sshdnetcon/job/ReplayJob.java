@@ -64,7 +64,7 @@ public final class ReplayJob {
             throws Exception {
         Path spooled = null;
         Path input;
-        if (NdjsonFileSink.STDOUT.equals(options.events())) {
+        if (ReplayOptions.STDIN.equals(options.events())) {
             spooled = spoolStandardInput();
             input = spooled;
         } else {
@@ -86,7 +86,7 @@ public final class ReplayJob {
     }
 
     private static void requireReadableInput(ReplayOptions options) {
-        if (!NdjsonFileSink.STDOUT.equals(options.events())
+        if (!ReplayOptions.STDIN.equals(options.events())
                 && !Files.isReadable(Path.of(options.events()))) {
             throw new IllegalArgumentException("--events: cannot read " + options.events());
         }
@@ -115,21 +115,19 @@ public final class ReplayJob {
         FileSource<io.sshdnetcon.event.ParsedRecord> events =
                 FileSource.forRecordStreamFormat(
                                 new NdjsonEventFormat(
-                                        options.events().equals(NdjsonFileSink.STDOUT)
+                                        ReplayOptions.STDIN.equals(options.events())
                                                 ? "stdin"
                                                 : input.toString(),
                                         settings.maxRecordBytes()),
                                 new org.apache.flink.core.fs.Path(input.toUri()))
                         .build();
-        return new Connectors(
+        return Connectors.replay(
                 events,
                 EventTimeWatermarks.perEvent(settings.maxOutOfOrderness()),
-                1,
                 startUpSetOnly(settings.initialExclusions()),
                 new NdjsonFileSink<AlertDocument>(options.alerts(), AlertDocument::json),
                 deadLetterSink(options.deadLetters()),
-                deadLetterSink(options.lateEvents()),
-                1);
+                deadLetterSink(options.lateEvents()));
     }
 
     /**

@@ -149,21 +149,19 @@ public final class StreamingJob {
     public static void build(StreamExecutionEnvironment env, Settings settings, ExclusionSet initial) {
         KafkaOptions.Settings kafka = settings.kafka();
         Connectors connectors =
-                new Connectors(
+                Connectors.streaming(
                         KafkaConnectors.eventsSource(kafka, settings.detector().maxRecordBytes()),
                         kafka.stopAtLatest()
                                 ? EventTimeWatermarks.bounded(settings.detector().maxOutOfOrderness())
                                 : EventTimeWatermarks.periodic(
                                         settings.detector().maxOutOfOrderness(),
                                         settings.detector().idleness()),
-                        -1,
                         KafkaConnectors.exclusionsSource(kafka),
                         ElasticsearchAlertSink.create(
                                 settings.elasticsearch(),
                                 KafkaConnectors.deadLetterPublisherFactory(kafka)),
                         KafkaConnectors.deadLetterSink(kafka),
-                        KafkaConnectors.deadLetterSink(kafka),
-                        -1);
+                        KafkaConnectors.deadLetterSink(kafka));
         DetectorJob.build(env, initial, settings.detector().exclusionPolicy(), connectors);
     }
 
