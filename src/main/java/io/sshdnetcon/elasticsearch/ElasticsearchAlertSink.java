@@ -24,7 +24,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * <pre>{@code
  * alerts.sinkTo(ElasticsearchAlertSink.create(config, deadLetterPublishers))
- *       .uid("es-alert-sink").name("Elasticsearch alerts");
+ *       .uid(Uids.ALERTS_SINK).name("Alerts"); // "alerts-sink", as DetectorJob sets it
  * }</pre>
  */
 public final class ElasticsearchAlertSink extends AsyncSinkBase<AlertDocument, BulkCreate> {
@@ -60,10 +60,6 @@ public final class ElasticsearchAlertSink extends AsyncSinkBase<AlertDocument, B
         return new ElasticsearchAlertSink(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(deadLetterPublishers, "deadLetterPublishers"));
-    }
-
-    public ElasticsearchSinkConfig config() {
-        return config;
     }
 
     @Override

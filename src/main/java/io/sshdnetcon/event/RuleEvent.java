@@ -54,10 +54,6 @@ public record RuleEvent(
         return hostId.length() + ":" + hostId + joinId;
     }
 
-    public int destinationCount() {
-        return destination.length / 2;
-    }
-
     public RuleEvent withExclusionsVersion(long version) {
         return new RuleEvent(
                 stage,
