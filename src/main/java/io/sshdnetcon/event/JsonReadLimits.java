@@ -8,8 +8,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
  * The limits every parser of untrusted JSON in the job uses (events, the alert builder's second
  * read of them, exclusion sets, the producer tool's key lookup). A record that exceeds one is
  * refused with its own {@link DeadLetterReason}, so the cost of any record stays linear in its
- * size and no nesting can exhaust a thread's stack. The values and their reasons are in README
- * ("Bad input").
+ * size and no nesting can exhaust a thread's stack. The values and their reasons are in
+ * docs/bad-input.md ("Read limits").
  *
  * <p>Each limit is at or beyond what Elasticsearch accepts for a realistic ECS event, so no event
  * Elastic's EQL could match is refused by them: see the constants.

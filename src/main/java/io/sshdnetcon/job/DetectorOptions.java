@@ -14,7 +14,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 
-/** Detection options shared by every mode. README.md documents them in one table. */
+/** Detection options shared by every mode. docs/configuration.md documents them in one table. */
 public final class DetectorOptions {
 
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * flink run -d sshd-netcon-detector.jar --config detector.properties [--key value ...]
  * </pre>
  *
- * <p>Options are documented in README.md ("Configuration"). Run with plain {@code java} it starts
+ * <p>Options are documented in docs/configuration.md. Run with plain {@code java} it starts
  * an embedded Flink, which {@code scripts/demo.sh} uses.
  */
 public final class StreamingJob {
@@ -198,7 +198,7 @@ public final class StreamingJob {
                         settings.kafka().clientConfig(), topic, settings.exclusionsStartupTimeout());
         if (result == DeadLetterTopicCheck.Result.NO_AUTHORIZER) {
             LOG.warn("The Kafka brokers run no authorizer: any client may write the dead-letter"
-                    + " and exclusions topics (README, \"Kafka ACLs\"). Dead-letter topic '{}'"
+                    + " and exclusions topics (docs/security.md, \"Kafka ACLs\"). Dead-letter topic '{}'"
                     + " exists.", topic);
         } else {
             LOG.info("Dead-letter topic '{}' exists and the job may write it", topic);

@@ -121,6 +121,6 @@ public final class DeadLetterTopicCheck {
 
     private static String notAuthorized(String topic, String operation) {
         return "the job's Kafka principal may not " + operation + " the dead-letter topic '" + topic
-                + "'; it needs WRITE and DESCRIBE on it (README, \"Kafka ACLs\")";
+                + "'; it needs WRITE and DESCRIBE on it (docs/security.md, \"Kafka ACLs\")";
     }
 }

@@ -16,7 +16,7 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
- * Kafka options of the streaming job. README.md documents them in one table; {@link
+ * Kafka options of the streaming job. docs/configuration.md documents them in one table; {@link
  * KafkaConnectors} turns the validated {@link Settings} into sources, sinks and publishers.
  *
  * <p>Secrets never go into these options (they would show up in job arguments and the web UI):

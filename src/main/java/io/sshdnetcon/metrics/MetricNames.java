@@ -1,6 +1,6 @@
 package io.sshdnetcon.metrics;
 
-/** Names of the detector's metrics and accumulators, documented in README.md. */
+/** Names of the detector's metrics and accumulators, documented in docs/metrics.md. */
 public final class MetricNames {
 
     public static final String EVENTS_IN = "events_in";

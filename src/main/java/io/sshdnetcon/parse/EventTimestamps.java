@@ -2,7 +2,7 @@ package io.sshdnetcon.parse;
 
 /**
  * Parses {@code @timestamp} the way Elasticsearch's {@code strict_date_optional_time} does, into
- * epoch milliseconds truncated toward the past (semantics: "truncated to milliseconds").
+ * epoch milliseconds truncated toward the past (docs/semantics.md, decision 3).
  *
  * <p>Accepted: {@code yyyy-MM-dd}, optionally {@code 'T'HH:mm}, optionally {@code :ss}, optionally
  * a fraction of 1-9 digits after {@code .}, and an optional offset {@code Z}, {@code
