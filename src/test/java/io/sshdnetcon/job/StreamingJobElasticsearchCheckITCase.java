@@ -35,7 +35,9 @@ class StreamingJobElasticsearchCheckITCase {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 StreamingJob.class.getName(),
-                // Nothing listens there: the Elasticsearch check comes first.
+                // Checkpointing is on and nothing listens at the Kafka address: the
+                // Elasticsearch check comes before anything that needs Kafka.
+                "--execution.checkpointing.interval", "10s",
                 "--kafka.bootstrap-servers", "127.0.0.1:1",
                 "--kafka.events-topics", "events"));
         command.addAll(List.of(esOptions));
