@@ -3,26 +3,29 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-# Flink's JDK 17 module flags (flink-dist config.yaml); the embedded cluster needs the same.
-JDK17_OPENS=(
-  --add-exports=java.base/sun.net.util=ALL-UNNAMED
-  --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
-  --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.text=ALL-UNNAMED
-  --add-opens=java.base/java.time=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
-)
-
 _log() { printf '%s\n' "$*" >&2; }
+
+# read_jdk17_flags: sets JDK17_OPENS to the JDK 17 flags of flink-conf/jdk17-flags.properties,
+# their one copy (pom.xml reads it too). The file is Java properties with one key, jdk17.opens,
+# whose value goes on over the next lines while a line ends in a backslash.
+read_jdk17_flags() {
+  local file="$ROOT/flink-conf/jdk17-flags.properties" line value="" found=false
+  [[ -r $file ]] || { _log "error: cannot read $file"; exit 1; }
+  while IFS= read -r line || [[ -n $line ]]; do
+    line="${line#"${line%%[![:space:]]*}"}"
+    if ! $found; then
+      [[ $line =~ ^jdk17\.opens[[:space:]]*[=:][[:space:]]*(.*)$ ]] || continue
+      line=${BASH_REMATCH[1]}
+      found=true
+    fi
+    [[ $line == *\\ ]] || { value+=$line; break; }
+    value+=${line%\\}
+  done <"$file"
+  read -ra JDK17_OPENS <<<"$value"
+  ((${#JDK17_OPENS[@]} > 0)) || { _log "error: no jdk17.opens flags in $file"; exit 1; }
+}
+read_jdk17_flags
+
 
 # Compiles the project and records its runtime classpath (Flink included) on first use, and
 # again whenever pom.xml or anything under src/ is newer than the last build.
