@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
 case "${1:-}" in
   -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   "") ;;
-  *) echo "unknown option $1" >&2; exit 2 ;;
+  *) log "unknown option $1"; exit 2 ;;
 esac
 # A fixed heap, so the numbers do not depend on the machine's memory.
 SSHDNETCON_JAVA_OPTS="${SSHDNETCON_JAVA_OPTS:--Xms2g -Xmx2g}" \

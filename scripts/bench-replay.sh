@@ -4,6 +4,7 @@
 #   scripts/bench-replay.sh [--events N] [--hosts H] [--parallelism P] [--runs R]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
+LOG_PREFIX="bench: "
 
 events=1000000 hosts=500 parallelism=2 runs=3
 while [[ $# -gt 0 ]]; do
@@ -13,7 +14,7 @@ while [[ $# -gt 0 ]]; do
     --parallelism) parallelism=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
+    *) log "unknown option $1"; exit 2 ;;
   esac
 done
 
@@ -21,7 +22,7 @@ corpus=$(bench_corpus "$events" "$hosts")
 ensure_built
 best=0
 for ((i = 1; i <= runs; i++)); do
-  line=$("$ROOT/scripts/replay.sh" --events "$corpus" --alerts /dev/null --parallelism "$parallelism" 2>&1 >/dev/null | grep '^replay:')
+  line=$("$REPO_ROOT/scripts/replay.sh" --events "$corpus" --alerts /dev/null --parallelism "$parallelism" 2>&1 >/dev/null | grep '^replay:')
   echo "$line"
   rate=${line##*events_per_s=}
   (( rate > best )) && best=$rate

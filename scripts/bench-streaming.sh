@@ -6,6 +6,7 @@
 #   scripts/bench-streaming.sh [--events N] [--hosts H] [--parallelism P]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
+LOG_PREFIX="bench: "
 
 events=1000000 hosts=500 parallelism=2
 while [[ $# -gt 0 ]]; do
@@ -14,27 +15,27 @@ while [[ $# -gt 0 ]]; do
     --hosts) hosts=$2; shift 2 ;;
     --parallelism) parallelism=$2; shift 2 ;;
     -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
+    *) log "unknown option $1"; exit 2 ;;
   esac
 done
 
 corpus=$(bench_corpus "$events" "$hosts")
 ensure_built
-eval "$("$ROOT/scripts/stack.sh" start)"
+eval "$("$REPO_ROOT/scripts/stack.sh" start)"
 run="bench$(date +%s)"
 topic="sshd-netcon-events-$run"
 cleanup() {
-  "$ROOT/scripts/kafka.sh" tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
+  "$REPO_ROOT/scripts/kafka.sh" tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
     --delete --topic "sshd-netcon-.*-$run" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-"$ROOT/scripts/kafka.sh" create-topic "$topic" --partitions 4 >/dev/null
-"$ROOT/scripts/kafka.sh" create-topic "sshd-netcon-exclusions-$run" --compact >/dev/null
-"$ROOT/scripts/kafka.sh" create-topic "sshd-netcon-dead-letters-$run" --partitions 1 >/dev/null
-"$ROOT/scripts/produce-events.sh" --events "$corpus" --topic "$topic" \
+"$REPO_ROOT/scripts/kafka.sh" create-topic "$topic" --partitions 4 >/dev/null
+"$REPO_ROOT/scripts/kafka.sh" create-topic "sshd-netcon-exclusions-$run" --compact >/dev/null
+"$REPO_ROOT/scripts/kafka.sh" create-topic "sshd-netcon-dead-letters-$run" --partitions 1 >/dev/null
+"$REPO_ROOT/scripts/produce-events.sh" --events "$corpus" --topic "$topic" \
   --bootstrap-servers "$KAFKA_BOOTSTRAP" 2>&1 | tail -n 1 >&2
 
-expected=$("$ROOT/scripts/replay.sh" --events "$corpus" --alerts /dev/stdout 2>/dev/null | wc -l)
+expected=$("$REPO_ROOT/scripts/replay.sh" --events "$corpus" --alerts /dev/stdout 2>/dev/null | wc -l)
 conf=$(mktemp)
 cat >"$conf" <<CONF
 kafka.bootstrap-servers: $KAFKA_BOOTSTRAP
@@ -56,5 +57,5 @@ echo "$line"
 curl -sf "$ES_URL/logs-sshdnetcon.alerts-$run/_refresh" >/dev/null || true
 stored=$(curl -sf "$ES_URL/logs-sshdnetcon.alerts-$run/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
 echo "alerts: $stored in Elasticsearch, $expected from replay mode"
-[[ "$stored" == "$expected" ]] || { echo "bench: alert sets differ" >&2; exit 1; }
+[[ "$stored" == "$expected" ]] || { log "alert sets differ"; exit 1; }
 echo "bench: ${line##*events_per_s=} events/s (Kafka -> job -> Elasticsearch, $events events, parallelism $parallelism, $(nproc) cores)"

@@ -10,6 +10,7 @@
 # stops the job and every server it started itself. Each run uses its own topics and data stream.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
+LOG_PREFIX="demo: "
 
 events=20000 hosts=50 attacks=5 seed=7 keep=false timeout=180
 while [[ $# -gt 0 ]]; do
@@ -20,11 +21,10 @@ while [[ $# -gt 0 ]]; do
     --seed) seed=$2; shift 2 ;;
     --keep) keep=true; shift ;;
     -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) log "unknown option $1 (see --help)"; exit 2 ;;
   esac
 done
 
-say() { printf 'demo: %s\n' "$*" >&2; }
 run="demo$(date +%s)"
 work=$(mktemp -d "/tmp/sshdnetcon-$run.XXXX")
 job_pid=""
@@ -37,7 +37,7 @@ cleanup() {
   fi
   if [[ "$keep" == false ]]; then
     for script in "${started[@]}"; do
-      "$ROOT/scripts/$script" stop >/dev/null 2>&1 || true
+      "$REPO_ROOT/scripts/$script" stop >/dev/null 2>&1 || true
     done
   fi
 }
@@ -45,29 +45,29 @@ trap cleanup EXIT
 
 # 1. Real servers. Remember which ones this demo starts, to stop only those.
 for script in kafka.sh elasticsearch.sh; do
-  "$ROOT/scripts/$script" status >/dev/null 2>&1 || started+=("$script")
+  "$REPO_ROOT/scripts/$script" status >/dev/null 2>&1 || started+=("$script")
 done
-say "starting Kafka and Elasticsearch (first run downloads them from Maven Central)"
-eval "$("$ROOT/scripts/stack.sh" start)"
-say "Kafka at $KAFKA_BOOTSTRAP, Elasticsearch at $ES_URL"
+log "starting Kafka and Elasticsearch (first run downloads them from Maven Central)"
+eval "$("$REPO_ROOT/scripts/stack.sh" start)"
+log "Kafka at $KAFKA_BOOTSTRAP, Elasticsearch at $ES_URL"
 
 # 2. Topics of this run.
 events_topic="sshd-netcon-events-$run"
 exclusions_topic="sshd-netcon-exclusions-$run"
 dead_letter_topic="sshd-netcon-dead-letters-$run"
-"$ROOT/scripts/kafka.sh" create-topic "$events_topic" --partitions 4 >/dev/null
-"$ROOT/scripts/kafka.sh" create-topic "$exclusions_topic" --compact >/dev/null
-"$ROOT/scripts/kafka.sh" create-topic "$dead_letter_topic" --partitions 1 >/dev/null
+"$REPO_ROOT/scripts/kafka.sh" create-topic "$events_topic" --partitions 4 >/dev/null
+"$REPO_ROOT/scripts/kafka.sh" create-topic "$exclusions_topic" --compact >/dev/null
+"$REPO_ROOT/scripts/kafka.sh" create-topic "$dead_letter_topic" --partitions 1 >/dev/null
 
 # 3. Fleet traffic, and the alerts replay mode finds in it (what Elasticsearch must end up with).
-say "generating $events events from $hosts hosts with $attacks attacks"
-"$ROOT/scripts/generate-fleet.sh" --events "$events" --hosts "$hosts" --seed "$seed" \
+log "generating $events events from $hosts hosts with $attacks attacks"
+"$REPO_ROOT/scripts/generate-fleet.sh" --events "$events" --hosts "$hosts" --seed "$seed" \
   --attacks "$attacks" --disorder-ms 1000 --duplicates 0.01 --malformed 0.001 \
   --out "$work/events.ndjson" 2>"$work/generate.log"
-"$ROOT/scripts/replay.sh" --events "$work/events.ndjson" --alerts "$work/expected.ndjson" \
+"$REPO_ROOT/scripts/replay.sh" --events "$work/events.ndjson" --alerts "$work/expected.ndjson" \
   2>"$work/replay.log"
 expected=$(wc -l <"$work/expected.ndjson")
-say "replay mode finds $expected alerts in this traffic"
+log "replay mode finds $expected alerts in this traffic"
 
 # 4. The streaming job on an embedded Flink.
 cat >"$work/job.properties" <<EOF
@@ -84,14 +84,14 @@ detector.idleness: 3s
 parallelism.default: 2
 execution.checkpointing.interval: 5s
 EOF
-say "starting the streaming job (log: $work/job.log)"
+log "starting the streaming job (log: $work/job.log)"
 ( run_main io.sshdnetcon.job.StreamingJob --config "$work/job.properties" ) >"$work/job.log" 2>&1 &
 job_pid=$!
 
 # 5. Stream the traffic through Kafka.
-"$ROOT/scripts/produce-events.sh" --events "$work/events.ndjson" --topic "$events_topic" \
+"$REPO_ROOT/scripts/produce-events.sh" --events "$work/events.ndjson" --topic "$events_topic" \
   --bootstrap-servers "$KAFKA_BOOTSTRAP" 2>"$work/produce.log" >&2
-say "$(tail -n 1 "$work/produce.log")"
+log "$(tail -n 1 "$work/produce.log")"
 
 # 6. Wait until Elasticsearch holds every alert.
 data_stream="logs-sshdnetcon.alerts-$run"
@@ -101,7 +101,7 @@ count() {
 deadline=$((SECONDS + timeout))
 n=0
 while (( SECONDS < deadline )); do
-  kill -0 "$job_pid" 2>/dev/null || { tail -n 30 "$work/job.log" >&2; echo "demo: the job stopped" >&2; exit 1; }
+  kill -0 "$job_pid" 2>/dev/null || { tail -n 30 "$work/job.log" >&2; log "the job stopped"; exit 1; }
   n=$(count); n=${n:-0}
   (( n >= expected )) && break
   sleep 2
@@ -126,12 +126,12 @@ for h in hits:
 EOF
 n=$(count); n=${n:-0}
 if [[ "$keep" == true ]]; then
-  say "kept running: job pid $job_pid, data stream $data_stream, topics *-$run, files in $work"
+  log "kept running: job pid $job_pid, data stream $data_stream, topics *-$run, files in $work"
   job_pid=""
 fi
 status=0
 if (( n != expected )); then
-  echo "demo: expected $expected alerts (replay mode), Elasticsearch holds $n; see $work" >&2
+  log "expected $expected alerts (replay mode), Elasticsearch holds $n; see $work"
   status=1
 fi
 echo "alerts in elasticsearch: $n"

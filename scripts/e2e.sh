@@ -11,6 +11,7 @@
 # on any difference. Stops the job and every server or cluster it started (unless --keep).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
+LOG_PREFIX="e2e: "
 
 events=20000 hosts=40 seed=11 keep=false
 while [[ $# -gt 0 ]]; do
@@ -20,13 +21,13 @@ while [[ $# -gt 0 ]]; do
     --seed) seed=$2; shift 2 ;;
     --keep) keep=true; shift ;;
     -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "e2e: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) log "unknown option $1 (see --help)"; exit 2 ;;
   esac
 done
 
-say() { printf 'e2e: %s\n' "$*" >&2; }
-fail() { say "$*"; echo "e2e: FAILED $*"; exit 1; }
-cluster="$ROOT/scripts/flink-cluster.sh"
+# fail MESSAGE: like die, but also prints the result line ("e2e: FAILED ...") on stdout.
+fail() { log "$*"; echo "e2e: FAILED $*"; exit 1; }
+cluster="$REPO_ROOT/scripts/flink-cluster.sh"
 run="e2e$(date +%s)"
 work=$(mktemp -d "/tmp/sshdnetcon-$run.XXXX")
 job=""
@@ -40,7 +41,7 @@ cleanup() {
     for what in "${started[@]}"; do
       case "$what" in
         cluster) "$cluster" stop >/dev/null 2>&1 || true ;;
-        *) "$ROOT/scripts/$what" stop >/dev/null 2>&1 || true ;;
+        *) "$REPO_ROOT/scripts/$what" stop >/dev/null 2>&1 || true ;;
       esac
     done
   fi
@@ -48,33 +49,33 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. The job jar.
-jar="$ROOT/target/sshd-netcon-detector.jar"
-if [[ ! -f "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]]; then
-  say "building the job jar"
-  (cd "$ROOT" && mvn -B -q --strict-checksums -Dstyle.color=never -DskipTests package) >&2
+jar="$REPO_ROOT/target/sshd-netcon-detector.jar"
+if [[ ! -f "$jar" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$jar" -print -quit)" ]]; then
+  log "building the job jar"
+  (cd "$REPO_ROOT" && mvn -B -q --strict-checksums -Dstyle.color=never -DskipTests package) >&2
 fi
 ensure_built
 
 # 2. Kafka, Elasticsearch and a cluster with 2 TaskManagers; remember what this run starts.
 for script in kafka.sh elasticsearch.sh; do
-  "$ROOT/scripts/$script" status >/dev/null 2>&1 || started+=("$script")
+  "$REPO_ROOT/scripts/$script" status >/dev/null 2>&1 || started+=("$script")
 done
 "$cluster" status >/dev/null 2>&1 || started+=(cluster)
-say "starting Kafka, Elasticsearch and the Flink cluster"
-eval "$("$ROOT/scripts/stack.sh" start)"
+log "starting Kafka, Elasticsearch and the Flink cluster"
+eval "$("$REPO_ROOT/scripts/stack.sh" start)"
 "$cluster" assemble >/dev/null
 "$cluster" start --taskmanagers 2 >/dev/null
 
 events_topic="sshd-netcon-events-$run"
-"$ROOT/scripts/kafka.sh" create-topic "$events_topic" --partitions 4 >/dev/null
-"$ROOT/scripts/kafka.sh" create-topic "sshd-netcon-exclusions-$run" --compact >/dev/null
-"$ROOT/scripts/kafka.sh" create-topic "sshd-netcon-dead-letters-$run" --partitions 1 >/dev/null
+"$REPO_ROOT/scripts/kafka.sh" create-topic "$events_topic" --partitions 4 >/dev/null
+"$REPO_ROOT/scripts/kafka.sh" create-topic "sshd-netcon-exclusions-$run" --compact >/dev/null
+"$REPO_ROOT/scripts/kafka.sh" create-topic "sshd-netcon-dead-letters-$run" --partitions 1 >/dev/null
 
 # 3. Traffic, cut in two around a sequence that spans the upgrade: the exec E goes in before it,
 #    followed by traffic up to E + 5.2 s of event time, so the watermark (newest - 5 s bound) has
 #    passed E but not E + 500 ms; the connection N at E + 500 ms is sent after the restore and is
 #    still on time. Replay of the same lines in the same order gives the expected alerts.
-"$ROOT/scripts/generate-fleet.sh" --events "$events" --hosts "$hosts" --seed "$seed" --attacks 6 \
+"$REPO_ROOT/scripts/generate-fleet.sh" --events "$events" --hosts "$hosts" --seed "$seed" --attacks 6 \
   --disorder-ms 1000 --duplicates 0.005 --malformed 0.001 --out "$work/fleet.ndjson" 2>/dev/null
 python3 - "$work" <<'EOF'
 import json, sys
@@ -115,10 +116,10 @@ open(f"{work}/before.ndjson", "wb").write(b"\n".join(before) + b"\n")
 open(f"{work}/after.ndjson", "wb").write(b"\n".join(after) + b"\n")
 open(f"{work}/all.ndjson", "wb").write(b"\n".join(before + after) + b"\n")
 EOF
-"$ROOT/scripts/replay.sh" --events "$work/all.ndjson" --alerts "$work/expected.ndjson" 2>"$work/replay.log"
+"$REPO_ROOT/scripts/replay.sh" --events "$work/all.ndjson" --alerts "$work/expected.ndjson" 2>"$work/replay.log"
 grep -q '"e2e-pending-connect"' "$work/expected.ndjson" || fail "replay does not alert on the pending sequence"
 expected=$(wc -l <"$work/expected.ndjson")
-say "traffic: $(wc -l <"$work/all.ndjson") lines; replay mode finds $expected alerts"
+log "traffic: $(wc -l <"$work/all.ndjson") lines; replay mode finds $expected alerts"
 
 # 4. Version 1 of the job, parallelism 2.
 cat >"$work/job.properties" <<EOF
@@ -136,14 +137,14 @@ detector.idleness: 2 min
 EOF
 job=$("$cluster" submit "$jar" -p 2 -- --config "$work/job.properties" 2>"$work/submit.log" | sed -n 's/^job-id: //p')
 [[ -n "$job" ]] || { cat "$work/submit.log" >&2; fail "submit failed"; }
-say "job $job running at parallelism 2"
-"$ROOT/scripts/produce-events.sh" --events "$work/before.ndjson" --topic "$events_topic" \
+log "job $job running at parallelism 2"
+"$REPO_ROOT/scripts/produce-events.sh" --events "$work/before.ndjson" --topic "$events_topic" \
   --bootstrap-servers "$KAFKA_BOOTSTRAP" >/dev/null 2>"$work/produce-before.log"
 
 # 5. Wait until a checkpoint has committed every offset: the pending exec has been read and is
 #    now only in the job's state (checkpoints every 10 s, flink-conf/config.yaml).
 lag() {
-  "$ROOT/scripts/kafka.sh" tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
+  "$REPO_ROOT/scripts/kafka.sh" tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
     --bootstrap-server "$KAFKA_BOOTSTRAP" --describe --group "sshd-netcon-$run" 2>/dev/null \
     | awk -v t="$events_topic" '$2 == t { if ($6 == "-") missing = 1; else sum += $6; n++ }
         END { if (n == 0 || missing) print -1; else print sum }'
@@ -153,17 +154,17 @@ until [[ "$(lag)" == 0 ]]; do
   (( SECONDS < deadline )) || fail "offsets not committed within 90 s (lag $(lag))"
   sleep 2
 done
-say "all traffic before the upgrade consumed and committed (lag 0)"
+log "all traffic before the upgrade consumed and committed (lag 0)"
 
 # 6. Upgrade: stop with a savepoint, run the new job from it at parallelism 3.
 "$cluster" upgrade "$job" "$jar" -p 3 -- --config "$work/job.properties" >"$work/upgrade.out" 2>"$work/upgrade.log" \
   || { cat "$work/upgrade.log" >&2; fail "upgrade failed"; }
 savepoint=$(sed -n 's/^savepoint: //p' "$work/upgrade.out")
 job=$(sed -n 's/^job-id: //p' "$work/upgrade.out")
-say "upgraded through $savepoint to job $job at parallelism 3"
+log "upgraded through $savepoint to job $job at parallelism 3"
 
 # 7. The rest of the traffic, starting with the pending exec's connection.
-"$ROOT/scripts/produce-events.sh" --events "$work/after.ndjson" --topic "$events_topic" \
+"$REPO_ROOT/scripts/produce-events.sh" --events "$work/after.ndjson" --topic "$events_topic" \
   --bootstrap-servers "$KAFKA_BOOTSTRAP" >/dev/null 2>"$work/produce-after.log"
 
 # 8. Wait for Elasticsearch to hold the expected number of alerts (idle partitions flush after
@@ -185,7 +186,7 @@ metric() {
   for port in 9250 9251 9252; do curl -sf "localhost:$port/metrics" 2>/dev/null || true; done \
     | awk -v m="flink_taskmanager_job_task_operator_sshdnetcon_$1" '$1 ~ "^" m "[{]" && $0 ~ /job_id="'"$job"'"/ { s += $NF } END { printf "%d", s }'
 }
-say "metrics of the upgraded job (Prometheus): events_in=$(metric events_in) of $(wc -l <"$work/after.ndjson") lines sent after the upgrade, alerts=$(metric alerts), alerts_indexed=$(metric alerts_indexed)"
+log "metrics of the upgraded job (Prometheus): events_in=$(metric events_in) of $(wc -l <"$work/after.ndjson") lines sent after the upgrade, alerts=$(metric alerts), alerts_indexed=$(metric alerts_indexed)"
 # The same counter as the web UI shows it (the JobManager's REST API, which fetches metrics from
 # the TaskManagers lazily: poll until it has caught up with what Prometheus reports).
 rest_metric() {
@@ -208,7 +209,7 @@ for _ in $(seq 1 15); do
   [[ "$rest_alerts" == "$prometheus_alerts" ]] && break
   sleep 2
 done
-say "the web UI (REST API) shows alerts=$rest_alerts for the upgraded job"
+log "the web UI (REST API) shows alerts=$rest_alerts for the upgraded job"
 
 # 10. Compare.
 read -r alerts lost duplicates extra pending < <(python3 - "$work/expected.ndjson" "$work/actual.json" <<'EOF'
@@ -222,9 +223,9 @@ print(len(set(got)), len(want - set(got)), len(got) - len(set(got)), len(set(got
       int(("e2e-pending-exec", "e2e-pending-connect") in set(got)))
 EOF
 )
-[[ "$pending" == 1 ]] || say "the sequence pending across the upgrade did not alert"
+[[ "$pending" == 1 ]] || log "the sequence pending across the upgrade did not alert"
 if [[ "$lost" != 0 || "$duplicates" != 0 || "$extra" != 0 || "$pending" != 1 || "$alerts" != "$expected" ]]; then
-  say "files in $work"
+  log "files in $work"
   echo "e2e: FAILED $alerts alerts (expected $expected), $lost lost, $duplicates duplicates, $extra unexpected"
   exit 1
 fi

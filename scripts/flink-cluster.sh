@@ -4,13 +4,11 @@
 # flink-dist is not on Central, so this script replaces its bin/ scripts. Run with --help.
 set -euo pipefail
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(dirname "$SCRIPT_DIR")
-CC_PROG=flink-cluster.sh
-# shellcheck source=lib/cluster-common.sh
-source "$SCRIPT_DIR/lib/cluster-common.sh"
 # shellcheck source=lib/common.sh
-source "$SCRIPT_DIR/lib/common.sh"   # require_safe_dir
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"   # REPO_ROOT, log/warn/die, require_safe_dir
+# shellcheck source=lib/cluster-common.sh
+source "$REPO_ROOT/scripts/lib/cluster-common.sh"
+LOG_PREFIX="flink-cluster.sh: "
 
 FLINK_VERSION=2.2.1
 FLINK_HOME=${FLINK_HOME:-/tmp/sshdnetcon-flink/flink-$FLINK_VERSION}
@@ -25,7 +23,7 @@ MVN=${MVN:-mvn}
 CONF_DIR=$FLINK_HOME/conf
 LOG_DIR=$FLINK_RUN_DIR/log
 PID_DIR=$FLINK_RUN_DIR/pids
-ASSEMBLY_POM=$SCRIPT_DIR/cluster/pom.xml
+ASSEMBLY_POM=$REPO_ROOT/scripts/cluster/pom.xml
 ASSEMBLY_MARKER=$FLINK_HOME/.assembled-from
 JM_MAIN=org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
 TM_MAIN=org.apache.flink.runtime.taskexecutor.TaskManagerRunner
@@ -97,7 +95,7 @@ bash_java_utils() {
   if ! output=$("$JAVA" "${TOOL_JVM_FLAGS[@]}" -cp "$FLINK_HOME/lib/*" -Dlog4j.configurationFile="file:$CONF_DIR/log4j-cli.properties" \
     org.apache.flink.runtime.util.bash.BashJavaUtils "$command" --configDir "$CONF_DIR" "$@" 2>&1); then
     printf '%s\n' "$output" >&2
-    cc_die "BashJavaUtils $command failed (config in $CONF_DIR)"
+    die "BashJavaUtils $command failed (config in $CONF_DIR)"
   fi
   sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' <<<"$output"
 }
@@ -119,14 +117,14 @@ load_config() {
     if [[ "$value" == \'*\' || "$value" == \"*\" ]]; then value=${value:1:-1}; fi
     CFG[$key]=$value
   done < <(bash_java_utils UPDATE_AND_GET_FLINK_CONFIGURATION -flatten "${dyn[@]}")
-  [[ ${#CFG[@]} -gt 0 ]] || cc_die "could not read the Flink configuration from $CONF_DIR"
+  [[ ${#CFG[@]} -gt 0 ]] || die "could not read the Flink configuration from $CONF_DIR"
   REST_URL="http://${CFG[rest.address]:-localhost}:${CFG[rest.port]:-8081}"
 }
 
 # The JVM flags Flink's bin/ scripts would use: env.java.opts.all + the per-process key.
 # Needs load_config first (called in the parent shell: CFG does not survive a subshell).
 java_opts_for() {
-  [[ ${#CFG[@]} -gt 0 ]] || cc_die "internal error: configuration not loaded"
+  [[ ${#CFG[@]} -gt 0 ]] || die "internal error: configuration not loaded"
   printf '%s %s\n' "${CFG[env.java.opts.all]:-}" "${CFG[env.java.opts.$1]:-}"
 }
 
@@ -162,12 +160,12 @@ run_cli() {
 
 require_cluster_up() {
   curl -sf --max-time 5 "$REST_URL/overview" >/dev/null 2>&1 \
-    || cc_die "no Flink cluster answers at $REST_URL (start it with: flink-cluster.sh start)"
+    || die "no Flink cluster answers at $REST_URL (start it with: flink-cluster.sh start)"
 }
 
 require_assembled() {
   [[ -f "$ASSEMBLY_MARKER" && -d "$FLINK_HOME/lib" && -f "$CONF_DIR/config.yaml" ]] \
-    || cc_die "no Flink distribution at $FLINK_HOME; run: flink-cluster.sh assemble"
+    || die "no Flink distribution at $FLINK_HOME; run: flink-cluster.sh assemble"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +190,7 @@ cmd_assemble() {
   while [[ $# -gt 0 ]]; do
     case $1 in
       -h | --help) usage_assemble; return 0 ;;
-      *) cc_die "assemble: unknown argument '$1' (see --help)" ;;
+      *) die "assemble: unknown argument '$1' (see --help)" ;;
     esac
   done
   assemble
@@ -204,15 +202,15 @@ assemble() {
   pom_hash=$(sha256sum "$ASSEMBLY_POM" | cut -d' ' -f1)
   mkdir -p "$FLINK_HOME"
   if [[ -f "$ASSEMBLY_MARKER" && "$(<"$ASSEMBLY_MARKER")" == "$pom_hash" && -d "$FLINK_HOME/lib" ]]; then
-    cc_log "lib/ and plugins/ are up to date in $FLINK_HOME"
+    log "lib/ and plugins/ are up to date in $FLINK_HOME"
   else
     if cluster_pids >/dev/null; then
-      cc_die "the distribution must be rebuilt but the cluster is running from it; run stop first"
+      die "the distribution must be rebuilt but the cluster is running from it; run stop first"
     fi
     local mvn_cmd=()
     read -ra mvn_cmd <<<"$MVN"
     cc_require_cmd "${mvn_cmd[0]}"
-    cc_log "resolving Flink $FLINK_VERSION jars from Maven Central into $FLINK_HOME ..."
+    log "resolving Flink $FLINK_VERSION jars from Maven Central into $FLINK_HOME ..."
     started=$(cc_now_ms)
     stage=$(mktemp -d "$FLINK_HOME/.assemble.XXXXXX")
     # The pom's executions are invoked by id; -q keeps Maven quiet unless something fails.
@@ -221,7 +219,7 @@ assemble() {
       dependency:copy-dependencies@lib dependency:copy@plugin-metrics-prometheus \
       -Dflink.lib.dir="$stage/lib" -Dflink.plugins.dir="$stage/plugins" | sed 's/\x1b\[0m//g' >&2; then
       rm -rf "$stage"
-      cc_die "Maven could not resolve the Flink jars (see above)"
+      die "Maven could not resolve the Flink jars (see above)"
     fi
     rm -f "$ASSEMBLY_MARKER"
     rm -rf "$FLINK_HOME/lib" "$FLINK_HOME/plugins"
@@ -229,15 +227,15 @@ assemble() {
     mv "$stage/plugins" "$FLINK_HOME/plugins"
     rm -rf "$stage"
     printf '%s\n' "$pom_hash" >"$ASSEMBLY_MARKER"
-    cc_log "lib/: $(find "$FLINK_HOME/lib" -name '*.jar' | wc -l) jars, $(du -sh "$FLINK_HOME/lib" | cut -f1);" \
+    log "lib/: $(find "$FLINK_HOME/lib" -name '*.jar' | wc -l) jars, $(du -sh "$FLINK_HOME/lib" | cut -f1);" \
       "took $(cc_elapsed "$started")"
   fi
-  [[ -f "$REPO_DIR/flink-conf/config.yaml" ]] || cc_die "missing $REPO_DIR/flink-conf/config.yaml"
+  [[ -f "$REPO_ROOT/flink-conf/config.yaml" ]] || die "missing $REPO_ROOT/flink-conf/config.yaml"
   rm -rf "$CONF_DIR.new"
-  cp -R "$REPO_DIR/flink-conf" "$CONF_DIR.new"
+  cp -R "$REPO_ROOT/flink-conf" "$CONF_DIR.new"
   rm -rf "$CONF_DIR"
   mv "$CONF_DIR.new" "$CONF_DIR"
-  cc_log "conf/ copied from $REPO_DIR/flink-conf"
+  log "conf/ copied from $REPO_ROOT/flink-conf"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +265,7 @@ launch_daemon() {
   FLINK_CONF_DIR=$CONF_DIR FLINK_PLUGINS_DIR=$FLINK_HOME/plugins FLINK_HOME=$FLINK_HOME \
     setsid "$JAVA" "$@" >"$LOG_DIR/$name.out" 2>&1 </dev/null &
   printf '%s\n' "$!" >"$PID_DIR/$name.pid"
-  cc_log "started $name (pid $!, log $LOG_DIR/$name.log)"
+  log "started $name (pid $!, log $LOG_DIR/$name.log)"
 }
 
 # Reads the two BashJavaUtils lines (JVM memory flags; -D memory settings) into two arrays.
@@ -275,7 +273,7 @@ resource_params() {
   local -n jvm_ref=$2 dyn_ref=$3
   local lines=()
   mapfile -t lines < <(bash_java_utils "$1" "${DYNAMIC_ARGS[@]}")
-  [[ ${#lines[@]} -ge 2 ]] || cc_die "BashJavaUtils $1 printed no memory parameters"
+  [[ ${#lines[@]} -ge 2 ]] || die "BashJavaUtils $1 printed no memory parameters"
   read -ra jvm_ref <<<"${lines[0]}"
   read -ra dyn_ref <<<"${lines[1]}"
 }
@@ -344,19 +342,19 @@ cmd_start() {
   while [[ $# -gt 0 ]]; do
     case $1 in
       -h | --help) usage_start; return 0 ;;
-      --taskmanagers) [[ $# -ge 2 ]] || cc_die "start: $1 needs a value"; taskmanagers=$2; shift 2 ;;
+      --taskmanagers) [[ $# -ge 2 ]] || die "start: $1 needs a value"; taskmanagers=$2; shift 2 ;;
       --taskmanagers=*) taskmanagers=${1#*=}; shift ;;
-      -D) [[ $# -ge 2 ]] || cc_die "start: -D needs key=value"; EXTRA_PROPS+=("$2"); shift 2 ;;
+      -D) [[ $# -ge 2 ]] || die "start: -D needs key=value"; EXTRA_PROPS+=("$2"); shift 2 ;;
       -D?*) EXTRA_PROPS+=("${1#-D}"); shift ;;
-      *) cc_die "start: unknown argument '$1' (see --help)" ;;
+      *) die "start: unknown argument '$1' (see --help)" ;;
     esac
   done
-  [[ "$taskmanagers" =~ ^[1-9][0-9]*$ ]] || cc_die "start: --taskmanagers must be a positive number"
+  [[ "$taskmanagers" =~ ^[1-9][0-9]*$ ]] || die "start: --taskmanagers must be a positive number"
   cc_require_cmd curl jq setsid
   started=$(cc_now_ms)
 
   if jm_pid >/dev/null; then
-    cc_log "JobManager already running (pid $(jm_pid)); conf/ is left as it is"
+    log "JobManager already running (pid $(jm_pid)); conf/ is left as it is"
     require_assembled
   else
     assemble
@@ -371,7 +369,7 @@ cmd_start() {
   for dir in "$CHECKPOINT_DIR" "$SAVEPOINT_DIR"; do
     [[ $dir != file://* ]] || mkdir -p "${dir#file://}"
     if [[ $dir == file:///tmp/* ]]; then
-      cc_warn "$dir is under /tmp: fine for trying it out, but lost on reboot and readable only on" \
+      warn "$dir is under /tmp: fine for trying it out, but lost on reboot and readable only on" \
         "this host; set FLINK_CHECKPOINT_DIR / FLINK_SAVEPOINT_DIR to durable storage for real use"
     fi
   done
@@ -385,7 +383,7 @@ cmd_start() {
   done
   if ! jm_pid >/dev/null; then
     if curl -sf --max-time 2 "$REST_URL/overview" >/dev/null 2>&1; then
-      cc_die "$REST_URL already answers, but not from a JobManager started by this script" \
+      die "$REST_URL already answers, but not from a JobManager started by this script" \
         "(FLINK_RUN_DIR=$FLINK_RUN_DIR); stop that cluster or change rest.port in flink-conf/config.yaml"
     fi
     start_jobmanager
@@ -398,7 +396,7 @@ cmd_start() {
   alive_tms=$({ cluster_pids || true; } | grep -c '^taskmanager-' || true)
   slots_per_tm=${CFG[taskmanager.numberOfTaskSlots]:-1}
   expected_slots=$((alive_tms * slots_per_tm))
-  cc_log "waiting for $alive_tms TaskManager(s) with $expected_slots slots at $REST_URL ..."
+  log "waiting for $alive_tms TaskManager(s) with $expected_slots slots at $REST_URL ..."
   local deadline=$((SECONDS + START_TIMEOUT)) name
   while true; do
     overview=$(curl -sf --max-time 2 "$REST_URL/overview" 2>/dev/null || true)
@@ -409,19 +407,19 @@ cmd_start() {
     # A process that died will never register: show why instead of waiting for the timeout.
     for name in jobmanager $(seq -f 'taskmanager-%g' 1 "$taskmanagers"); do
       if [[ -f "$PID_DIR/$name.pid" ]] && ! kill -0 "$(<"$PID_DIR/$name.pid")" 2>/dev/null; then
-        cc_show_tail "$LOG_DIR/$name.out"
-        cc_show_tail "$LOG_DIR/$name.log" 30
-        cc_die "$name exited during start-up (logs above); run 'flink-cluster.sh stop' to clean up"
+        show_log "$LOG_DIR/$name.out" 20
+        show_log "$LOG_DIR/$name.log" 30
+        die "$name exited during start-up (logs above); run 'flink-cluster.sh stop' to clean up"
       fi
     done
     if ((SECONDS >= deadline)); then
-      cc_show_tail "$LOG_DIR/jobmanager.log" 30
-      cc_die "cluster not ready after ${START_TIMEOUT}s (last overview: ${overview:-none});" \
+      show_log "$LOG_DIR/jobmanager.log" 30
+      die "cluster not ready after ${START_TIMEOUT}s (last overview: ${overview:-none});" \
         "processes are left running for inspection; 'flink-cluster.sh stop' stops them"
     fi
     sleep 0.3
   done
-  cc_log "cluster ready after $(cc_elapsed "$started")"
+  log "cluster ready after $(cc_elapsed "$started")"
   { cluster_pids || true; } | while read -r name pid; do printf '%s: %s\n' "$name" "$pid"; done
   printf 'slots-total: %s\n' "$(jq -r '."slots-total"' <<<"$overview")"
   printf 'web-ui: %s\n' "$REST_URL"
@@ -444,13 +442,13 @@ cmd_stop() {
   while [[ $# -gt 0 ]]; do
     case $1 in
       -h | --help) usage_stop; return 0 ;;
-      *) cc_die "stop: unknown argument '$1' (see --help)" ;;
+      *) die "stop: unknown argument '$1' (see --help)" ;;
     esac
   done
   local procs=() line
   mapfile -t procs < <(cluster_pids || true)
   if [[ ${#procs[@]} -eq 0 ]]; then
-    cc_log "no cluster processes started by this script are running (FLINK_RUN_DIR=$FLINK_RUN_DIR)"
+    log "no cluster processes started by this script are running (FLINK_RUN_DIR=$FLINK_RUN_DIR)"
     rm -f "$PID_DIR"/*.pid 2>/dev/null || true
     return 0
   fi
@@ -471,9 +469,9 @@ cmd_stop() {
       name=${line%%:*}
       pid=${line#*:}
       if ! cc_wait_exit "$pid" "$STOP_TIMEOUT"; then
-        cc_warn "$name (pid $pid) did not exit within ${STOP_TIMEOUT}s; sending SIGKILL"
+        warn "$name (pid $pid) did not exit within ${STOP_TIMEOUT}s; sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
-        cc_wait_exit "$pid" 10 || cc_die "$name (pid $pid) survived SIGKILL"
+        cc_wait_exit "$pid" 10 || die "$name (pid $pid) survived SIGKILL"
       fi
       rm -f "$PID_DIR/$name.pid"
       printf 'stopped: %s %s\n' "$name" "$pid"
@@ -489,7 +487,7 @@ warn_running_jobs() {
     [[ -n "$id" ]] || continue
     checkpoint=$(cc_http_get "$REST_URL/jobs/$id/checkpoints" 2>/dev/null \
       | jq -r '.latest.completed.external_path // "none"' 2>/dev/null || echo unknown)
-    cc_warn "job $id ($name) is $state and ends with the cluster; latest checkpoint: $checkpoint"
+    warn "job $id ($name) is $state and ends with the cluster; latest checkpoint: $checkpoint"
   done < <(jq -r '.jobs[] | select(.state | IN("FINISHED","FAILED","CANCELED") | not)
                   | [.jid, .state, .name] | @tsv' <<<"$jobs")
 }
@@ -518,13 +516,13 @@ cmd_status() {
   while [[ $# -gt 0 ]]; do
     case $1 in
       -h | --help) usage_status; return 0 ;;
-      *) cc_die "status: unknown argument '$1' (see --help)" ;;
+      *) die "status: unknown argument '$1' (see --help)" ;;
     esac
   done
   cc_require_cmd curl jq
   if [[ ! -f "$ASSEMBLY_MARKER" ]]; then
     printf 'cluster: down\n'
-    cc_log "no distribution at $FLINK_HOME (run assemble)"
+    log "no distribution at $FLINK_HOME (run assemble)"
     return 3
   fi
   local overview jobs name pid
@@ -557,7 +555,7 @@ cmd_list() {
     case $1 in
       -h | --help) usage_list; return 0 ;;
       -a | --all) filter='.'; shift ;;
-      *) cc_die "list: unknown argument '$1' (see --help)" ;;
+      *) die "list: unknown argument '$1' (see --help)" ;;
     esac
   done
   cc_require_cmd curl jq
@@ -565,7 +563,7 @@ cmd_list() {
   load_config
   require_cluster_up
   local jobs
-  jobs=$(cc_http_get "$REST_URL/jobs/overview") || cc_die "cluster not reachable at $REST_URL"
+  jobs=$(cc_http_get "$REST_URL/jobs/overview") || die "cluster not reachable at $REST_URL"
   jq -r ".jobs | sort_by(-.\"start-time\") | .[] | $filter | [.jid, .state, .name] | @tsv" <<<"$jobs"
 }
 
@@ -590,7 +588,7 @@ show_job_exception() {
 wait_job_running() {
   local id=$1 deadline=$((SECONDS + JOB_TIMEOUT)) details state failures
   local url=$REST_URL
-  cc_log "waiting for job $id to run (state restored, all subtasks RUNNING) ..."
+  log "waiting for job $id to run (state restored, all subtasks RUNNING) ..."
   while true; do
     details=$(cc_http_get "$url/jobs/$id" 2>/dev/null || true)
     state=UNKNOWN
@@ -599,7 +597,7 @@ wait_job_running() {
       | jq -r '.exceptionHistory.entries | length' 2>/dev/null || echo 0)
     case $state in
       FINISHED)
-        cc_log "job $id already FINISHED (bounded job?)"
+        log "job $id already FINISHED (bounded job?)"
         return 0
         ;;
       FAILED | FAILING | CANCELED | CANCELLING | RESTARTING)
@@ -608,18 +606,18 @@ wait_job_running() {
       RUNNING)
         if [[ "$failures" == 0 ]] && jq -e '[.vertices[] | (.tasks.RUNNING + .tasks.FINISHED) == .parallelism] | all' \
           <<<"$details" >/dev/null 2>&1; then
-          cc_log "job $id is RUNNING"
+          log "job $id is RUNNING"
           return 0
         fi
         ;;
     esac
     if [[ "$failures" != 0 ]]; then
-      cc_warn "job $id is $state and has failed since submission; root exception:"
+      warn "job $id is $state and has failed since submission; root exception:"
       show_job_exception "$id"
       return 1
     fi
     if ((SECONDS >= deadline)); then
-      cc_warn "job $id is still $state after ${JOB_TIMEOUT}s"
+      warn "job $id is still $state after ${JOB_TIMEOUT}s"
       return 1
     fi
     sleep 0.5
@@ -659,35 +657,35 @@ parse_run_options() {
   shift
   while [[ $# -gt 0 ]]; do
     case $1 in
-      -p | --parallelism) [[ $# -ge 2 ]] || cc_die "$cmd: $1 needs a value"; RUN_PARALLELISM=$2; shift 2 ;;
+      -p | --parallelism) [[ $# -ge 2 ]] || die "$cmd: $1 needs a value"; RUN_PARALLELISM=$2; shift 2 ;;
       --parallelism=*) RUN_PARALLELISM=${1#*=}; shift ;;
-      -c | --class) [[ $# -ge 2 ]] || cc_die "$cmd: $1 needs a value"; RUN_CLASS=$2; shift 2 ;;
+      -c | --class) [[ $# -ge 2 ]] || die "$cmd: $1 needs a value"; RUN_CLASS=$2; shift 2 ;;
       --class=*) RUN_CLASS=${1#*=}; shift ;;
       -s | --from-savepoint)
-        [[ $cmd == submit ]] || cc_die "$cmd: $1 is not an option of $cmd"
-        [[ $# -ge 2 ]] || cc_die "$cmd: $1 needs a value"; RUN_SAVEPOINT=$2; shift 2 ;;
-      --from-savepoint=*) [[ $cmd == submit ]] || cc_die "$cmd: --from-savepoint is not an option of $cmd"
+        [[ $cmd == submit ]] || die "$cmd: $1 is not an option of $cmd"
+        [[ $# -ge 2 ]] || die "$cmd: $1 needs a value"; RUN_SAVEPOINT=$2; shift 2 ;;
+      --from-savepoint=*) [[ $cmd == submit ]] || die "$cmd: --from-savepoint is not an option of $cmd"
         RUN_SAVEPOINT=${1#*=}; shift ;;
       -n | --allow-non-restored-state) RUN_ALLOW_NON_RESTORED=true; shift ;;
-      --no-wait) [[ $cmd == submit ]] || cc_die "$cmd: $1 is not an option of $cmd"; RUN_WAIT=false; shift ;;
+      --no-wait) [[ $cmd == submit ]] || die "$cmd: $1 is not an option of $cmd"; RUN_WAIT=false; shift ;;
       --savepoint-dir)
-        [[ $cmd == upgrade ]] || cc_die "$cmd: $1 is not an option of $cmd"
-        [[ $# -ge 2 ]] || cc_die "$cmd: $1 needs a value"; STOP_SAVEPOINT_DIR=$2; shift 2 ;;
-      -D) [[ $# -ge 2 ]] || cc_die "$cmd: -D needs key=value"; EXTRA_PROPS+=("$2"); shift 2 ;;
+        [[ $cmd == upgrade ]] || die "$cmd: $1 is not an option of $cmd"
+        [[ $# -ge 2 ]] || die "$cmd: $1 needs a value"; STOP_SAVEPOINT_DIR=$2; shift 2 ;;
+      -D) [[ $# -ge 2 ]] || die "$cmd: -D needs key=value"; EXTRA_PROPS+=("$2"); shift 2 ;;
       -D?*) EXTRA_PROPS+=("${1#-D}"); shift ;;
       --) shift; RUN_ARGS=("$@"); break ;;
-      -*) cc_die "$cmd: unknown option '$1' (see --help)" ;;
+      -*) die "$cmd: unknown option '$1' (see --help)" ;;
       *) RUN_POSITIONAL+=("$1"); shift ;;
     esac
   done
   [[ -z "$RUN_PARALLELISM" || "$RUN_PARALLELISM" =~ ^[1-9][0-9]*$ ]] \
-    || cc_die "$cmd: --parallelism must be a positive number"
+    || die "$cmd: --parallelism must be a positive number"
 }
 
 check_jar() {
-  [[ -f "$1" && -r "$1" ]] || cc_die "job jar '$1' does not exist or is not readable"
+  [[ -f "$1" && -r "$1" ]] || die "job jar '$1' does not exist or is not readable"
   # A jar is a zip: "PK\3\4". Catches passing a directory, pom or truncated download early.
-  [[ "$(head -c 4 "$1" | od -An -tx1 | tr -d ' \n')" == 504b0304 ]] || cc_die "'$1' is not a jar file"
+  [[ "$(head -c 4 "$1" | od -An -tx1 | tr -d ' \n')" == 504b0304 ]] || die "'$1' is not a jar file"
 }
 
 # Submits with the parsed RUN_* options; sets SUBMITTED_JOB_ID. CLI output goes to stderr.
@@ -700,7 +698,7 @@ submit_job() {
   mapfile -t props < <(run_dir_props)
   for prop in "${props[@]}" "${EXTRA_PROPS[@]}"; do args+=("-D$prop"); done
   args+=("$RUN_JAR" "${RUN_ARGS[@]}")
-  cc_log "submitting $RUN_JAR${RUN_PARALLELISM:+ at parallelism $RUN_PARALLELISM}${RUN_SAVEPOINT:+ from $RUN_SAVEPOINT}"
+  log "submitting $RUN_JAR${RUN_PARALLELISM:+ at parallelism $RUN_PARALLELISM}${RUN_SAVEPOINT:+ from $RUN_SAVEPOINT}"
   SUBMITTED_JOB_ID=
   run_cli "${args[@]}" || return 1
   SUBMITTED_JOB_ID=$(grep -oE "JobID $JOB_ID_RE" <<<"$CLI_STDOUT" | tail -n 1 | cut -d' ' -f2 || true)
@@ -714,17 +712,17 @@ cmd_submit() {
     [[ $arg != -h && $arg != --help ]] || { usage_submit; return 0; }
   done
   parse_run_options submit "$@"
-  [[ ${#RUN_POSITIONAL[@]} -eq 1 ]] || cc_die "submit: expected exactly one JAR (see --help)"
+  [[ ${#RUN_POSITIONAL[@]} -eq 1 ]] || die "submit: expected exactly one JAR (see --help)"
   RUN_JAR=$(realpath "${RUN_POSITIONAL[0]}")
   check_jar "$RUN_JAR"
   cc_require_cmd curl jq
   require_assembled
   load_config
   require_cluster_up
-  submit_job || cc_die "submission failed: $CLI_ROOT_CAUSE (full CLI output above); no job was started"
+  submit_job || die "submission failed: $CLI_ROOT_CAUSE (full CLI output above); no job was started"
   printf 'job-id: %s\n' "$SUBMITTED_JOB_ID"
   if [[ $RUN_WAIT == true ]] && ! wait_job_running "$SUBMITTED_JOB_ID"; then
-    cc_die "job $SUBMITTED_JOB_ID was submitted but is not running properly (state: $(job_state "$SUBMITTED_JOB_ID"));" \
+    die "job $SUBMITTED_JOB_ID was submitted but is not running properly (state: $(job_state "$SUBMITTED_JOB_ID"));" \
       "inspect it at $REST_URL/#/job/running/$SUBMITTED_JOB_ID or cancel it"
   fi
 }
@@ -747,7 +745,7 @@ stop_with_savepoint() {
   local id=$1 dir=${STOP_SAVEPOINT_DIR:-$SAVEPOINT_DIR} state
   [[ $dir == *://* ]] || dir="file://$(realpath -m "$dir")"
   [[ $dir != file://* ]] || mkdir -p "${dir#file://}"
-  cc_log "stopping job $id with a savepoint into $dir ..."
+  log "stopping job $id with a savepoint into $dir ..."
   SAVEPOINT_PATH=
   run_cli stop --savepointPath "$dir" "$id" || return 1
   SAVEPOINT_PATH=$(sed -n 's/^Savepoint completed\. Path: //p' <<<"$CLI_STDOUT" | tail -n 1)
@@ -764,12 +762,12 @@ stop_with_savepoint() {
 
 require_running_job() {
   local id=$1 state
-  [[ "$id" =~ ^$JOB_ID_RE$ ]] || cc_die "'$id' is not a job id (32 hex digits)"
+  [[ "$id" =~ ^$JOB_ID_RE$ ]] || die "'$id' is not a job id (32 hex digits)"
   state=$(job_state "$id")
   case $state in
     RUNNING) ;;
-    UNKNOWN) cc_die "job $id is not known to the cluster at $REST_URL" ;;
-    *) cc_die "job $id is $state, not RUNNING" ;;
+    UNKNOWN) die "job $id is not known to the cluster at $REST_URL" ;;
+    *) die "job $id is $state, not RUNNING" ;;
   esac
 }
 
@@ -778,13 +776,13 @@ cmd_stop_job() {
   while [[ $# -gt 0 ]]; do
     case $1 in
       -h | --help) usage_stop_job; return 0 ;;
-      --savepoint-dir) [[ $# -ge 2 ]] || cc_die "stop-job: $1 needs a value"; STOP_SAVEPOINT_DIR=$2; shift 2 ;;
+      --savepoint-dir) [[ $# -ge 2 ]] || die "stop-job: $1 needs a value"; STOP_SAVEPOINT_DIR=$2; shift 2 ;;
       --savepoint-dir=*) STOP_SAVEPOINT_DIR=${1#*=}; shift ;;
-      -*) cc_die "stop-job: unknown option '$1' (see --help)" ;;
-      *) [[ -z "$id" ]] || cc_die "stop-job: expected one JOB_ID"; id=$1; shift ;;
+      -*) die "stop-job: unknown option '$1' (see --help)" ;;
+      *) [[ -z "$id" ]] || die "stop-job: expected one JOB_ID"; id=$1; shift ;;
     esac
   done
-  [[ -n "$id" ]] || cc_die "stop-job: JOB_ID is required (see --help)"
+  [[ -n "$id" ]] || die "stop-job: JOB_ID is required (see --help)"
   cc_require_cmd curl jq
   require_assembled
   load_config
@@ -792,7 +790,7 @@ cmd_stop_job() {
   require_running_job "$id"
   if ! stop_with_savepoint "$id"; then
     [[ -z "$SAVEPOINT_PATH" ]] || printf 'savepoint: %s\n' "$SAVEPOINT_PATH"
-    cc_die "stop-job failed: $CLI_ROOT_CAUSE; job $id is now $(job_state "$id")"
+    die "stop-job failed: $CLI_ROOT_CAUSE; job $id is now $(job_state "$id")"
   fi
   printf 'savepoint: %s\n' "$SAVEPOINT_PATH"
 }
@@ -818,7 +816,7 @@ cmd_upgrade() {
     [[ $arg != -h && $arg != --help ]] || { usage_upgrade; return 0; }
   done
   parse_run_options upgrade "$@"
-  [[ ${#RUN_POSITIONAL[@]} -eq 2 ]] || cc_die "upgrade: expected JOB_ID and JAR (see --help)"
+  [[ ${#RUN_POSITIONAL[@]} -eq 2 ]] || die "upgrade: expected JOB_ID and JAR (see --help)"
   local old_id=${RUN_POSITIONAL[0]}
   RUN_JAR=$(realpath "${RUN_POSITIONAL[1]}")
   check_jar "$RUN_JAR"
@@ -831,12 +829,12 @@ cmd_upgrade() {
     RUN_PARALLELISM=$(cc_http_get "$REST_URL/jobs/$old_id/config" \
       | jq -r '."execution-config"."job-parallelism" // empty' 2>/dev/null || true)
     [[ "$RUN_PARALLELISM" =~ ^[1-9][0-9]*$ ]] || RUN_PARALLELISM=
-    cc_log "keeping the old job's parallelism: ${RUN_PARALLELISM:-unknown (config default)}"
+    log "keeping the old job's parallelism: ${RUN_PARALLELISM:-unknown (config default)}"
   fi
 
   if ! stop_with_savepoint "$old_id"; then
     [[ -z "$SAVEPOINT_PATH" ]] || printf 'savepoint: %s\n' "$SAVEPOINT_PATH"
-    cc_die "upgrade aborted before submitting: stop-with-savepoint of $old_id failed:" \
+    die "upgrade aborted before submitting: stop-with-savepoint of $old_id failed:" \
       "$CLI_ROOT_CAUSE; old job $old_id is $(job_state "$old_id")"
   fi
   printf 'savepoint: %s\n' "$SAVEPOINT_PATH"
@@ -844,19 +842,19 @@ cmd_upgrade() {
   RUN_SAVEPOINT=$SAVEPOINT_PATH
   local retry="flink-cluster.sh submit JAR --from-savepoint $SAVEPOINT_PATH${RUN_PARALLELISM:+ --parallelism $RUN_PARALLELISM} [-- ARGS]"
   if ! submit_job; then
-    cc_die "upgrade FAILED: the new job was rejected: $CLI_ROOT_CAUSE" \
+    die "upgrade FAILED: the new job was rejected: $CLI_ROOT_CAUSE" \
       $'\n'"  old job $old_id is $(job_state "$old_id") (stopped with savepoint $SAVEPOINT_PATH);" \
       $'\n'"  no job of this upgrade is running. Resume the old version or a fixed jar with:" \
       $'\n'"  $retry"
   fi
   printf 'job-id: %s\n' "$SUBMITTED_JOB_ID"
   if ! wait_job_running "$SUBMITTED_JOB_ID"; then
-    cc_die "upgrade FAILED: new job $SUBMITTED_JOB_ID is $(job_state "$SUBMITTED_JOB_ID") and not running properly;" \
+    die "upgrade FAILED: new job $SUBMITTED_JOB_ID is $(job_state "$SUBMITTED_JOB_ID") and not running properly;" \
       $'\n'"  old job $old_id is $(job_state "$old_id") (stopped with savepoint $SAVEPOINT_PATH)." \
       $'\n'"  Cancel $SUBMITTED_JOB_ID, then resume the old version or a fixed jar with:" \
       $'\n'"  $retry"
   fi
-  cc_log "upgrade done: $old_id -> $SUBMITTED_JOB_ID via $SAVEPOINT_PATH"
+  log "upgrade done: $old_id -> $SUBMITTED_JOB_ID via $SAVEPOINT_PATH"
 }
 
 usage_cancel() {
@@ -875,12 +873,12 @@ cmd_cancel() {
   while [[ $# -gt 0 ]]; do
     case $1 in
       -h | --help) usage_cancel; return 0 ;;
-      -*) cc_die "cancel: unknown option '$1' (see --help)" ;;
-      *) [[ -z "$id" ]] || cc_die "cancel: expected one JOB_ID"; id=$1; shift ;;
+      -*) die "cancel: unknown option '$1' (see --help)" ;;
+      *) [[ -z "$id" ]] || die "cancel: expected one JOB_ID"; id=$1; shift ;;
     esac
   done
-  [[ -n "$id" ]] || cc_die "cancel: JOB_ID is required (see --help)"
-  [[ "$id" =~ ^$JOB_ID_RE$ ]] || cc_die "'$id' is not a job id (32 hex digits)"
+  [[ -n "$id" ]] || die "cancel: JOB_ID is required (see --help)"
+  [[ "$id" =~ ^$JOB_ID_RE$ ]] || die "'$id' is not a job id (32 hex digits)"
   cc_require_cmd curl jq
   require_assembled
   load_config
@@ -888,12 +886,12 @@ cmd_cancel() {
   local state checkpoint deadline=$((SECONDS + STOP_TIMEOUT))
   state=$(job_state "$id")
   case $state in
-    UNKNOWN) cc_die "job $id is not known to the cluster at $REST_URL" ;;
-    FINISHED | FAILED | CANCELED) cc_die "job $id is already $state" ;;
+    UNKNOWN) die "job $id is not known to the cluster at $REST_URL" ;;
+    FINISHED | FAILED | CANCELED) die "job $id is already $state" ;;
   esac
-  run_cli cancel "$id" || cc_die "cancel failed: $CLI_ROOT_CAUSE; job $id is $(job_state "$id")"
+  run_cli cancel "$id" || die "cancel failed: $CLI_ROOT_CAUSE; job $id is $(job_state "$id")"
   until state=$(job_state "$id"); [[ $state == CANCELED ]]; do
-    ((SECONDS < deadline)) || cc_die "job $id is still $state ${STOP_TIMEOUT}s after cancel"
+    ((SECONDS < deadline)) || die "job $id is still $state ${STOP_TIMEOUT}s after cancel"
     sleep 0.3
   done
   checkpoint=$(cc_http_get "$REST_URL/jobs/$id/checkpoints" 2>/dev/null \
@@ -923,7 +921,7 @@ main() {
     stop-job) cmd_stop_job "$@" ;;
     upgrade) cmd_upgrade "$@" ;;
     cancel) cmd_cancel "$@" ;;
-    *) usage >&2; cc_die "unknown command '$command'" ;;
+    *) usage >&2; die "unknown command '$command'" ;;
   esac
 }
 

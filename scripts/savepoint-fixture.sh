@@ -6,7 +6,9 @@
 # Uses (and starts if needed) the local Kafka and Elasticsearch of scripts/kafka.sh and
 # scripts/elasticsearch.sh, with their ports and state directory from the same environment.
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+LOG_PREFIX="savepoint-fixture: "
 
 usage() {
   cat <<EOF
@@ -21,13 +23,11 @@ rewritten: it is the record of what that release wrote.
 EOF
 }
 
-die() { printf 'savepoint-fixture: %s\n' "$*" >&2; exit 1; }
-
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 case "$1" in -h|--help) usage; exit 0 ;; esac
 version=$1
 
-cd "$ROOT"
+cd "$REPO_ROOT"
 # The project's own version: the first <version> after its <artifactId>.
 pom_version=$(sed -n '/<artifactId>sshd-netcon-detector<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' pom.xml)
 [[ "${pom_version%-SNAPSHOT}" == "$version" ]] \
@@ -48,4 +48,4 @@ mvn -B -q --strict-checksums verify -Dtest=none -Dsurefire.failIfNoSpecifiedTest
 mvn -B -q --strict-checksums verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=SavepointCompatibilityITCase
 
-printf 'savepoint-fixture: wrote %s (%s); commit it\n' "$fixture" "$(du -sh "$fixture" | cut -f1)" >&2
+log "wrote $fixture ($(du -sh "$fixture" | cut -f1)); commit it"

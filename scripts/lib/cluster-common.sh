@@ -1,13 +1,7 @@
 # shellcheck shell=bash
-# Small helpers for scripts/flink-cluster.sh (sourced, not executed).
-# Every function is prefixed cc_ so this file can be sourced next to scripts/lib/common.sh.
+# Small helpers for scripts/flink-cluster.sh (sourced, not executed), after scripts/lib/common.sh
+# (die). Every function is prefixed cc_ so that the two never clash.
 # Convention: human-readable progress goes to stderr, machine-readable results to stdout.
-
-CC_PROG=${CC_PROG:-$(basename "$0")}
-
-cc_log() { printf '%s: %s\n' "$CC_PROG" "$*" >&2; }
-cc_warn() { printf '%s: WARNING: %s\n' "$CC_PROG" "$*" >&2; }
-cc_die() { printf '%s: ERROR: %s\n' "$CC_PROG" "$*" >&2; exit 1; }
 
 # Prints the java binary: $JAVA_HOME, else the Debian JDK 17, else java on PATH.
 cc_java() {
@@ -18,13 +12,13 @@ cc_java() {
       return 0
     fi
   done
-  command -v java || cc_die "no Java found: set JAVA_HOME to a JDK 17 (or 11/21)"
+  command -v java || die "no Java found: set JAVA_HOME to a JDK 17 (or 11/21)"
 }
 
 cc_require_cmd() {
   local cmd
   for cmd in "$@"; do
-    command -v "$cmd" >/dev/null 2>&1 || cc_die "'$cmd' is required but not installed"
+    command -v "$cmd" >/dev/null 2>&1 || die "'$cmd' is required but not installed"
   done
 }
 
@@ -62,14 +56,6 @@ cc_wait_exit() {
 
 # GET a URL and print the body; fails on connection errors and HTTP errors.
 cc_http_get() { curl -sSf --max-time 5 "$1"; }
-
-# Prints a log file's last lines to stderr, indented, if the file exists.
-cc_show_tail() {
-  local file=$1 lines=${2:-20}
-  [[ -s "$file" ]] || return 0
-  printf '%s: --- last %s lines of %s ---\n' "$CC_PROG" "$lines" "$file" >&2
-  tail -n "$lines" "$file" | sed 's/^/    /' >&2
-}
 
 # Milliseconds since the epoch (for timings).
 cc_now_ms() { date +%s%3N; }

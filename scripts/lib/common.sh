@@ -1,6 +1,8 @@
 # shellcheck shell=bash disable=SC2034 # variables are used by the scripts that source this file
-# Shared helpers for scripts/*.sh. Sourcing this file only defines variables and functions.
+# Shared helpers for scripts/*.sh and .ci/run. Sourcing this file only defines variables and
+# functions.
 #
+#   REPO_ROOT             the repository's top directory (the one name for it in the scripts)
 #   SSHDNETCON_STACK_DIR  run state (data, logs, pidfiles)       default /tmp/sshdnetcon-stack
 #   SSHDNETCON_CACHE_DIR  installed servers (reused across runs)  default /var/tmp/sshdnetcon
 #   JAVA17_HOME           JDK to use; otherwise a JDK 17 is searched for
@@ -11,9 +13,12 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STACK_FILES="$REPO_ROOT/scripts/stack"
 STACK_DIR="${SSHDNETCON_STACK_DIR:-/tmp/sshdnetcon-stack}"
 CACHE_DIR="${SSHDNETCON_CACHE_DIR:-/var/tmp/sshdnetcon}"
-LOG_TAG="${LOG_TAG:-$(basename "$0" .sh)}"
 
-log() { printf '[%s] %s\n' "$LOG_TAG" "$*" >&2; }
+# Messages for people go to stderr (stdout is for results a caller reads), each behind LOG_PREFIX,
+# "[<script name>] " unless the script sets its own after sourcing this file.
+LOG_PREFIX="[$(basename "$0" .sh)] "
+log() { printf '%s%s\n' "$LOG_PREFIX" "$*" >&2; }
+warn() { log "WARNING: $*"; }
 die() { log "ERROR: $*"; exit 1; }
 
 # java_home: print a JDK home, preferring JDK 17 (the project's target); any other JDK only with a warning.
@@ -29,7 +34,7 @@ java_home() {
     c="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
   fi
   [[ -n $c && -x $c/bin/java ]] || die "no JDK found; set JAVA17_HOME"
-  log "WARNING: no JDK 17 found, using $c"
+  warn "no JDK 17 found, using $c"
   printf '%s\n' "$c"
 }
 
