@@ -63,7 +63,7 @@ ensure_test_built() {
   fi
   command -v mvn >/dev/null || die "Maven (mvn) is required to build the project"
   log "building the project and its tests..."
-  (cd "$REPO_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
+  (cd "$REPO_ROOT" && mvn -B -q --strict-checksums -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
       -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt) >&2
   touch "$stamp"
 }
