@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package layering of README's package map: a package may use only the
- * packages below it. The adapters ({@code file}, {@code kafka}, {@code elasticsearch}) share a
- * level and never use each other; {@code fleet}, the traffic generator, uses none of the others.
+ * The package layering of README's package map: a package may use only the packages below it. The
+ * adapters ({@code file}, {@code kafka}, {@code elasticsearch}) share a level and never use each
+ * other; {@code fleet}, the traffic generator, uses none of the others.
  */
 class ArchitectureTest {
 

@@ -22,12 +22,12 @@ import java.util.function.Function;
 /**
  * Builds the ECS alert document for a {@link SequenceMatch}: rule and MITRE ATT&CK metadata, the
  * network event's {@code host}, {@code process}, {@code destination}, {@code source}, {@code user}
- * and {@code network}, and both original events under {@code Events}. Shaped so Elastic's
- * "External Alerts" rule ({@code event.kind:alert} in {@code logs-*}) can promote it.
+ * and {@code network}, and both original events under {@code Events}. Shaped so Elastic's "External
+ * Alerts" rule ({@code event.kind:alert} in {@code logs-*}) can promote it.
  *
- * <p>{@code @timestamp} is the network event's time, not the detection time: it is what the
- * analyst needs, and it keeps a replay's documents identical apart from {@code event.created} and
- * {@code event.ingested}.
+ * <p>{@code @timestamp} is the network event's time, not the detection time: it is what the analyst
+ * needs, and it keeps a replay's documents identical apart from {@code event.created} and {@code
+ * event.ingested}.
  */
 public final class AlertDocumentWriter {
 
@@ -37,8 +37,8 @@ public final class AlertDocumentWriter {
 
     /**
      * Reads events the parser already accepted, so with the parser's limits; strings and documents
-     * only up to the largest record size allowed, because the parser does not decode the strings
-     * it skips. Alerts are rare, so no symbol table: nothing for colliding keys to refuse.
+     * only up to the largest record size allowed, because the parser does not decode the strings it
+     * skips. Alerts are rare, so no symbol table: nothing for colliding keys to refuse.
      */
     private static final ObjectMapper MAPPER =
             JsonMapper.builder(
@@ -147,12 +147,16 @@ public final class AlertDocumentWriter {
     }
 
     private static String reason(ObjectNode exec, ObjectNode network, long spanMillis) {
-        return "sshd started " + orUnknown(EcsObjects.text(exec, "process.executable"))
-                + " and its child " + orUnknown(EcsObjects.text(network, "process.executable"))
+        return "sshd started "
+                + orUnknown(EcsObjects.text(exec, "process.executable"))
+                + " and its child "
+                + orUnknown(EcsObjects.text(network, "process.executable"))
                 + " attempted a connection to "
                 + orUnknown(EcsObjects.text(network, "destination.ip"))
                 + portSuffix(EcsObjects.text(network, "destination.port"))
-                + " " + spanMillis + " ms later";
+                + " "
+                + spanMillis
+                + " ms later";
     }
 
     private static String portSuffix(String port) {
@@ -173,9 +177,9 @@ public final class AlertDocumentWriter {
 
     /**
      * The event as received, minus surrounding whitespace and a byte-order mark, and with line
-     * breaks turned into spaces: the alert must stay one line in NDJSON output and in
-     * Elasticsearch bulk bodies, and in valid JSON a raw CR or LF can only be whitespace between
-     * tokens (inside strings they must be escaped), so the JSON value is unchanged.
+     * breaks turned into spaces: the alert must stay one line in NDJSON output and in Elasticsearch
+     * bulk bodies, and in valid JSON a raw CR or LF can only be whitespace between tokens (inside
+     * strings they must be escaped), so the JSON value is unchanged.
      */
     private static RawValue rawJson(byte[] raw) {
         String text = new String(raw, StandardCharsets.UTF_8).strip();

@@ -8,8 +8,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Deterministic alert ids: SHA-256 over the rule id and the two events' identities, so a replay,
- * a restart or a duplicate delivery writes the same document id and Elasticsearch keeps one copy.
+ * Deterministic alert ids: SHA-256 over the rule id and the two events' identities, so a replay, a
+ * restart or a duplicate delivery writes the same document id and Elasticsearch keeps one copy.
  *
  * <p>An event's identity is its {@code event.id}; an event without one is identified by a SHA-256
  * of its raw bytes. Each component is length-prefixed, so no choice of ids can make two different

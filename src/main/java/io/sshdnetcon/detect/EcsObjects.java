@@ -47,7 +47,8 @@ final class EcsObjects {
                 int depth = frame.depth + path.length;
                 if (depth > JsonReadLimits.MAX_NESTING_DEPTH) {
                     throw new IOException(
-                            "a field path is deeper than " + JsonReadLimits.MAX_NESTING_DEPTH
+                            "a field path is deeper than "
+                                    + JsonReadLimits.MAX_NESTING_DEPTH
                                     + " segments");
                 }
                 JsonNode value = field.getValue();

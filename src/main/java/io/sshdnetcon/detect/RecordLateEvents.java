@@ -28,7 +28,6 @@ public final class RecordLateEvents extends ProcessFunction<RuleEvent, DeadLette
     public void processElement(RuleEvent event, Context ctx, Collector<DeadLetter> out) {
         late.inc();
         out.collect(
-                LateEvents.deadLetter(
-                        event, ctx.timerService().currentWatermark(), "cep", -1, -1));
+                LateEvents.deadLetter(event, ctx.timerService().currentWatermark(), "cep", -1, -1));
     }
 }

@@ -13,8 +13,8 @@ import org.apache.flink.connector.base.sink.writer.strategy.RequestInfo;
  * allows and up to a byte limit, which starts at {@code es.batch.max-bytes} and is lowered when a
  * server answers 413 (a proxy's {@code client_max_body_size}, Elasticsearch's {@code
  * http.max_content_length}). The lowered limit stays for the writer's life, so one 413 does not
- * cost a failed request per batch afterwards; a restart starts from the configured limit again.
- * A request always takes at least one alert, so an alert larger than the limit is sent alone, and
+ * cost a failed request per batch afterwards; a restart starts from the configured limit again. A
+ * request always takes at least one alert, so an alert larger than the limit is sent alone, and
  * only its own 413 proves it can never be sent. Task thread only.
  */
 final class AlertBatches implements BatchCreator<BulkCreate> {

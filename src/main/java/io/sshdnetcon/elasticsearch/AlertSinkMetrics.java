@@ -10,9 +10,9 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 /**
  * The sink's counters, in the detector's metric group, plus Flink's standard {@code
  * numRecordsOutErrors}: alerts that never reached Elasticsearch (dead-lettered). Retried attempts
- * are not errors there; they end stored or rejected. (In Flink 2.2 {@code numRecordsSendErrors}
- * is the same counter under a second name.) Updated only on the task thread: Flink's simple
- * counters are not thread-safe.
+ * are not errors there; they end stored or rejected. (In Flink 2.2 {@code numRecordsSendErrors} is
+ * the same counter under a second name.) Updated only on the task thread: Flink's simple counters
+ * are not thread-safe.
  */
 final class AlertSinkMetrics {
 
@@ -22,7 +22,9 @@ final class AlertSinkMetrics {
     private final Counter rejected;
     private final Counter outErrors;
 
-    /** @param bufferedBytes the writer's buffer size in bytes, read by the metric reporters */
+    /**
+     * @param bufferedBytes the writer's buffer size in bytes, read by the metric reporters
+     */
     AlertSinkMetrics(SinkWriterMetricGroup writerGroup, Gauge<Long> bufferedBytes) {
         MetricGroup group = writerGroup.addGroup(JobCounter.GROUP);
         group.gauge(MetricNames.ALERTS_BUFFERED_BYTES, bufferedBytes);

@@ -8,9 +8,9 @@ import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 
 /**
  * Checkpoint format of the sink's buffered {@link BulkCreate}s, written by hand so it depends on
- * nothing but this class (no Kryo, no client classes). Version 1, per entry: index (modified UTF-8),
- * id (modified UTF-8), source length (int), source bytes. Flink's base class adds a header and each
- * entry's size. A new format gets a new version and keeps reading this one.
+ * nothing but this class (no Kryo, no client classes). Version 1, per entry: index (modified
+ * UTF-8), id (modified UTF-8), source length (int), source bytes. Flink's base class adds a header
+ * and each entry's size. A new format gets a new version and keeps reading this one.
  */
 public final class BulkCreateStateSerializer extends AsyncSinkWriterStateSerializer<BulkCreate> {
 
@@ -26,8 +26,11 @@ public final class BulkCreateStateSerializer extends AsyncSinkWriterStateSeriali
             throws IOException {
         if (version != VERSION) {
             throw new IOException(
-                    "unknown version " + version + " of the Elasticsearch sink's buffered state;"
-                            + " this build reads version " + VERSION
+                    "unknown version "
+                            + version
+                            + " of the Elasticsearch sink's buffered state;"
+                            + " this build reads version "
+                            + VERSION
                             + " (was the savepoint written by a newer build?)");
         }
         return super.deserialize(version, serialized);
@@ -50,8 +53,11 @@ public final class BulkCreateStateSerializer extends AsyncSinkWriterStateSeriali
         int length = in.readInt();
         if (length < 0 || length > requestSize) {
             throw new IOException(
-                    "corrupt Elasticsearch sink state: a document of " + length
-                            + " bytes in an entry of " + requestSize + " bytes");
+                    "corrupt Elasticsearch sink state: a document of "
+                            + length
+                            + " bytes in an entry of "
+                            + requestSize
+                            + " bytes");
         }
         byte[] source = new byte[length];
         in.readFully(source);

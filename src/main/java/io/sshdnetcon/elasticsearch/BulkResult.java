@@ -33,8 +33,11 @@ public record BulkResult(
         List<BulkResponseItem> items = response.items();
         if (items.size() != sent.size()) {
             throw new IllegalStateException(
-                    "Elasticsearch answered a bulk request of " + sent.size() + " actions with "
-                            + items.size() + " items");
+                    "Elasticsearch answered a bulk request of "
+                            + sent.size()
+                            + " actions with "
+                            + items.size()
+                            + " items");
         }
         int indexed = 0;
         int alreadyIndexed = 0;
@@ -47,7 +50,8 @@ public record BulkResult(
                 case INDEXED -> indexed++;
                 case ALREADY_INDEXED -> alreadyIndexed++;
                 case RETRY -> retry.add(sent.get(i));
-                case REJECTED -> rejected.add(new Rejection(sent.get(i), ItemOutcome.describe(item)));
+                case REJECTED ->
+                        rejected.add(new Rejection(sent.get(i), ItemOutcome.describe(item)));
                 case TARGET_REFUSED ->
                         targetRefused.add(new Rejection(sent.get(i), ItemOutcome.describe(item)));
             }

@@ -6,7 +6,9 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 
-/** How the sink authenticates to Elasticsearch. Holds only where secrets live ({@link SecretRef}). */
+/**
+ * How the sink authenticates to Elasticsearch. Holds only where secrets live ({@link SecretRef}).
+ */
 public sealed interface Credentials extends Serializable {
 
     /** No authentication (a local node with security disabled). */

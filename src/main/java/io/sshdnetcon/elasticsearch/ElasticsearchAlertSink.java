@@ -16,9 +16,9 @@ import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfigu
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Writes alert documents into the Elasticsearch data stream {@code logs-<dataset>-<namespace>},
- * at least once and without duplicates: each alert is a bulk {@code create} with its deterministic
- * id, so a re-send after a failure or a restart is answered 409 and counted as done. Alerts still
+ * Writes alert documents into the Elasticsearch data stream {@code logs-<dataset>-<namespace>}, at
+ * least once and without duplicates: each alert is a bulk {@code create} with its deterministic id,
+ * so a re-send after a failure or a restart is answered 409 and counted as done. Alerts still
  * buffered at a checkpoint are part of it ({@link BulkCreateStateSerializer}). Alerts Elasticsearch
  * refuses go to the dead-letter publisher. See {@link ElasticsearchAlertWriter} for the rules.
  *

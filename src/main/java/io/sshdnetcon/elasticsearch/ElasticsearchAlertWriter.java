@@ -3,9 +3,9 @@ package io.sshdnetcon.elasticsearch;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import io.sshdnetcon.detect.AlertDocument;
 import io.sshdnetcon.event.DeadLetter;
-import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.event.DeadLetterPublisher;
 import io.sshdnetcon.event.DeadLetterPublisherFactory;
+import io.sshdnetcon.event.DeadLetterReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li>The whole request failed (node down, timeout): all entries again after the backoff, for as
  *       long as the outage lasts. A checkpoint waits for the request, bounded by the request
  *       timeout; entries still buffered go into the checkpoint.
- *   <li>401, 403 or 404 on an item, or a closed or blocked index: the data stream itself is
- *       refused (privilege, write block), and every alert would get the same answer. The job
- *       fails naming it; nothing is dead-lettered, and the alerts are sent again after the restart
- *       (from the checkpoint and the source), once the cause is fixed.
+ *   <li>401, 403 or 404 on an item, or a closed or blocked index: the data stream itself is refused
+ *       (privilege, write block), and every alert would get the same answer. The job fails naming
+ *       it; nothing is dead-lettered, and the alerts are sent again after the restart (from the
+ *       checkpoint and the source), once the cause is fixed.
  *   <li>Any other 4xx: Elasticsearch will never take the document. It is dead-lettered with the
  *       answer and the alert JSON, and counted.
  *   <li>413 on the whole request (a proxy's body limit): the alerts go back to the buffer and
@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A TLS failure, or another 4xx on the whole request: a configuration error; the job fails.
  * </ul>
  *
- * <p>Flink bounds the buffer by count ({@code es.batch.max-buffered-requests}); {@link #write}
- * also bounds it in bytes ({@code es.batch.max-buffered-bytes}) the way Flink enforces the count:
- * by sending until there is room, which back-pressures while Elasticsearch cannot take alerts.
+ * <p>Flink bounds the buffer by count ({@code es.batch.max-buffered-requests}); {@link #write} also
+ * bounds it in bytes ({@code es.batch.max-buffered-bytes}) the way Flink enforces the count: by
+ * sending until there is room, which back-pressures while Elasticsearch cannot take alerts.
  *
  * <p>Threads: the client answers on its I/O threads and the backoff waits on a one-thread
  * scheduler; every decision, metric and dead letter is made on the task (mailbox) thread.
@@ -77,7 +77,9 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
     /** Installation under way or done; replaced when it failed. Task thread only. */
     private CompletableFuture<Void> template;
 
-    /** Failed requests since the last fully successful one; drives the backoff. Task thread only. */
+    /**
+     * Failed requests since the last fully successful one; drives the backoff. Task thread only.
+     */
     private int consecutiveFailures;
 
     ElasticsearchAlertWriter(
@@ -88,8 +90,15 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
             AsyncSinkWriterConfiguration writerConfiguration,
             Collection<BufferedRequestState<BulkCreate>> restored)
             throws IOException {
-        this(config, deadLetterPublishers, converter, context, writerConfiguration, restored,
-                new AlertBatches(config.batching().maxBatchBytes()), new AlertBuffer());
+        this(
+                config,
+                deadLetterPublishers,
+                converter,
+                context,
+                writerConfiguration,
+                restored,
+                new AlertBatches(config.batching().maxBatchBytes()),
+                new AlertBuffer());
     }
 
     // Our own buffer (to know its bytes) and batch creator (to shrink requests after a 413) go to
@@ -104,8 +113,13 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
             AlertBatches batches,
             AlertBuffer buffer)
             throws IOException {
-        super(converter, context, writerConfiguration, retarget(restored, config.dataStream()),
-                batches, buffer);
+        super(
+                converter,
+                context,
+                writerConfiguration,
+                retarget(restored, config.dataStream()),
+                batches,
+                buffer);
         this.batches = batches;
         this.buffer = buffer;
         this.config = config;
@@ -147,8 +161,11 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
             for (RequestEntryWrapper<BulkCreate> wrapper : state.getBufferedRequestEntries()) {
                 BulkCreate entry = wrapper.getRequestEntry();
                 if (!entry.index().equals(dataStream)) {
-                    LOG.info("Restored alert {} was bound for {}; writing it to {}",
-                            entry.id(), entry.index(), dataStream);
+                    LOG.info(
+                            "Restored alert {} was bound for {}; writing it to {}",
+                            entry.id(),
+                            entry.index(),
+                            dataStream);
                     entry = entry.withIndex(dataStream);
                 }
                 entries.add(new RequestEntryWrapper<>(entry, entry.sizeInBytes()));
@@ -167,8 +184,13 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
             reject(
                     DeadLetterReason.RECORD_TOO_LARGE,
                     alert.json(),
-                    "alert " + alert.id() + " is " + size + " bytes as a bulk action, over the"
-                            + " maximum record size of " + config.batching().maxRecordBytes());
+                    "alert "
+                            + alert.id()
+                            + " is "
+                            + size
+                            + " bytes as a bulk action, over the"
+                            + " maximum record size of "
+                            + config.batching().maxRecordBytes());
             return;
         }
         // The byte bound, enforced like Flink's count bound: send until there is room. While
@@ -203,7 +225,8 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
         if (template == null || template.isCompletedExceptionally()) {
             String name = AlertIndexTemplate.name(config);
             template =
-                    connection.putIndexTemplate(name, AlertIndexTemplate.body(config))
+                    connection
+                            .putIndexTemplate(name, AlertIndexTemplate.body(config))
                             .thenCompose(
                                     installed ->
                                             connection.requireTemplateApplies(
@@ -211,10 +234,13 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
                             .whenComplete(
                                     (ok, failure) -> {
                                         if (failure == null) {
-                                            LOG.info("Index template {} (version {}) is installed",
-                                                    name, AlertIndexTemplate.VERSION);
+                                            LOG.info(
+                                                    "Index template {} (version {}) is installed",
+                                                    name,
+                                                    AlertIndexTemplate.VERSION);
                                         } else {
-                                            LOG.warn("{}; trying again before the next bulk request",
+                                            LOG.warn(
+                                                    "{}; trying again before the next bulk request",
                                                     RequestFailures.unwrap(failure).getMessage());
                                         }
                                     });
@@ -268,7 +294,9 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
             retryLater(
                     resultHandler,
                     result.retry(),
-                    result.retry().size() + " of " + entries.size()
+                    result.retry().size()
+                            + " of "
+                            + entries.size()
                             + " alerts were not accepted now (429/5xx)");
         }
     }
@@ -276,8 +304,14 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
     private ElasticsearchSinkException targetRefused(BulkResult result, int sent) {
         BulkResult.Rejection first = result.targetRefused().get(0);
         return new ElasticsearchSinkException(
-                "Elasticsearch refuses writes to the data stream " + dataStream + ": "
-                        + first.detail() + " (" + result.targetRefused().size() + " of " + sent
+                "Elasticsearch refuses writes to the data stream "
+                        + dataStream
+                        + ": "
+                        + first.detail()
+                        + " ("
+                        + result.targetRefused().size()
+                        + " of "
+                        + sent
                         + " alerts of the request got such an answer). The data stream or the"
                         + " sink's privileges are at fault, not the alerts: none is"
                         + " dead-lettered, and they are sent again when the job restarts from its"
@@ -314,7 +348,9 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
         retryLater(
                 resultHandler,
                 entries,
-                "a bulk request of " + entries.size() + " alerts failed: "
+                "a bulk request of "
+                        + entries.size()
+                        + " alerts failed: "
                         + RequestFailures.describe(cause));
     }
 
@@ -336,7 +372,10 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
                 reject(
                         DeadLetterReason.ELASTICSEARCH_REJECTED,
                         entry.source(),
-                        "alert " + entry.id() + ": 413, the alert alone (" + bytes
+                        "alert "
+                                + entry.id()
+                                + ": 413, the alert alone ("
+                                + bytes
                                 + " bytes as a bulk action) is larger than the server accepts: "
                                 + answer);
             } catch (IOException e) {
@@ -348,9 +387,13 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
             return;
         }
         batches.tooLarge(bytes);
-        LOG.warn("A bulk request of {} alerts ({} bytes) was too large (413: {}); sending them again"
+        LOG.warn(
+                "A bulk request of {} alerts ({} bytes) was too large (413: {}); sending them again"
                         + " in requests of at most {} bytes",
-                entries.size(), bytes, answer, batches.maxRequestBytes());
+                entries.size(),
+                bytes,
+                answer,
+                batches.maxRequestBytes());
         metrics.retried(entries.size());
         resultHandler.retryForEntries(entries);
     }
@@ -358,8 +401,10 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
     private void retryLater(
             ResultHandler<BulkCreate> resultHandler, List<BulkCreate> entries, String why) {
         long delay = backoff.delayMillis(consecutiveFailures);
-        consecutiveFailures = consecutiveFailures == Integer.MAX_VALUE
-                ? consecutiveFailures : consecutiveFailures + 1;
+        consecutiveFailures =
+                consecutiveFailures == Integer.MAX_VALUE
+                        ? consecutiveFailures
+                        : consecutiveFailures + 1;
         LOG.warn("{} (failure {} in a row); retrying in {} ms", why, consecutiveFailures, delay);
         try {
             // The handler is thread-safe; it moves the entries back to the head of the buffer.
@@ -376,8 +421,7 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
         LOG.warn("Dead-lettering ({}) {}", reason.code(), detail);
         deadLetters.publish(
                 new DeadLetter(
-                        reason, detail, alertJson, dataStream, -1, -1,
-                        System.currentTimeMillis()));
+                        reason, detail, alertJson, dataStream, -1, -1, System.currentTimeMillis()));
         metrics.rejected();
     }
 
@@ -425,8 +469,8 @@ final class ElasticsearchAlertWriter extends AsyncSinkWriter<AlertDocument, Bulk
         }
         super.close();
         if (failure != null) {
-            throw new IllegalStateException("could not close the Elasticsearch sink cleanly",
-                    failure);
+            throw new IllegalStateException(
+                    "could not close the Elasticsearch sink cleanly", failure);
         }
     }
 }

@@ -1,8 +1,5 @@
 package io.sshdnetcon.elasticsearch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
@@ -11,6 +8,8 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +53,7 @@ final class ElasticsearchConnection implements AutoCloseable {
 
     static ElasticsearchConnection open(ElasticsearchSinkConfig config) {
         return new ElasticsearchConnection(
-                restClient(config, config.hosts()),
-                config.timeouts().socket().toMillis());
+                restClient(config, config.hosts()), config.timeouts().socket().toMillis());
     }
 
     /**
@@ -155,14 +153,16 @@ final class ElasticsearchConnection implements AutoCloseable {
                                     // Naming the competitors takes another request; not on this
                                     // I/O thread.
                                     CompletableFuture.runAsync(
-                                            () -> done.completeExceptionally(
-                                                    shadowed(templateName, dataStream)));
+                                            () ->
+                                                    done.completeExceptionally(
+                                                            shadowed(templateName, dataStream)));
                                     return;
                                 }
                             }
                             done.complete(null);
                         } catch (IOException e) {
-                            done.completeExceptionally(new TemplateInstallException(templateName, e));
+                            done.completeExceptionally(
+                                    new TemplateInstallException(templateName, e));
                         }
                     }
 
@@ -187,7 +187,11 @@ final class ElasticsearchConnection implements AutoCloseable {
                 String name = t.path("name").asText();
                 for (JsonNode pattern : t.at("/index_template/index_patterns")) {
                     if (!name.equals(templateName) && globMatches(pattern.asText(), dataStream)) {
-                        competitors.add(name + " (priority " + t.at("/index_template/priority").asLong(0) + ")");
+                        competitors.add(
+                                name
+                                        + " (priority "
+                                        + t.at("/index_template/priority").asLong(0)
+                                        + ")");
                     }
                 }
             }
@@ -197,8 +201,10 @@ final class ElasticsearchConnection implements AutoCloseable {
         return new TemplateInstallException(
                 templateName,
                 new IllegalStateException(
-                        "it is installed but does not apply to " + dataStream
-                                + ": a template with a higher priority matches it " + competitors
+                        "it is installed but does not apply to "
+                                + dataStream
+                                + ": a template with a higher priority matches it "
+                                + competitors
                                 + "; raise es.template.priority above theirs or remove them"));
     }
 

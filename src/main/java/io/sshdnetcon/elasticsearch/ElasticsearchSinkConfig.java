@@ -71,7 +71,8 @@ public record ElasticsearchSinkConfig(
             // The Authorization header is sent with every request (preemptively): over http,
             // anyone on the path reads the password or API key.
             throw new IllegalArgumentException(
-                    "credentials would be sent in clear text to " + hosts
+                    "credentials would be sent in clear text to "
+                            + hosts
                             + ": use https:// hosts, or set es.allow-credentials-over-http: true"
                             + " if the path to Elasticsearch is trusted (e.g. the same host)");
         }
@@ -129,9 +130,8 @@ public record ElasticsearchSinkConfig(
         public static final long DEFAULT_MAX_BUFFERED_BYTES = 32L << 20;
 
         /**
-         * An alert holds its two raw events (each up to the parser's 4 MiB by default), so a
-         * record may be larger than usual; 10 MiB stays far below Elasticsearch's 100 MB request
-         * limit.
+         * An alert holds its two raw events (each up to the parser's 4 MiB by default), so a record
+         * may be larger than usual; 10 MiB stays far below Elasticsearch's 100 MB request limit.
          */
         public static final Batching DEFAULTS =
                 new Batching(
@@ -169,19 +169,28 @@ public record ElasticsearchSinkConfig(
             positive("maxTimeInBuffer", maxTimeInBuffer);
             if (maxBufferedRequests <= maxBatchSize) {
                 throw new IllegalArgumentException(
-                        "maxBufferedRequests (" + maxBufferedRequests
-                                + ") must be greater than maxBatchSize (" + maxBatchSize + ")");
+                        "maxBufferedRequests ("
+                                + maxBufferedRequests
+                                + ") must be greater than maxBatchSize ("
+                                + maxBatchSize
+                                + ")");
             }
             if (maxBatchBytes < maxRecordBytes) {
                 throw new IllegalArgumentException(
-                        "maxBatchBytes (" + maxBatchBytes
-                                + ") must be at least maxRecordBytes (" + maxRecordBytes + ")");
+                        "maxBatchBytes ("
+                                + maxBatchBytes
+                                + ") must be at least maxRecordBytes ("
+                                + maxRecordBytes
+                                + ")");
             }
             if (maxBufferedBytes < maxRecordBytes) {
                 // Otherwise the largest alert could never enter the buffer, or would overflow it.
                 throw new IllegalArgumentException(
-                        "maxBufferedBytes (" + maxBufferedBytes
-                                + ") must be at least maxRecordBytes (" + maxRecordBytes + ")");
+                        "maxBufferedBytes ("
+                                + maxBufferedBytes
+                                + ") must be at least maxRecordBytes ("
+                                + maxRecordBytes
+                                + ")");
             }
         }
     }
@@ -231,8 +240,11 @@ public record ElasticsearchSinkConfig(
             positive("maximum retry backoff", max);
             if (max.compareTo(initial) < 0) {
                 throw new IllegalArgumentException(
-                        "the maximum retry backoff (" + max + ") is below the initial one ("
-                                + initial + ")");
+                        "the maximum retry backoff ("
+                                + max
+                                + ") is below the initial one ("
+                                + initial
+                                + ")");
             }
         }
     }
@@ -255,7 +267,9 @@ public record ElasticsearchSinkConfig(
             }
             if (priority <= BUILT_IN_LOGS_PRIORITY) {
                 throw new IllegalArgumentException(
-                        "template priority " + priority + " must be above "
+                        "template priority "
+                                + priority
+                                + " must be above "
                                 + BUILT_IN_LOGS_PRIORITY
                                 + ", the priority of Elasticsearch's built-in logs-*-* template");
             }
@@ -415,7 +429,10 @@ public record ElasticsearchSinkConfig(
         }
         if (value.indexOf('-') >= 0) {
             throw new IllegalArgumentException(
-                    "the data stream " + what + " '" + value
+                    "the data stream "
+                            + what
+                            + " '"
+                            + value
                             + "' must not contain '-' (it separates type, dataset and namespace)");
         }
         if (!value.equals(value.toLowerCase(Locale.ROOT))) {
@@ -428,7 +445,10 @@ public record ElasticsearchSinkConfig(
         }
         if (!NAME_PART.matcher(value).matches()) {
             throw new IllegalArgumentException(
-                    "the data stream " + what + " '" + value
+                    "the data stream "
+                            + what
+                            + " '"
+                            + value
                             + "' may hold only a-z, 0-9, '.' and '_', and must start with a letter"
                             + " or digit");
         }

@@ -108,7 +108,8 @@ public final class ElasticsearchSinkOptions {
             ConfigOptions.key("es.batch.max-bytes")
                     .memoryType()
                     .defaultValue(
-                            new MemorySize(ElasticsearchSinkConfig.Batching.DEFAULTS.maxBatchBytes()))
+                            new MemorySize(
+                                    ElasticsearchSinkConfig.Batching.DEFAULTS.maxBatchBytes()))
                     .withDescription("Bytes per bulk request; at least es.max-record-bytes.");
 
     public static final ConfigOption<Integer> MAX_IN_FLIGHT_REQUESTS =
@@ -144,7 +145,8 @@ public final class ElasticsearchSinkOptions {
             ConfigOptions.key("es.max-record-bytes")
                     .memoryType()
                     .defaultValue(
-                            new MemorySize(ElasticsearchSinkConfig.Batching.DEFAULTS.maxRecordBytes()))
+                            new MemorySize(
+                                    ElasticsearchSinkConfig.Batching.DEFAULTS.maxRecordBytes()))
                     .withDescription("Larger alerts are dead-lettered (record_too_large).");
 
     public static final ConfigOption<Duration> CONNECT_TIMEOUT =
@@ -212,10 +214,16 @@ public final class ElasticsearchSinkOptions {
         for (String key : LITERAL_SECRET_KEYS) {
             if (conf.containsKey(key)) {
                 throw new IllegalArgumentException(
-                        key + " is not accepted: secrets must not appear in arguments or"
+                        key
+                                + " is not accepted: secrets must not appear in arguments or"
                                 + " configuration; name an environment variable or a file with "
-                                + API_KEY_ENV.key() + ", " + API_KEY_FILE.key() + ", "
-                                + PASSWORD_ENV.key() + " or " + PASSWORD_FILE.key());
+                                + API_KEY_ENV.key()
+                                + ", "
+                                + API_KEY_FILE.key()
+                                + ", "
+                                + PASSWORD_ENV.key()
+                                + " or "
+                                + PASSWORD_FILE.key());
             }
         }
         String hosts =
@@ -282,7 +290,11 @@ public final class ElasticsearchSinkOptions {
         }
         if (username.isPresent() != password.isPresent()) {
             throw new IllegalArgumentException(
-                    USERNAME.key() + " needs " + PASSWORD_ENV.key() + " or " + PASSWORD_FILE.key()
+                    USERNAME.key()
+                            + " needs "
+                            + PASSWORD_ENV.key()
+                            + " or "
+                            + PASSWORD_FILE.key()
                             + ", and they need a user name");
         }
         return username.isPresent()

@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
  *       Elasticsearch): refused.
  *   <li>403: the health API needs the {@code monitor} cluster privilege, which a least-privilege
  *       writer may lack; then {@code GET /_security/_authenticate}, which any authenticated user
- *       may call, decides: it answers, the check passes with a warning; it is refused too,
- *       refused.
+ *       may call, decides: it answers, the check passes with a warning; it is refused too, refused.
  *   <li>429, 5xx: reachable but busy or recovering; a warning (the sink retries).
  *   <li>Unreachable (refused, timeout, unknown host): refused in {@link
  *       ElasticsearchSinkConfig.StartupCheck#STRICT STRICT} (the default: at a start someone is
@@ -39,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The check runs where {@code main} runs (the client or the JobManager). If a secret is not
- * readable there (the TaskManagers have the variable or file, this process does not), it checks
- * TLS and reachability without credentials and says so.
+ * readable there (the TaskManagers have the variable or file, this process does not), it checks TLS
+ * and reachability without credentials and says so.
  */
 public final class ElasticsearchStartupCheck {
 
@@ -75,9 +74,12 @@ public final class ElasticsearchStartupCheck {
         } catch (IllegalStateException secretNotHere) {
             authorization = Optional.empty();
             credentialsChecked = false;
-            warn(warnings, "cannot check the Elasticsearch credentials before the start: "
-                    + secretNotHere.getMessage() + " in this process; the TaskManagers read the"
-                    + " secret themselves. Checking TLS and reachability only.");
+            warn(
+                    warnings,
+                    "cannot check the Elasticsearch credentials before the start: "
+                            + secretNotHere.getMessage()
+                            + " in this process; the TaskManagers read the"
+                            + " secret themselves. Checking TLS and reachability only.");
         }
         for (URI host : config.hosts()) {
             checkHost(config, host, authorization, credentialsChecked, warnings);
@@ -102,8 +104,11 @@ public final class ElasticsearchStartupCheck {
         try {
             Response health = client.performRequest(new Request("GET", HEALTH));
             JsonNode answer = JSON.readTree(health.getEntity().getContent());
-            LOG.info("Elasticsearch {} answers: cluster {}, status {}", host,
-                    answer.path("cluster_name").asText("?"), answer.path("status").asText("?"));
+            LOG.info(
+                    "Elasticsearch {} answers: cluster {}, status {}",
+                    host,
+                    answer.path("cluster_name").asText("?"),
+                    answer.path("status").asText("?"));
         } catch (ResponseException e) {
             // Not try-with-resources: a 403 asks the same client a second question.
             onAnswer(client, host, e, credentialsChecked, warnings);
@@ -128,28 +133,62 @@ public final class ElasticsearchStartupCheck {
         int status = e.getResponse().getStatusLine().getStatusCode();
         String answer = status + " " + reason(e.getResponse());
         if (!credentialsChecked && (status == 401 || status == 403)) {
-            warn(warnings, "Elasticsearch " + host + " answers (" + answer + ") and wants"
-                    + " credentials, which could not be checked here");
+            warn(
+                    warnings,
+                    "Elasticsearch "
+                            + host
+                            + " answers ("
+                            + answer
+                            + ") and wants"
+                            + " credentials, which could not be checked here");
         } else if (status == 401) {
-            throw new Refused("Elasticsearch " + host + " refused the credentials (" + answer
-                    + "): check es.username with es.password-env/-file, or es.api-key-env/-file",
+            throw new Refused(
+                    "Elasticsearch "
+                            + host
+                            + " refused the credentials ("
+                            + answer
+                            + "): check es.username with es.password-env/-file, or"
+                            + " es.api-key-env/-file",
                     e);
         } else if (status == 403) {
             if (!authenticates(client)) {
-                throw new Refused("Elasticsearch " + host + " refused the sink's user (" + answer
-                        + "): it authenticates but may do nothing; grant it the sink's privileges",
+                throw new Refused(
+                        "Elasticsearch "
+                                + host
+                                + " refused the sink's user ("
+                                + answer
+                                + "): it authenticates but may do nothing; grant it the sink's"
+                                + " privileges",
                         e);
             }
-            warn(warnings, "Elasticsearch " + host + ": the sink's user may not read the cluster"
-                    + " health (" + answer + "; the monitor privilege); it authenticates, so the"
-                    + " check goes on");
+            warn(
+                    warnings,
+                    "Elasticsearch "
+                            + host
+                            + ": the sink's user may not read the cluster"
+                            + " health ("
+                            + answer
+                            + "; the monitor privilege); it authenticates, so the"
+                            + " check goes on");
         } else if (ItemOutcome.isRetryableStatus(status)) {
-            warn(warnings, "Elasticsearch " + host + " is reachable but not ready (" + answer
-                    + "); the sink retries");
+            warn(
+                    warnings,
+                    "Elasticsearch "
+                            + host
+                            + " is reachable but not ready ("
+                            + answer
+                            + "); the sink retries");
         } else {
-            throw new Refused("Elasticsearch " + host + " answered GET " + HEALTH + " with "
-                    + answer + ": is this an Elasticsearch node, and is the URL's path prefix"
-                    + " right?", e);
+            throw new Refused(
+                    "Elasticsearch "
+                            + host
+                            + " answered GET "
+                            + HEALTH
+                            + " with "
+                            + answer
+                            + ": is this an Elasticsearch node, and is the URL's path prefix"
+                            + " right?",
+                    e);
         }
     }
 
@@ -157,15 +196,23 @@ public final class ElasticsearchStartupCheck {
             ElasticsearchSinkConfig config, URI host, IOException e, List<String> warnings)
             throws Refused {
         if (RequestFailures.isTlsFailure(e)) {
-            throw new Refused("TLS with Elasticsearch " + host + " failed: " + tlsReason(e)
-                    + " (check the host name in es.hosts and es.ca-certificate-file or"
-                    + " es.ca-fingerprint)", e);
+            throw new Refused(
+                    "TLS with Elasticsearch "
+                            + host
+                            + " failed: "
+                            + tlsReason(e)
+                            + " (check the host name in es.hosts and es.ca-certificate-file or"
+                            + " es.ca-fingerprint)",
+                    e);
         }
-        String what = "Elasticsearch " + host + " cannot be reached: "
-                + RequestFailures.describe(e);
+        String what =
+                "Elasticsearch " + host + " cannot be reached: " + RequestFailures.describe(e);
         if (config.startupCheck() == ElasticsearchSinkConfig.StartupCheck.STRICT) {
-            throw new Refused(what + " (es.startup-check: LENIENT starts anyway; the sink"
-                    + " then buffers alerts until it answers)", e);
+            throw new Refused(
+                    what
+                            + " (es.startup-check: LENIENT starts anyway; the sink"
+                            + " then buffers alerts until it answers)",
+                    e);
         }
         warn(warnings, what + "; starting anyway (es.startup-check: LENIENT)");
     }

@@ -10,13 +10,13 @@ import org.apache.flink.connector.base.sink.writer.strategy.ResultInfo;
  * request succeeds in full. Batches keep {@code maxBatchSize}.
  *
  * <p>This is what lets checkpoints complete during an outage. Flink's writer flushes before a
- * checkpoint by waiting until no request is under way; a failed request stays under way through
- * its backoff. Flink's default (AIMD) halves the batch after each failure, so in an outage it
- * drops to one alert and any buffered alert is sent the moment a retry comes back; and with two
- * requests allowed, one is always waiting out its backoff while the other is sent. Either way no
+ * checkpoint by waiting until no request is under way; a failed request stays under way through its
+ * backoff. Flink's default (AIMD) halves the batch after each failure, so in an outage it drops to
+ * one alert and any buffered alert is sent the moment a retry comes back; and with two requests
+ * allowed, one is always waiting out its backoff while the other is sent. Either way no
  * request-free moment is left. With one probe and a steady batch size, the writer is idle between
- * the probe's return and its next timer, and the checkpoint goes through with the pending alerts
- * in its state, as long as fewer than {@code maxBatchSize} are pending.
+ * the probe's return and its next timer, and the checkpoint goes through with the pending alerts in
+ * its state, as long as fewer than {@code maxBatchSize} are pending.
  */
 final class InFlightLimit implements RateLimitingStrategy {
 

@@ -19,8 +19,8 @@ public enum ItemOutcome {
      * Elasticsearch refuses the data stream, not the document: 401, 403 or 404 (missing privilege,
      * write block, missing data stream or template), or a closed or blocked index whatever the
      * status. Every alert of the sink goes to the same data stream, so every alert would get the
-     * same answer: the job fails naming it, and nothing is dead-lettered (the alerts are sent
-     * again from the checkpoint once the cause is fixed).
+     * same answer: the job fails naming it, and nothing is dead-lettered (the alerts are sent again
+     * from the checkpoint once the cause is fixed).
      */
     TARGET_REFUSED,
     /** Elasticsearch refuses this document (any other 4xx); sending it again cannot help. */
@@ -63,14 +63,18 @@ public enum ItemOutcome {
             // and it lifts by itself once disk space is freed.
             return RETRY;
         }
-        if (status == 401 || status == 403 || status == 404
+        if (status == 401
+                || status == 403
+                || status == 404
                 || (type != null && TARGET_TYPES.contains(type))) {
             return TARGET_REFUSED;
         }
         return REJECTED;
     }
 
-    /** 408, 429 and 5xx say "not now"; other 4xx say "never". Anything else is unexpected: retry. */
+    /**
+     * 408, 429 and 5xx say "not now"; other 4xx say "never". Anything else is unexpected: retry.
+     */
     static boolean isRetryableStatus(int status) {
         return status < 400 || status == 408 || status == 429 || status >= 500;
     }

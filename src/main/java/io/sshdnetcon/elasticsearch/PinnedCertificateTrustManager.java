@@ -23,8 +23,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * the presented chain. So a chain "impostor's leaf, real CA" fails: the leaf's signature is not the
  * CA's. A self-signed node certificate that is itself pinned is its own anchor and passes.
  *
- * <p>The client this replaces (elasticsearch-java's {@code TransportUtils.sslContextFromCaFingerprint})
- * hashed only the last certificate presented and checked no signature at all.
+ * <p>The client this replaces (elasticsearch-java's {@code
+ * TransportUtils.sslContextFromCaFingerprint}) hashed only the last certificate presented and
+ * checked no signature at all.
  *
  * <p>Host names are checked by the HTTP client after the handshake ({@link
  * ElasticsearchConnection}), as in CA-file mode; the delegate also checks them whenever the engine
@@ -39,7 +40,9 @@ final class PinnedCertificateTrustManager extends X509ExtendedTrustManager {
 
     private record Anchored(X509Certificate anchor, X509ExtendedTrustManager pkix) {}
 
-    /** @param sha256Hex 64 lowercase hex digits (as normalized by {@link TrustSettings}) */
+    /**
+     * @param sha256Hex 64 lowercase hex digits (as normalized by {@link TrustSettings})
+     */
     PinnedCertificateTrustManager(String sha256Hex) {
         this.pinnedSha256 = HexFormat.of().parseHex(sha256Hex);
         if (pinnedSha256.length != 32) {
@@ -99,12 +102,16 @@ final class PinnedCertificateTrustManager extends X509ExtendedTrustManager {
             if (MessageDigest.isEqual(digest, pinnedSha256)) {
                 return anchoredBy(certificate);
             }
-            presented.add(certificate.getSubjectX500Principal().getName()
-                    + " (SHA-256 " + HexFormat.of().formatHex(digest) + ")");
+            presented.add(
+                    certificate.getSubjectX500Principal().getName()
+                            + " (SHA-256 "
+                            + HexFormat.of().formatHex(digest)
+                            + ")");
         }
         throw new CertificateException(
                 "none of the certificates the server presented has the pinned SHA-256 fingerprint "
-                        + HexFormat.of().formatHex(pinnedSha256) + " (es.ca-fingerprint): "
+                        + HexFormat.of().formatHex(pinnedSha256)
+                        + " (es.ca-fingerprint): "
                         + presented);
     }
 

@@ -14,10 +14,10 @@ import org.elasticsearch.client.ResponseException;
 /**
  * Classifies a request that failed as a whole (no per-item answers). Outages (connection refused,
  * timeouts, a peer that closes the connection, 5xx, 429) are retried for as long as they last. A
- * definite 4xx other than 408/413/429 (bad credentials, missing privilege, a template
- * Elasticsearch refuses) and any TLS failure (untrusted certificate, host name mismatch, a plain
- * http port) are configuration errors no retry can fix: they fail the job with the reason. 413 is
- * the writer's to handle: it splits the request.
+ * definite 4xx other than 408/413/429 (bad credentials, missing privilege, a template Elasticsearch
+ * refuses) and any TLS failure (untrusted certificate, host name mismatch, a plain http port) are
+ * configuration errors no retry can fix: they fail the job with the reason. 413 is the writer's to
+ * handle: it splits the request.
  */
 public final class RequestFailures {
 
@@ -95,8 +95,8 @@ public final class RequestFailures {
     }
 
     /**
-     * One line for logs and exceptions: class and message of the root failure. A response's body
-     * is cut off (a proxy's HTML page), except Elasticsearch's own error type and reason.
+     * One line for logs and exceptions: class and message of the root failure. A response's body is
+     * cut off (a proxy's HTML page), except Elasticsearch's own error type and reason.
      */
     public static String describe(Throwable failure) {
         Throwable t = unwrap(failure);
@@ -106,15 +106,18 @@ public final class RequestFailures {
         }
         Throwable cause = t.getCause();
         if (cause != null && cause != t && cause.getMessage() != null) {
-            text.append(" (").append(cause.getClass().getSimpleName()).append(": ")
-                    .append(firstLine(cause.getMessage())).append(')');
+            text.append(" (")
+                    .append(cause.getClass().getSimpleName())
+                    .append(": ")
+                    .append(firstLine(cause.getMessage()))
+                    .append(')');
         }
         return text.toString();
     }
 
     /**
-     * The low-level client's message is a line about the request, then the response body: keep
-     * the line, and from the body only Elasticsearch's {@code error.type: error.reason}.
+     * The low-level client's message is a line about the request, then the response body: keep the
+     * line, and from the body only Elasticsearch's {@code error.type: error.reason}.
      */
     private static String firstLine(String message) {
         int newline = message.indexOf('\n');
@@ -125,7 +128,10 @@ public final class RequestFailures {
         try {
             JsonNode error = JSON.readTree(message.substring(newline + 1)).path("error");
             if (error.isObject()) {
-                return line + " " + error.path("type").asText() + ": "
+                return line
+                        + " "
+                        + error.path("type").asText()
+                        + ": "
                         + error.path("reason").asText();
             }
         } catch (IOException | RuntimeException notJson) {

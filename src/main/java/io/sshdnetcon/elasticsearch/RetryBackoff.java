@@ -18,14 +18,18 @@ final class RetryBackoff {
         this(backoff, () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** @param random values in [0, 1) */
+    /**
+     * @param random values in [0, 1)
+     */
     RetryBackoff(ElasticsearchSinkConfig.Backoff backoff, DoubleSupplier random) {
         this.initialMillis = backoff.initial().toMillis();
         this.maxMillis = backoff.max().toMillis();
         this.random = random;
     }
 
-    /** @param attempt 0 for the first retry */
+    /**
+     * @param attempt 0 for the first retry
+     */
     long delayMillis(int attempt) {
         int doublings = Math.min(Math.max(attempt, 0), 30);
         long ceiling = Math.min(maxMillis, initialMillis << doublings);

@@ -7,7 +7,9 @@ public final class TemplateInstallException extends RuntimeException {
 
     public TemplateInstallException(String templateName, Throwable cause) {
         super(
-                "could not install the index template " + templateName + ": "
+                "could not install the index template "
+                        + templateName
+                        + ": "
                         + RequestFailures.describe(cause),
                 cause);
     }

@@ -33,7 +33,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *     CA's, or a self-signed node certificate), which becomes the only trust anchor ({@link
  *     PinnedCertificateTrustManager}); 64 hex digits, colons allowed. Or null
  */
-public record TrustSettings(String caCertificateFile, String caFingerprint) implements Serializable {
+public record TrustSettings(String caCertificateFile, String caFingerprint)
+        implements Serializable {
 
     /** Trust what the JVM trusts. */
     public static final TrustSettings JVM_DEFAULT = new TrustSettings(null, null);

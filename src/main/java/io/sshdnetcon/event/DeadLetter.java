@@ -48,7 +48,16 @@ public record DeadLetter(
 
     @Override
     public String toString() {
-        return "DeadLetter{" + reason.code() + ": " + detail + " @" + source + "/" + partition
-                + "/" + offset + "}";
+        return "DeadLetter{"
+                + reason.code()
+                + ": "
+                + detail
+                + " @"
+                + source
+                + "/"
+                + partition
+                + "/"
+                + offset
+                + "}";
     }
 }

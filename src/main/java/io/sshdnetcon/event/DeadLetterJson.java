@@ -3,7 +3,6 @@ package io.sshdnetcon.event;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sshdnetcon.event.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -13,8 +12,8 @@ import java.util.Base64;
 
 /**
  * The file form of a dead letter: one JSON object per line. The original bytes go in {@code
- * payload} when they are valid UTF-8 and in {@code payload_base64} otherwise, so they can always
- * be recovered exactly.
+ * payload} when they are valid UTF-8 and in {@code payload_base64} otherwise, so they can always be
+ * recovered exactly.
  */
 public final class DeadLetterJson {
 

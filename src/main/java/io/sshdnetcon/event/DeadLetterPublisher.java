@@ -1,6 +1,5 @@
 package io.sshdnetcon.event;
 
-import io.sshdnetcon.event.DeadLetter;
 import java.io.IOException;
 
 /**
@@ -12,10 +11,10 @@ public interface DeadLetterPublisher extends AutoCloseable {
     void publish(DeadLetter letter) throws IOException;
 
     /**
-     * Called before checkpoints: waits until everything published so far is durably stored, as
-     * far as the destination allows. A publisher whose destination can be unavailable may return
-     * with letters still pending rather than block the caller (see its own documentation for what
-     * a failure then loses).
+     * Called before checkpoints: waits until everything published so far is durably stored, as far
+     * as the destination allows. A publisher whose destination can be unavailable may return with
+     * letters still pending rather than block the caller (see its own documentation for what a
+     * failure then loses).
      */
     void flush() throws IOException;
 

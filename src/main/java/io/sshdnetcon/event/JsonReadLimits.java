@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 /**
  * The limits every parser of untrusted JSON in the job uses (events, the alert builder's second
  * read of them, exclusion sets, the producer tool's key lookup). A record that exceeds one is
- * refused with its own {@link DeadLetterReason}, so the cost of any record stays linear in its
- * size and no nesting can exhaust a thread's stack. The values and their reasons are in
+ * refused with its own {@link DeadLetterReason}, so the cost of any record stays linear in its size
+ * and no nesting can exhaust a thread's stack. The values and their reasons are in
  * docs/bad-input.md ("Read limits").
  *
  * <p>Each limit is at or beyond what Elasticsearch accepts for a realistic ECS event, so no event
@@ -18,8 +18,8 @@ public final class JsonReadLimits {
 
     /**
      * Objects and arrays nested deeper than this, or a field path of more segments (dotted keys
-     * count one per segment, as in Elasticsearch's mappings), are refused. Elasticsearch refuses
-     * to map fields deeper than {@code index.mapping.depth.limit} (20) and its parser any nesting
+     * count one per segment, as in Elasticsearch's mappings), are refused. Elasticsearch refuses to
+     * map fields deeper than {@code index.mapping.depth.limit} (20) and its parser any nesting
      * beyond 1000; the deepest ECS field has 6 segments. 100 also keeps every walk over a document
      * (ours and Jackson's tree serializer, which recurse per level) a few hundred frames deep.
      */
@@ -49,17 +49,17 @@ public final class JsonReadLimits {
 
     /**
      * Upper bound of {@code detector.max-record-bytes}: Elasticsearch's {@code
-     * http.max_content_length} default (100 MiB), beyond which no event can be indexed at all.
-     * The alert builder, which re-reads events the parser accepted, uses it as its document and
-     * string limit.
+     * http.max_content_length} default (100 MiB), beyond which no event can be indexed at all. The
+     * alert builder, which re-reads events the parser accepted, uses it as its document and string
+     * limit.
      */
     public static final int MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
 
     private JsonReadLimits() {}
 
     /**
-     * A factory whose parsers enforce these limits, with strings limited to {@code
-     * maxStringChars} and documents to {@code maxDocumentBytes} (0 for no limit).
+     * A factory whose parsers enforce these limits, with strings limited to {@code maxStringChars}
+     * and documents to {@code maxDocumentBytes} (0 for no limit).
      *
      * <p>With {@code canonicalNames}, each distinct key becomes one String instance kept in the
      * factory's symbol table, which saves an allocation per key of every record after the first.
@@ -114,8 +114,8 @@ public final class JsonReadLimits {
 
     /**
      * Jackson's constraints, but each violation raises a {@link LimitExceededException} naming its
-     * reason, so callers never have to tell limits apart by message text. Jackson calls these
-     * hooks while it tokenizes, before any tree is built.
+     * reason, so callers never have to tell limits apart by message text. Jackson calls these hooks
+     * while it tokenizes, before any tree is built.
      */
     private static final class Constraints extends StreamReadConstraints {
         private static final long serialVersionUID = 1L;

@@ -11,8 +11,10 @@ public final class LateEvents {
             RuleEvent event, long watermark, String source, int partition, long offset) {
         return new DeadLetter(
                 DeadLetterReason.LATE_EVENT,
-                "event time " + Instant.ofEpochMilli(event.timestamp())
-                        + " is at or before the watermark " + describeWatermark(watermark),
+                "event time "
+                        + Instant.ofEpochMilli(event.timestamp())
+                        + " is at or before the watermark "
+                        + describeWatermark(watermark),
                 event.raw(),
                 source,
                 partition,

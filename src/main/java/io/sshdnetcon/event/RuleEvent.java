@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * @param stage which stage the event can fill
  * @param hostId {@code host.id}
- * @param joinId the sequence's join value: {@code process.entity_id} for {@link Stage#EXEC},
- *     {@code process.parent.entity_id} for {@link Stage#CONNECT}
+ * @param joinId the sequence's join value: {@code process.entity_id} for {@link Stage#EXEC}, {@code
+ *     process.parent.entity_id} for {@link Stage#CONNECT}
  * @param timestamp {@code @timestamp} in epoch milliseconds (truncated)
  * @param eventId {@code event.id}, or null when the event has none (the alert id then hashes {@link
  *     #raw})
@@ -96,7 +96,16 @@ public record RuleEvent(
 
     @Override
     public String toString() {
-        return "RuleEvent{" + stage + " host=" + hostId + " join=" + joinId + " t=" + timestamp
-                + " id=" + eventId + "}";
+        return "RuleEvent{"
+                + stage
+                + " host="
+                + hostId
+                + " join="
+                + joinId
+                + " t="
+                + timestamp
+                + " id="
+                + eventId
+                + "}";
     }
 }

@@ -1,8 +1,6 @@
 package io.sshdnetcon.event;
 
-/**
- * The ECS fields this job reads. Everything else in an event is skipped without being decoded.
- */
+/** The ECS fields this job reads. Everything else in an event is skipped without being decoded. */
 public enum RuleField {
     TIMESTAMP("@timestamp"),
     EVENT_CATEGORY("event.category"),

@@ -7,6 +7,9 @@ package io.sshdnetcon.event;
 public enum Stage {
     /** Stage 1: sshd started a process. Joined on {@code process.entity_id}. */
     EXEC,
-    /** Stage 2: a process attempted an outbound connection. Joined on {@code process.parent.entity_id}. */
+    /**
+     * Stage 2: a process attempted an outbound connection. Joined on {@code
+     * process.parent.entity_id}.
+     */
     CONNECT
 }

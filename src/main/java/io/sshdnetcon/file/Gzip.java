@@ -16,8 +16,8 @@ public final class Gzip {
     private Gzip() {}
 
     /**
-     * True when {@code in} starts with gzip's two magic bytes; {@code in} must support
-     * mark/reset and is left where it was.
+     * True when {@code in} starts with gzip's two magic bytes; {@code in} must support mark/reset
+     * and is left where it was.
      */
     public static boolean startsWithMagic(InputStream in) throws IOException {
         if (!in.markSupported()) {

@@ -1,7 +1,7 @@
 package io.sshdnetcon.file;
 
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.ParsedRecord;
+import io.sshdnetcon.parse.EcsEventParser;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -13,8 +13,8 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * parses each line inside the source, so watermarks come from event time.
  *
  * <p>Lines come from {@link NdjsonLines}. Bytes are handed to the parser without decoding, so a
- * line that is not valid UTF-8 reaches the dead letters exactly as it was. A line longer than
- * the record limit is not buffered whole: its first bytes are kept for the dead letter.
+ * line that is not valid UTF-8 reaches the dead letters exactly as it was. A line longer than the
+ * record limit is not buffered whole: its first bytes are kept for the dead letter.
  */
 public final class NdjsonEventFormat extends SimpleStreamFormat<ParsedRecord> {
 
@@ -62,8 +62,13 @@ public final class NdjsonEventFormat extends SimpleStreamFormat<ParsedRecord> {
             }
             if (lines.truncated()) {
                 return parser.tooLarge(
-                        lines.buffer(), lines.offset(), lines.length(), lines.fullLength(),
-                        source, -1, lines.lineNumber());
+                        lines.buffer(),
+                        lines.offset(),
+                        lines.length(),
+                        lines.fullLength(),
+                        source,
+                        -1,
+                        lines.lineNumber());
             }
             return parser.parse(
                     lines.buffer(), lines.offset(), lines.length(), source, -1, lines.lineNumber());

@@ -5,14 +5,13 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * The one newline-delimited JSON line splitter: the replay source and the event producer tool
- * both read through it, so both see the same lines.
+ * The one newline-delimited JSON line splitter: the replay source and the event producer tool both
+ * read through it, so both see the same lines.
  *
- * <p>Lines end at {@code \n}; a trailing {@code \r} and a UTF-8 byte-order mark at the start of
- * the first line are dropped, and a last line without a terminator still counts. Bytes are not
- * decoded. A line longer than {@code maxLineBytes} is not buffered whole: its first bytes are
- * kept, the rest is skipped, and {@link #truncated()} says so, so one huge line cannot exhaust
- * the heap.
+ * <p>Lines end at {@code \n}; a trailing {@code \r} and a UTF-8 byte-order mark at the start of the
+ * first line are dropped, and a last line without a terminator still counts. Bytes are not decoded.
+ * A line longer than {@code maxLineBytes} is not buffered whole: its first bytes are kept, the rest
+ * is skipped, and {@link #truncated()} says so, so one huge line cannot exhaust the heap.
  *
  * <p>Most lines are handed out in place, inside the read buffer; {@link #buffer()} is valid only
  * until the next call to {@link #next()}.
@@ -30,6 +29,7 @@ public final class NdjsonLines {
 
     /** Holds a line only when it spans chunks. */
     private byte[] carry = new byte[CHUNK_BYTES];
+
     private int carried;
 
     private byte[] buffer;
@@ -44,7 +44,8 @@ public final class NdjsonLines {
      */
     public NdjsonLines(InputStream in, int maxLineBytes) {
         if (maxLineBytes < 1 || maxLineBytes == Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("maxLineBytes must be in [1, 2^31-2]: " + maxLineBytes);
+            throw new IllegalArgumentException(
+                    "maxLineBytes must be in [1, 2^31-2]: " + maxLineBytes);
         }
         this.in = in;
         this.maxLineBytes = maxLineBytes;
@@ -97,8 +98,8 @@ public final class NdjsonLines {
     }
 
     /**
-     * The line is longer than the limit: the buffer holds its first bytes only (at most the
-     * limit plus one), with no {@code \r} or byte-order mark removed.
+     * The line is longer than the limit: the buffer holds its first bytes only (at most the limit
+     * plus one), with no {@code \r} or byte-order mark removed.
      */
     public boolean truncated() {
         return fullLength > maxLineBytes;

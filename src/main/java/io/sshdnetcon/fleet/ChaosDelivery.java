@@ -8,14 +8,14 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
- * Delivers serialized lines to the output, optionally the way a real pipeline would: late (bounded disorder),
- * twice (at-least-once delivery) and mixed with junk (malformed lines). With every option at zero it writes
- * straight through.
+ * Delivers serialized lines to the output, optionally the way a real pipeline would: late (bounded
+ * disorder), twice (at-least-once delivery) and mixed with junk (malformed lines). With every
+ * option at zero it writes straight through.
  *
- * <p>Disorder: each line gets a delivery key {@code t + delay} with {@code 0 <= delay <= disorderMs} and lines
- * leave in key order. A line therefore never trails an earlier-delivered line by more than {@code disorderMs}:
- * if {@code f} went first, {@code t_f <= key_f <= key_e <= t_e + disorderMs}. A detector with
- * {@code maxOutOfOrderness >= disorderMs} sees nothing late.
+ * <p>Disorder: each line gets a delivery key {@code t + delay} with {@code 0 <= delay <=
+ * disorderMs} and lines leave in key order. A line therefore never trails an earlier-delivered line
+ * by more than {@code disorderMs}: if {@code f} went first, {@code t_f <= key_f <= key_e <= t_e +
+ * disorderMs}. A detector with {@code maxOutOfOrderness >= disorderMs} sees nothing late.
  */
 final class ChaosDelivery {
 
@@ -27,9 +27,12 @@ final class ChaosDelivery {
     private final double malformedRate;
     private final SplittableRandom rng;
     private final boolean reorders;
-    private final PriorityQueue<Pending> pending = new PriorityQueue<>((a, b) -> a.key != b.key
-            ? Long.compare(a.key, b.key)
-            : Long.compare(a.sequence, b.sequence));
+    private final PriorityQueue<Pending> pending =
+            new PriorityQueue<>(
+                    (a, b) ->
+                            a.key != b.key
+                                    ? Long.compare(a.key, b.key)
+                                    : Long.compare(a.sequence, b.sequence));
     private final MalformedLines malformedLines = new MalformedLines();
     private final Map<MalformedKind, Long> malformedWritten = new EnumMap<>(MalformedKind.class);
     private long sequence;
@@ -58,7 +61,11 @@ final class ChaosDelivery {
         // Keys only grow with the input, so whatever is due before this line's time can go now.
         release(timestampMs);
         byte[] bytes = line.toByteArray();
-        long key = timestampMs + (disorderMs > 0 && rng.nextInt(4) == 0 ? rng.nextLong(disorderMs + 1) : 0);
+        long key =
+                timestampMs
+                        + (disorderMs > 0 && rng.nextInt(4) == 0
+                                ? rng.nextLong(disorderMs + 1)
+                                : 0);
         pending.add(new Pending(key, sequence++, bytes));
         if (duplicateRate > 0 && rng.nextDouble() < duplicateRate) {
             // The copy comes after the original, still within the disorder bound.

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 
 /**
- * Serializes {@link FleetEvent}s as Elastic Defend ECS JSON, one line each, with a streaming generator and
- * pre-rendered constant fragments (no trees per event). Field order follows what Defend ships.
+ * Serializes {@link FleetEvent}s as Elastic Defend ECS JSON, one line each, with a streaming
+ * generator and pre-rendered constant fragments (no trees per event). Field order follows what
+ * Defend ships.
  */
 final class EcsEventWriter {
 
@@ -59,10 +60,12 @@ final class EcsEventWriter {
     private static final SerializableString ACTION = name("action");
     private static final SerializableString CATEGORY = name("category");
     private static final SerializableString DATASET = name("dataset");
-    private static final SerializableString DOTTED_PARENT_ENTITY_ID = name("process.parent.entity_id");
+    private static final SerializableString DOTTED_PARENT_ENTITY_ID =
+            name("process.parent.entity_id");
     private static final SerializableString DOTTED_PARENT_PID = name("process.parent.pid");
     private static final SerializableString DOTTED_PARENT_NAME = name("process.parent.name");
-    private static final SerializableString DOTTED_PARENT_EXECUTABLE = name("process.parent.executable");
+    private static final SerializableString DOTTED_PARENT_EXECUTABLE =
+            name("process.parent.executable");
     private static final SerializableString INNER_PARENT_ENTITY_ID = name("parent.entity_id");
     private static final SerializableString INNER_PARENT_PID = name("parent.pid");
     private static final SerializableString INNER_PARENT_NAME = name("parent.name");
@@ -73,7 +76,8 @@ final class EcsEventWriter {
     private static final SerializableString DOTTED_HOST_ID = name("host.id");
     private static final SerializableString DOTTED_HOST_OS_TYPE = name("host.os.type");
 
-    private static final SerializableString ECS_VALUE = new SerializedString("{\"version\":\"8.10.0\"}");
+    private static final SerializableString ECS_VALUE =
+            new SerializedString("{\"version\":\"8.10.0\"}");
     private static final SerializableString VERIFIED = new SerializedString("verified");
     private static final SerializableString EVENT_KIND = new SerializedString("event");
     private static final SerializableString ENDPOINT = new SerializedString("endpoint");
@@ -93,7 +97,10 @@ final class EcsEventWriter {
         json.setRootValueSeparator(null); // we write the newline ourselves
     }
 
-    /** Serializes one event; the returned buffer holds the line without its newline until the next call. */
+    /**
+     * Serializes one event; the returned buffer holds the line without its newline until the next
+     * call.
+     */
     LineBuffer write(FleetEvent e) throws IOException {
         line.reset();
         KeyStyle style = e.keyStyle();
@@ -136,7 +143,12 @@ final class EcsEventWriter {
         json.writeFieldName(PROCESS);
         json.writeStartObject();
         if (parent != null && style == KeyStyle.INNER_DOTTED_PARENT) {
-            writeParentFields(parent, quirks, INNER_PARENT_ENTITY_ID, INNER_PARENT_PID, INNER_PARENT_NAME,
+            writeParentFields(
+                    parent,
+                    quirks,
+                    INNER_PARENT_ENTITY_ID,
+                    INNER_PARENT_PID,
+                    INNER_PARENT_NAME,
                     INNER_PARENT_EXECUTABLE);
         } else if (parent != null && style != KeyStyle.DOTTED_PARENT) {
             json.writeFieldName(PARENT);
@@ -171,14 +183,24 @@ final class EcsEventWriter {
         }
         json.writeEndObject();
         if (parent != null && style == KeyStyle.DOTTED_PARENT) {
-            writeParentFields(parent, quirks, DOTTED_PARENT_ENTITY_ID, DOTTED_PARENT_PID, DOTTED_PARENT_NAME,
+            writeParentFields(
+                    parent,
+                    quirks,
+                    DOTTED_PARENT_ENTITY_ID,
+                    DOTTED_PARENT_PID,
+                    DOTTED_PARENT_NAME,
                     DOTTED_PARENT_EXECUTABLE);
         }
     }
 
     /** The parent's four fields under whichever spelling of their names the key style asks for. */
-    private void writeParentFields(ProcessImage parent, FleetEvent.Quirks quirks, SerializableString entityIdName,
-            SerializableString pidName, SerializableString nameName, SerializableString executableName)
+    private void writeParentFields(
+            ProcessImage parent,
+            FleetEvent.Quirks quirks,
+            SerializableString entityIdName,
+            SerializableString pidName,
+            SerializableString nameName,
+            SerializableString executableName)
             throws IOException {
         ProcessImage.Json encoded = parent.json();
         if (!quirks.omitParentEntityId()) {
@@ -205,7 +227,8 @@ final class EcsEventWriter {
             json.writeRawValue(host.hostJsonWithoutIdAndOsType);
         } else if (osTypeOverride != null) {
             json.writeFieldName(HOST);
-            json.writeRawValue(host.renderHost(osTypeOverride, true)); // rare: planted near misses only
+            json.writeRawValue(
+                    host.renderHost(osTypeOverride, true)); // rare: planted near misses only
         } else {
             json.writeFieldName(HOST);
             json.writeRawValue(host.hostJson);
@@ -262,7 +285,8 @@ final class EcsEventWriter {
         json.writeEndObject();
     }
 
-    private void writeConnection(FleetEvent.Connection c, boolean omitDestinationIp) throws IOException {
+    private void writeConnection(FleetEvent.Connection c, boolean omitDestinationIp)
+            throws IOException {
         json.writeFieldName(DESTINATION);
         json.writeStartObject();
         if (!omitDestinationIp) {

@@ -3,8 +3,8 @@ package io.sshdnetcon.fleet;
 import com.fasterxml.jackson.core.io.SerializedString;
 
 /**
- * The kinds of Defend events the fleet emits: dataset, {@code event.category}, {@code event.type} and
- * {@code event.action}, with the constant JSON fragments pre-rendered once.
+ * The kinds of Defend events the fleet emits: dataset, {@code event.category}, {@code event.type}
+ * and {@code event.action}, with the constant JSON fragments pre-rendered once.
  */
 enum EventShape {
     PROCESS_FORK(Dataset.PROCESS, "[\"process\"]", "[\"start\"]", "fork"),
@@ -15,7 +15,8 @@ enum EventShape {
     CONNECTION_ATTEMPTED(Dataset.NETWORK, "[\"network\"]", "[\"start\"]", "connection_attempted"),
     CONNECTION_ACCEPTED(Dataset.NETWORK, "[\"network\"]", "[\"start\"]", "connection_accepted"),
     DISCONNECT_RECEIVED(Dataset.NETWORK, "[\"network\"]", "[\"end\"]", "disconnect_received"),
-    LOOKUP_REQUESTED(Dataset.NETWORK, "[\"network\"]", "[\"protocol\",\"info\"]", "lookup_requested"),
+    LOOKUP_REQUESTED(
+            Dataset.NETWORK, "[\"network\"]", "[\"protocol\",\"info\"]", "lookup_requested"),
     FILE_CREATION(Dataset.FILE, "[\"file\"]", "[\"creation\"]", "creation"),
     FILE_MODIFICATION(Dataset.FILE, "[\"file\"]", "[\"change\"]", "modification"),
     FILE_DELETION(Dataset.FILE, "[\"file\"]", "[\"deletion\"]", "deletion");
@@ -32,8 +33,11 @@ enum EventShape {
         Dataset(String name, String message) {
             this.name = name;
             this.message = new SerializedString(message);
-            this.dataStreamJson = new SerializedString(
-                    "{\"namespace\":\"default\",\"type\":\"logs\",\"dataset\":\"" + name + "\"}");
+            this.dataStreamJson =
+                    new SerializedString(
+                            "{\"namespace\":\"default\",\"type\":\"logs\",\"dataset\":\""
+                                    + name
+                                    + "\"}");
         }
     }
 
@@ -54,5 +58,4 @@ enum EventShape {
     boolean isProcess() {
         return dataset == Dataset.PROCESS;
     }
-
 }

@@ -6,15 +6,18 @@ import java.util.Objects;
 /**
  * Everything that shapes a generated corpus. Same config, same bytes.
  *
- * @param events          clean events to write (duplicates and malformed lines come on top)
- * @param hosts           fleet size; mostly Linux, some Windows and macOS, hosts 0 and 1 always Linux
- * @param seed            the only source of randomness
- * @param start           event time of the first event
+ * @param events clean events to write (duplicates and malformed lines come on top)
+ * @param hosts fleet size; mostly Linux, some Windows and macOS, hosts 0 and 1 always Linux
+ * @param seed the only source of randomness
+ * @param start event time of the first event
  * @param eventsPerSecond event-time density across the whole fleet
- * @param attacks         planted true attack sequences; {@value #NEAR_MISSES_PER_ATTACK} near misses per attack
- * @param disorderMs      0 = event-time order; otherwise no line is more than this behind the latest one before it
- * @param duplicateRate   probability that an event is delivered twice (the copy shortly after the original)
- * @param malformedRate   probability, per event, of an extra malformed line
+ * @param attacks planted true attack sequences; {@value #NEAR_MISSES_PER_ATTACK} near misses per
+ *     attack
+ * @param disorderMs 0 = event-time order; otherwise no line is more than this behind the latest one
+ *     before it
+ * @param duplicateRate probability that an event is delivered twice (the copy shortly after the
+ *     original)
+ * @param malformedRate probability, per event, of an extra malformed line
  */
 public record FleetConfig(
         long events,
@@ -44,10 +47,12 @@ public record FleetConfig(
             throw new IllegalArgumentException("events must be >= 1, got " + events);
         }
         if (hosts < 2) {
-            throw new IllegalArgumentException("hosts must be >= 2 (near misses need a second Linux host), got " + hosts);
+            throw new IllegalArgumentException(
+                    "hosts must be >= 2 (near misses need a second Linux host), got " + hosts);
         }
         if (!(eventsPerSecond > 0) || Double.isInfinite(eventsPerSecond)) {
-            throw new IllegalArgumentException("events per second must be > 0, got " + eventsPerSecond);
+            throw new IllegalArgumentException(
+                    "events per second must be > 0, got " + eventsPerSecond);
         }
         if (attacks < 0) {
             throw new IllegalArgumentException("attacks must be >= 0, got " + attacks);
@@ -55,7 +60,11 @@ public record FleetConfig(
         long needed = minimumEvents(attacks);
         if (events < needed) {
             throw new IllegalArgumentException(
-                    attacks + " attacks (plus their near misses) need at least " + needed + " events, got " + events);
+                    attacks
+                            + " attacks (plus their near misses) need at least "
+                            + needed
+                            + " events, got "
+                            + events);
         }
         if (disorderMs < 0) {
             throw new IllegalArgumentException("disorder must be >= 0 ms, got " + disorderMs);
@@ -63,14 +72,26 @@ public record FleetConfig(
         requireRate("duplicate rate", duplicateRate);
         requireRate("malformed rate", malformedRate);
         if (start.isBefore(EARLIEST_START) || start.isAfter(LATEST_START)) {
-            throw new IllegalArgumentException("start must be between " + EARLIEST_START + " and " + LATEST_START);
+            throw new IllegalArgumentException(
+                    "start must be between " + EARLIEST_START + " and " + LATEST_START);
         }
     }
 
-    /** Defaults: event-time order, no chaos, one attack per 20,000 events (at least one when it fits). */
+    /**
+     * Defaults: event-time order, no chaos, one attack per 20,000 events (at least one when it
+     * fits).
+     */
     public static FleetConfig of(long events, int hosts, long seed) {
-        return new FleetConfig(events, hosts, seed, DEFAULT_START, DEFAULT_EVENTS_PER_SECOND, defaultAttacks(events),
-                0, 0, 0);
+        return new FleetConfig(
+                events,
+                hosts,
+                seed,
+                DEFAULT_START,
+                DEFAULT_EVENTS_PER_SECOND,
+                defaultAttacks(events),
+                0,
+                0,
+                0);
     }
 
     public static int defaultAttacks(long events) {
@@ -92,34 +113,82 @@ public record FleetConfig(
     }
 
     public FleetConfig withStart(Instant value) {
-        return new FleetConfig(events, hosts, seed, value, eventsPerSecond, attacks, disorderMs, duplicateRate,
+        return new FleetConfig(
+                events,
+                hosts,
+                seed,
+                value,
+                eventsPerSecond,
+                attacks,
+                disorderMs,
+                duplicateRate,
                 malformedRate);
     }
 
     public FleetConfig withEventsPerSecond(double value) {
-        return new FleetConfig(events, hosts, seed, start, value, attacks, disorderMs, duplicateRate, malformedRate);
+        return new FleetConfig(
+                events,
+                hosts,
+                seed,
+                start,
+                value,
+                attacks,
+                disorderMs,
+                duplicateRate,
+                malformedRate);
     }
 
     public FleetConfig withAttacks(int value) {
-        return new FleetConfig(events, hosts, seed, start, eventsPerSecond, value, disorderMs, duplicateRate,
+        return new FleetConfig(
+                events,
+                hosts,
+                seed,
+                start,
+                eventsPerSecond,
+                value,
+                disorderMs,
+                duplicateRate,
                 malformedRate);
     }
 
     public FleetConfig withDisorderMs(long value) {
-        return new FleetConfig(events, hosts, seed, start, eventsPerSecond, attacks, value, duplicateRate,
+        return new FleetConfig(
+                events,
+                hosts,
+                seed,
+                start,
+                eventsPerSecond,
+                attacks,
+                value,
+                duplicateRate,
                 malformedRate);
     }
 
     public FleetConfig withDuplicateRate(double value) {
-        return new FleetConfig(events, hosts, seed, start, eventsPerSecond, attacks, disorderMs, value,
+        return new FleetConfig(
+                events,
+                hosts,
+                seed,
+                start,
+                eventsPerSecond,
+                attacks,
+                disorderMs,
+                value,
                 malformedRate);
     }
 
     public FleetConfig withMalformedRate(double value) {
-        return new FleetConfig(events, hosts, seed, start, eventsPerSecond, attacks, disorderMs, duplicateRate,
+        return new FleetConfig(
+                events,
+                hosts,
+                seed,
+                start,
+                eventsPerSecond,
+                attacks,
+                disorderMs,
+                duplicateRate,
                 value);
     }
-
 
     private static void requireRate(String name, double rate) {
         if (!(rate >= 0 && rate <= 1)) {

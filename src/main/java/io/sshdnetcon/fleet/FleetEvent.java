@@ -3,9 +3,9 @@ package io.sshdnetcon.fleet;
 /**
  * One event before serialization. Only the parts that its shape needs are set; the rest are null.
  *
- * @param parent      null for processes without a parent in the corpus (pid 1)
- * @param connection  for network shapes
- * @param filePath    for file shapes
+ * @param parent null for processes without a parent in the corpus (pid 1)
+ * @param connection for network shapes
+ * @param filePath for file shapes
  * @param dnsQuestion for {@link EventShape#LOOKUP_REQUESTED}
  */
 record FleetEvent(
@@ -21,15 +21,25 @@ record FleetEvent(
         Quirks quirks,
         KeyStyle keyStyle) {
 
-    /** A network 5-tuple as Defend reports it: source is the local end for egress, the remote end for ingress. */
-    record Connection(String direction, String transport, String sourceIp, int sourcePort, String destinationIp,
+    /**
+     * A network 5-tuple as Defend reports it: source is the local end for egress, the remote end
+     * for ingress.
+     */
+    record Connection(
+            String direction,
+            String transport,
+            String sourceIp,
+            int sourcePort,
+            String destinationIp,
             int destinationPort) {
 
-        static Connection egress(String transport, String localIp, int localPort, String remoteIp, int remotePort) {
+        static Connection egress(
+                String transport, String localIp, int localPort, String remoteIp, int remotePort) {
             return new Connection("egress", transport, localIp, localPort, remoteIp, remotePort);
         }
 
-        static Connection ingress(String transport, String remoteIp, int remotePort, String localIp, int localPort) {
+        static Connection ingress(
+                String transport, String remoteIp, int remotePort, String localIp, int localPort) {
             return new Connection("ingress", transport, remoteIp, remotePort, localIp, localPort);
         }
 
@@ -39,7 +49,10 @@ record FleetEvent(
     }
 
     /** Deviations that planted near misses need; real agents do not produce them on purpose. */
-    record Quirks(String osTypeOverride, boolean omitDestinationIp, boolean omitParentEntityId,
+    record Quirks(
+            String osTypeOverride,
+            boolean omitDestinationIp,
+            boolean omitParentEntityId,
             boolean omitProcessName) {
 
         static final Quirks NONE = new Quirks(null, false, false, false);
@@ -62,12 +75,32 @@ record FleetEvent(
     }
 
     FleetEvent withQuirks(Quirks value) {
-        return new FleetEvent(timestampMs, host, eventId, shape, process, parent, connection, filePath, dnsQuestion,
-                value, keyStyle);
+        return new FleetEvent(
+                timestampMs,
+                host,
+                eventId,
+                shape,
+                process,
+                parent,
+                connection,
+                filePath,
+                dnsQuestion,
+                value,
+                keyStyle);
     }
 
     FleetEvent withKeyStyle(KeyStyle value) {
-        return new FleetEvent(timestampMs, host, eventId, shape, process, parent, connection, filePath, dnsQuestion,
-                quirks, value);
+        return new FleetEvent(
+                timestampMs,
+                host,
+                eventId,
+                shape,
+                process,
+                parent,
+                connection,
+                filePath,
+                dnsQuestion,
+                quirks,
+                value);
     }
 }

@@ -13,25 +13,30 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Writes a deterministic NDJSON corpus of Elastic Defend events from a simulated fleet, with planted attacks and
- * near misses spread evenly through it, and reports the ground truth.
+ * Writes a deterministic NDJSON corpus of Elastic Defend events from a simulated fleet, with
+ * planted attacks and near misses spread evenly through it, and reports the ground truth.
  *
- * <p>How time works: activities (a cron run, an SSH session, a planted sequence) start at a clock that advances
- * by an exponential gap sized so the fleet averages {@code eventsPerSecond}; each activity lays out its events
- * at absolute times at or after its start. A priority queue releases events in (time, schedule order), and an
- * event is released once the clock has passed it, so the output is in event-time order. Chaos, if any, is
- * applied after that, from its own random stream, so the clean events are byte-identical with or without it.
+ * <p>How time works: activities (a cron run, an SSH session, a planted sequence) start at a clock
+ * that advances by an exponential gap sized so the fleet averages {@code eventsPerSecond}; each
+ * activity lays out its events at absolute times at or after its start. A priority queue releases
+ * events in (time, schedule order), and an event is released once the clock has passed it, so the
+ * output is in event-time order. Chaos, if any, is applied after that, from its own random stream,
+ * so the clean events are byte-identical with or without it.
  */
 public final class FleetGenerator {
 
-    /** Share of noise events that spell some paths with dotted keys; planted sequences use a larger share. */
+    /**
+     * Share of noise events that spell some paths with dotted keys; planted sequences use a larger
+     * share.
+     */
     private static final double NOISE_DOTTED_SHARE = 0.03;
+
     private static final double PLANTED_DOTTED_SHARE = 0.25;
 
     /**
-     * Activities lay out events up to minutes ahead, so a clock started at {@code start} would leave the first
-     * minutes too sparse. The clock starts this much earlier (capped at the corpus's own duration) and events
-     * before {@code start} are dropped.
+     * Activities lay out events up to minutes ahead, so a clock started at {@code start} would
+     * leave the first minutes too sparse. The clock starts this much earlier (capped at the
+     * corpus's own duration) and events before {@code start} are dropped.
      */
     private static final long MAX_PRE_ROLL_MS = 300_000;
 
@@ -62,12 +67,18 @@ public final class FleetGenerator {
         PlantedScenarios planted = new PlantedScenarios(linuxHosts, plantedRandom);
         List<PlannedSequence> plan = plan();
 
-        OutputStream out = target instanceof BufferedOutputStream ? target : new BufferedOutputStream(target, 1 << 20);
+        OutputStream out =
+                target instanceof BufferedOutputStream
+                        ? target
+                        : new BufferedOutputStream(target, 1 << 20);
         EcsEventWriter writer = new EcsEventWriter();
         ChaosDelivery delivery = new ChaosDelivery(out, config, chaosRandom);
-        PriorityQueue<Scheduled> queue = new PriorityQueue<>((a, b) -> a.timestampMs != b.timestampMs
-                ? Long.compare(a.timestampMs, b.timestampMs)
-                : Long.compare(a.sequence, b.sequence));
+        PriorityQueue<Scheduled> queue =
+                new PriorityQueue<>(
+                        (a, b) ->
+                                a.timestampMs != b.timestampMs
+                                        ? Long.compare(a.timestampMs, b.timestampMs)
+                                        : Long.compare(a.sequence, b.sequence));
         List<PlantedAttack> attacks = new ArrayList<>();
         List<PlantedNearMiss> nearMisses = new ArrayList<>();
 
@@ -95,18 +106,23 @@ public final class FleetGenerator {
                 break;
             }
             int plantedLeft = plan.size() - nextPlanted;
-            long noiseBudget = total - scheduled - (long) plantedLeft * FleetConfig.MAX_PLANTED_EVENTS;
+            long noiseBudget =
+                    total - scheduled - (long) plantedLeft * FleetConfig.MAX_PLANTED_EVENTS;
             List<FleetEvent> activity;
             double dottedShare;
             boolean started = now >= startMs;
-            if (started && plantedLeft > 0
+            if (started
+                    && plantedLeft > 0
                     && (scheduled >= threshold(nextPlanted, plan.size()) || noiseBudget < 1)) {
                 PlannedSequence p = plan.get(nextPlanted++);
-                PlantedScenarios.Planted sequenceOut = p.attack ? planted.attack(p.ordinal, now)
-                        : planted.nearMiss(p.ordinal, now);
+                PlantedScenarios.Planted sequenceOut =
+                        p.attack
+                                ? planted.attack(p.ordinal, now)
+                                : planted.nearMiss(p.ordinal, now);
                 if (sequenceOut.events().size() > FleetConfig.MAX_PLANTED_EVENTS) {
-                    throw new IllegalStateException("planted sequence larger than its reserved room: "
-                            + sequenceOut.events().size());
+                    throw new IllegalStateException(
+                            "planted sequence larger than its reserved room: "
+                                    + sequenceOut.events().size());
                 }
                 if (sequenceOut.attack() != null) {
                     attacks.add(sequenceOut.attack());
@@ -129,19 +145,28 @@ public final class FleetGenerator {
                 if (event.timestampMs() < startMs) {
                     continue; // pre-roll
                 }
-                FleetEvent styled = styleRandom.nextDouble() < dottedShare
-                        ? event.withKeyStyle(KeyStyle.dotted(styleRandom.nextInt(4)))
-                        : event;
+                FleetEvent styled =
+                        styleRandom.nextDouble() < dottedShare
+                                ? event.withKeyStyle(KeyStyle.dotted(styleRandom.nextInt(4)))
+                                : event;
                 queue.add(new Scheduled(styled.timestampMs(), sequence++, styled));
             }
             scheduled += countFrom(activity, startMs);
-            // Exponential inter-arrival with the mean that keeps the fleet at eventsPerSecond on average.
-            clock += -Math.log(1.0 - clockRandom.nextDouble()) * meanGapPerEventMs * activity.size();
+            // Exponential inter-arrival with the mean that keeps the fleet at eventsPerSecond on
+            // average.
+            clock +=
+                    -Math.log(1.0 - clockRandom.nextDouble()) * meanGapPerEventMs * activity.size();
         }
         delivery.finish();
         out.flush();
-        return new FleetReport(written, delivery.duplicatesWritten(), delivery.malformedWritten(), attacks,
-                nearMisses, first, last);
+        return new FleetReport(
+                written,
+                delivery.duplicatesWritten(),
+                delivery.malformedWritten(),
+                attacks,
+                nearMisses,
+                first,
+                last);
     }
 
     private static int countFrom(List<FleetEvent> activity, long startMs) {
@@ -154,7 +179,10 @@ public final class FleetGenerator {
         return count;
     }
 
-    /** Attack i is followed by its near misses, so both spread evenly and their ratio holds in any prefix. */
+    /**
+     * Attack i is followed by its near misses, so both spread evenly and their ratio holds in any
+     * prefix.
+     */
     private List<PlannedSequence> plan() {
         List<PlannedSequence> plan = new ArrayList<>();
         for (int i = 0; i < config.attacks(); i++) {
@@ -166,40 +194,65 @@ public final class FleetGenerator {
         return plan;
     }
 
-    /** Planted sequence {@code i} of {@code n} starts once (i + 1) / (n + 1) of the events are scheduled. */
+    /**
+     * Planted sequence {@code i} of {@code n} starts once (i + 1) / (n + 1) of the events are
+     * scheduled.
+     */
     private long threshold(int i, int n) {
         return (i + 1L) * config.events() / (n + 1L);
     }
 
     private List<FleetHost> buildFleet(SplittableRandom rng, long startMs) {
-        HostRole[] linuxRoles = {HostRole.WEB, HostRole.WEB, HostRole.API, HostRole.API, HostRole.DB,
-            HostRole.WORKER, HostRole.WORKER, HostRole.K8S_NODE, HostRole.K8S_NODE, HostRole.K8S_NODE,
-            HostRole.BASTION, HostRole.CI_RUNNER, HostRole.CACHE};
+        HostRole[] linuxRoles = {
+            HostRole.WEB,
+            HostRole.WEB,
+            HostRole.API,
+            HostRole.API,
+            HostRole.DB,
+            HostRole.WORKER,
+            HostRole.WORKER,
+            HostRole.K8S_NODE,
+            HostRole.K8S_NODE,
+            HostRole.K8S_NODE,
+            HostRole.BASTION,
+            HostRole.CI_RUNNER,
+            HostRole.CACHE
+        };
         int[] roleCounters = new int[HostRole.values().length];
         Set<String> prefixes = new HashSet<>();
         List<FleetHost> hosts = new ArrayList<>();
         for (int i = 0; i < config.hosts(); i++) {
-            int roll = i < 2 ? 0 : rng.nextInt(100); // hosts 0 and 1 are Linux: near misses need two
+            int roll =
+                    i < 2 ? 0 : rng.nextInt(100); // hosts 0 and 1 are Linux: near misses need two
             OsProfile os;
             HostRole role;
             String name;
             if (roll < 82) {
                 os = OsProfile.LINUX.get(rng.nextInt(OsProfile.LINUX.size()));
                 role = linuxRoles[rng.nextInt(linuxRoles.length)];
-                name = role.label + "-" + (rng.nextInt(10) < 7 ? "prod" : "stg") + "-"
-                        + String.format(Locale.ROOT, "%02d", ++roleCounters[role.ordinal()]);
+                name =
+                        role.label
+                                + "-"
+                                + (rng.nextInt(10) < 7 ? "prod" : "stg")
+                                + "-"
+                                + String.format(
+                                        Locale.ROOT, "%02d", ++roleCounters[role.ordinal()]);
             } else if (roll < 94) {
                 os = OsProfile.WINDOWS.get(rng.nextInt(OsProfile.WINDOWS.size()));
                 boolean server = os.name().contains("Server");
                 role = server ? HostRole.WINDOWS_SERVER : HostRole.WINDOWS_DESKTOP;
-                name = server
-                        ? String.format(Locale.ROOT, "WIN-FS%02d", ++roleCounters[role.ordinal()])
-                        : "DESKTOP-" + randomUpper(rng, 7);
+                name =
+                        server
+                                ? String.format(
+                                        Locale.ROOT, "WIN-FS%02d", ++roleCounters[role.ordinal()])
+                                : "DESKTOP-" + randomUpper(rng, 7);
             } else {
                 os = OsProfile.MACOS.get(rng.nextInt(OsProfile.MACOS.size()));
                 role = HostRole.LAPTOP;
-                name = new String[] {"alice", "bob", "carol", "dave", "erin"}[rng.nextInt(5)] + "-mbp-"
-                        + ++roleCounters[role.ordinal()];
+                name =
+                        new String[] {"alice", "bob", "carol", "dave", "erin"}[rng.nextInt(5)]
+                                + "-mbp-"
+                                + ++roleCounters[role.ordinal()];
             }
             String prefix;
             do {

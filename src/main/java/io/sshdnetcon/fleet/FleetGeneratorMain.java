@@ -28,7 +28,8 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class FleetGeneratorMain {
 
-    static final String USAGE = """
+    static final String USAGE =
+            """
             Usage: FleetGeneratorMain --events N --hosts H --seed S --out FILE|- [options]
 
             Writes Elastic Defend ECS events (NDJSON) from a simulated fleet, with planted attacks for the rule
@@ -48,8 +49,11 @@ public final class FleetGeneratorMain {
               --help                  show this help
 
             A one-line summary goes to stderr. Exit codes: 0 ok, 1 I/O error, 2 bad arguments.
-            """.formatted(FleetConfig.DEFAULT_START, FleetConfig.DEFAULT_EVENTS_PER_SECOND,
-            FleetConfig.NEAR_MISSES_PER_ATTACK);
+            """
+                    .formatted(
+                            FleetConfig.DEFAULT_START,
+                            FleetConfig.DEFAULT_EVENTS_PER_SECOND,
+                            FleetConfig.NEAR_MISSES_PER_ATTACK);
 
     private FleetGeneratorMain() {}
 
@@ -126,12 +130,25 @@ public final class FleetGeneratorMain {
                     }
                     case "--gzip" -> gzip = true;
                     case "--events" -> events = parseLong(flag, value(args, ++i, flag));
-                    case "--hosts" -> hosts = (int) parseLong(flag, value(args, ++i, flag), Integer.MAX_VALUE);
+                    case "--hosts" ->
+                            hosts =
+                                    (int)
+                                            parseLong(
+                                                    flag,
+                                                    value(args, ++i, flag),
+                                                    Integer.MAX_VALUE);
                     case "--seed" -> seed = parseLong(flag, value(args, ++i, flag));
                     case "--out" -> out = value(args, ++i, flag);
                     case "--start" -> start = parseInstant(value(args, ++i, flag));
-                    case "--events-per-second" -> eventsPerSecond = parseDouble(flag, value(args, ++i, flag));
-                    case "--attacks" -> attacks = (int) parseLong(flag, value(args, ++i, flag), Integer.MAX_VALUE);
+                    case "--events-per-second" ->
+                            eventsPerSecond = parseDouble(flag, value(args, ++i, flag));
+                    case "--attacks" ->
+                            attacks =
+                                    (int)
+                                            parseLong(
+                                                    flag,
+                                                    value(args, ++i, flag),
+                                                    Integer.MAX_VALUE);
                     case "--disorder-ms" -> disorderMs = parseLong(flag, value(args, ++i, flag));
                     case "--duplicates" -> duplicates = parseDouble(flag, value(args, ++i, flag));
                     case "--malformed" -> malformed = parseDouble(flag, value(args, ++i, flag));
@@ -146,8 +163,17 @@ public final class FleetGeneratorMain {
                 throw new IllegalArgumentException("--out needs a file name or -");
             }
             int plantedAttacks = attacks != null ? attacks : FleetConfig.defaultAttacks(events);
-            FleetConfig config = new FleetConfig(events, hosts, seed, start, eventsPerSecond, plantedAttacks,
-                    disorderMs, duplicates, malformed); // validates ranges with readable messages
+            FleetConfig config =
+                    new FleetConfig(
+                            events,
+                            hosts,
+                            seed,
+                            start,
+                            eventsPerSecond,
+                            plantedAttacks,
+                            disorderMs,
+                            duplicates,
+                            malformed); // validates ranges with readable messages
             return new Options(config, out, gzip);
         }
 
@@ -176,7 +202,8 @@ public final class FleetGeneratorMain {
                 }
                 return value;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(flag + " needs a whole number, got '" + text + "'");
+                throw new IllegalArgumentException(
+                        flag + " needs a whole number, got '" + text + "'");
             }
         }
 
@@ -197,7 +224,9 @@ public final class FleetGeneratorMain {
                 return Instant.parse(text);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException(
-                        "--start needs an ISO-8601 instant like 2026-03-02T08:00:00Z, got '" + text + "'");
+                        "--start needs an ISO-8601 instant like 2026-03-02T08:00:00Z, got '"
+                                + text
+                                + "'");
             }
         }
     }

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a run wrote, and the ground truth of its planted sequences. The expected alerts of a clean corpus are
- * exactly {@code attacks}; no alert may involve a near miss's connection.
+ * What a run wrote, and the ground truth of its planted sequences. The expected alerts of a clean
+ * corpus are exactly {@code attacks}; no alert may involve a near miss's connection.
  */
 public record FleetReport(
         long eventsWritten,
@@ -19,9 +19,8 @@ public record FleetReport(
         long lastTimestampMs) {
 
     public FleetReport {
-        malformedWritten = malformedWritten.isEmpty()
-                ? Map.of()
-                : Map.copyOf(new EnumMap<>(malformedWritten));
+        malformedWritten =
+                malformedWritten.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(malformedWritten));
         attacks = List.copyOf(attacks);
         nearMisses = List.copyOf(nearMisses);
     }
@@ -36,10 +35,19 @@ public record FleetReport(
 
     /** The one-line summary the CLI prints to stderr. */
     public String summary() {
-        return "fleet: wrote " + eventsWritten + " events"
+        return "fleet: wrote "
+                + eventsWritten
+                + " events"
                 + (duplicatesWritten > 0 ? " + " + duplicatesWritten + " duplicates" : "")
                 + (malformedTotal() > 0 ? " + " + malformedTotal() + " malformed lines" : "")
-                + ", planted " + attacks.size() + " attacks and " + nearMisses.size() + " near misses"
-                + ", event time " + Instant.ofEpochMilli(firstTimestampMs) + " .. " + Instant.ofEpochMilli(lastTimestampMs);
+                + ", planted "
+                + attacks.size()
+                + " attacks and "
+                + nearMisses.size()
+                + " near misses"
+                + ", event time "
+                + Instant.ofEpochMilli(firstTimestampMs)
+                + " .. "
+                + Instant.ofEpochMilli(lastTimestampMs);
     }
 }

@@ -3,8 +3,9 @@ package io.sshdnetcon.fleet;
 import java.time.LocalDate;
 
 /**
- * Formats epoch milliseconds as {@code yyyy-MM-ddTHH:mm:ss.SSSZ} into one reused char array. A million
- * {@code DateTimeFormatter} calls would dominate the generator's time; the date part changes once a day.
+ * Formats epoch milliseconds as {@code yyyy-MM-ddTHH:mm:ss.SSSZ} into one reused char array. A
+ * million {@code DateTimeFormatter} calls would dominate the generator's time; the date part
+ * changes once a day.
  */
 final class IsoMillis {
 
@@ -33,7 +34,6 @@ final class IsoMillis {
         digits(msOfDay % 1000, 20, 3);
         return chars;
     }
-
 
     private void digits(int value, int offset, int width) {
         for (int i = offset + width - 1; i >= offset; i--) {

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 
-/** A growable byte buffer for one NDJSON line, reused for every event so serialization allocates nothing. */
+/**
+ * A growable byte buffer for one NDJSON line, reused for every event so serialization allocates
+ * nothing.
+ */
 final class LineBuffer extends OutputStream {
 
     private byte[] bytes;
@@ -30,7 +33,6 @@ final class LineBuffer extends OutputStream {
     void reset() {
         length = 0;
     }
-
 
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, length);

@@ -1,6 +1,9 @@
 package io.sshdnetcon.fleet;
 
-/** Every way a delivered line can be malformed in the oracle's sense (docs/semantics.md, decision 1). */
+/**
+ * Every way a delivered line can be malformed in the oracle's sense (docs/semantics.md, decision
+ * 1).
+ */
 public enum MalformedKind {
     NOT_JSON,
     TRUNCATED_JSON,

@@ -1,14 +1,19 @@
 package io.sshdnetcon.fleet;
 
 /**
- * A planted true positive: the exec (sshd started a shell) and the connection that must pair with it.
+ * A planted true positive: the exec (sshd started a shell) and the connection that must pair with
+ * it.
  *
- * @param variant        which edge of the contract the sequence exercises
- * @param gapMs          network time minus exec time, within [0, 1000]
- * @param destinationIp  the connection's destination as written
+ * @param variant which edge of the contract the sequence exercises
+ * @param gapMs network time minus exec time, within [0, 1000]
+ * @param destinationIp the connection's destination as written
  */
 public record PlantedAttack(
-        AttackVariant variant, String hostName, String execEventId, String networkEventId, long gapMs,
+        AttackVariant variant,
+        String hostName,
+        String execEventId,
+        String networkEventId,
+        long gapMs,
         String destinationIp) {
 
     /** The kinds of true positives, each chosen to pin one part of the contract. */

@@ -1,13 +1,18 @@
 package io.sshdnetcon.fleet;
 
 /**
- * A planted sequence that looks like an attack but must not alert. {@code execEventId} is the shell exec the
- * connection would have paired with; {@code networkEventId} is the connection that must not alert.
+ * A planted sequence that looks like an attack but must not alert. {@code execEventId} is the shell
+ * exec the connection would have paired with; {@code networkEventId} is the connection that must
+ * not alert.
  *
  * @param detail the destination, process or value that makes it a near miss, where the kind has one
  */
 public record PlantedNearMiss(
-        NearMissKind kind, String detail, String hostName, String execEventId, String networkEventId) {
+        NearMissKind kind,
+        String detail,
+        String hostName,
+        String execEventId,
+        String networkEventId) {
 
     /** Why the sequence must not alert. */
     public enum NearMissKind {

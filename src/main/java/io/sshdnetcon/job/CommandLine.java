@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * The one command-line parser: the replay job's flags, the streaming job's {@code --key value}
- * options and the operator tools' arguments all go through it, so they fail the same way.
- * Arguments are positional words and {@code --flag value} pairs.
+ * options and the operator tools' arguments all go through it, so they fail the same way. Arguments
+ * are positional words and {@code --flag value} pairs.
  *
  * @param positional words that are not flags, in order
  * @param options flag to value
@@ -73,9 +73,9 @@ public record CommandLine(List<String> positional, Map<String, String> options, 
     }
 
     /**
-     * Every argument is a {@code --key value} pair and any key is accepted (the caller checks
-     * them against its options). A key given again replaces the earlier value, so a script can
-     * append overrides to its defaults. Keys are returned without the leading dashes.
+     * Every argument is a {@code --key value} pair and any key is accepted (the caller checks them
+     * against its options). A key given again replaces the earlier value, so a script can append
+     * overrides to its defaults. Keys are returned without the leading dashes.
      *
      * @throws UsageException for a word that is not a flag, or a flag without a value
      */

@@ -10,8 +10,8 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 
 /**
- * What the detector reads from and writes to. The topology is the same for replay, Kafka and
- * tests; only these change.
+ * What the detector reads from and writes to. The topology is the same for replay, Kafka and tests;
+ * only these change.
  *
  * @param events parsed ECS events (parsing happens inside the source)
  * @param eventWatermarks event-time strategy for {@link #events}
@@ -36,8 +36,8 @@ public record Connectors(
     public static final int JOB_DEFAULT = -1;
 
     /**
-     * Replay: one reader for the input (one file is one split) and one writer per output file,
-     * so lines are never interleaved; the operators between run at the job's parallelism.
+     * Replay: one reader for the input (one file is one split) and one writer per output file, so
+     * lines are never interleaved; the operators between run at the job's parallelism.
      */
     public static Connectors replay(
             Source<ParsedRecord, ?, ?> file,

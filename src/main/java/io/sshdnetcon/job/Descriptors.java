@@ -20,7 +20,9 @@ public final class Descriptors {
     public static final OutputTag<DeadLetter> LATE_EVENTS =
             new OutputTag<>("late-events", TypeInformation.of(DeadLetter.class));
 
-    /** CEP emits late events as they are; {@link io.sshdnetcon.detect.RecordLateEvents} wraps them. */
+    /**
+     * CEP emits late events as they are; {@link io.sshdnetcon.detect.RecordLateEvents} wraps them.
+     */
     public static final OutputTag<RuleEvent> CEP_LATE_EVENTS =
             new OutputTag<>("cep-late-events", TypeInformation.of(RuleEvent.class));
 

@@ -8,14 +8,13 @@ import io.sshdnetcon.detect.RecordLateEvents;
 import io.sshdnetcon.detect.SequenceMatch;
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.ParsedRecord;
-import io.sshdnetcon.parse.RouteParsedRecords;
 import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.parse.RouteParsedRecords;
 import io.sshdnetcon.rule.ApplyExclusions;
 import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionUpdate;
 import io.sshdnetcon.rule.RouteExclusionUpdates;
-import io.sshdnetcon.job.EventTimeWatermarks;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -61,7 +60,9 @@ public final class DetectorJob {
         // rebalance here would reorder events of one key and break same-millisecond arrival order
         // and the per-task lateness decision.
         SingleOutputStreamOperator<RuleEvent> candidates =
-                events.process(new RouteParsedRecords(Descriptors.DEAD_LETTERS, Descriptors.LATE_EVENTS))
+                events.process(
+                                new RouteParsedRecords(
+                                        Descriptors.DEAD_LETTERS, Descriptors.LATE_EVENTS))
                         .uid(Uids.ROUTE_EVENTS)
                         .name("Route parsed events")
                         .setParallelism(events.getParallelism());
@@ -73,7 +74,9 @@ public final class DetectorJob {
                                 "Exclusion set updates")
                         .uid(Uids.EXCLUSIONS_SOURCE)
                         .setParallelism(1)
-                        .process(new RouteExclusionUpdates(exclusionPolicy, Descriptors.DEAD_LETTERS))
+                        .process(
+                                new RouteExclusionUpdates(
+                                        exclusionPolicy, Descriptors.DEAD_LETTERS))
                         .uid(Uids.ROUTE_EXCLUSIONS)
                         .name("Route exclusion updates")
                         .setParallelism(1);
@@ -85,11 +88,12 @@ public final class DetectorJob {
                 candidates
                         .keyBy(bySequenceKey)
                         .connect(exclusions)
-                        .process(new ApplyExclusions(
-                                initialExclusions,
-                                Descriptors.EXCLUSION_SETS,
-                                exclusionPolicy,
-                                Descriptors.DEAD_LETTERS))
+                        .process(
+                                new ApplyExclusions(
+                                        initialExclusions,
+                                        Descriptors.EXCLUSION_SETS,
+                                        exclusionPolicy,
+                                        Descriptors.DEAD_LETTERS))
                         .uid(Uids.APPLY_EXCLUSIONS)
                         .name("Apply exclusions");
 
@@ -129,11 +133,20 @@ public final class DetectorJob {
                                 alerts.getSideOutput(Descriptors.DEAD_LETTERS));
 
         sink(alerts.sinkTo(connectors.alerts()), Uids.ALERTS_SINK, "Alerts", connectors);
-        sink(deadLetters.sinkTo(connectors.deadLetters()), Uids.DEAD_LETTER_SINK, "Dead letters", connectors);
-        sink(lateEvents.sinkTo(connectors.lateEvents()), Uids.LATE_EVENTS_SINK, "Late events", connectors);
+        sink(
+                deadLetters.sinkTo(connectors.deadLetters()),
+                Uids.DEAD_LETTER_SINK,
+                "Dead letters",
+                connectors);
+        sink(
+                lateEvents.sinkTo(connectors.lateEvents()),
+                Uids.LATE_EVENTS_SINK,
+                "Late events",
+                connectors);
     }
 
-    private static void sink(DataStreamSink<?> sink, String uid, String name, Connectors connectors) {
+    private static void sink(
+            DataStreamSink<?> sink, String uid, String name, Connectors connectors) {
         sink.uid(uid).name(name);
         if (connectors.sinkParallelism() > 0) {
             sink.setParallelism(connectors.sinkParallelism());

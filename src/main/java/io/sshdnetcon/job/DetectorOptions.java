@@ -1,7 +1,7 @@
 package io.sshdnetcon.job;
 
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.JsonReadLimits;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
@@ -94,7 +94,8 @@ public final class DetectorOptions {
     public static Settings read(Configuration conf) {
         Duration bound = conf.get(MAX_OUT_OF_ORDERNESS);
         if (bound.isNegative()) {
-            throw new IllegalArgumentException(MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
+            throw new IllegalArgumentException(
+                    MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
         }
         Duration idleness = conf.get(IDLENESS);
         if (idleness.isNegative() || idleness.isZero()) {
@@ -103,7 +104,8 @@ public final class DetectorOptions {
         int maxRecordBytes = conf.get(MAX_RECORD_BYTES);
         if (maxRecordBytes < 1024 || maxRecordBytes > JsonReadLimits.MAX_DOCUMENT_BYTES) {
             throw new IllegalArgumentException(
-                    MAX_RECORD_BYTES.key() + " must be between 1024 and "
+                    MAX_RECORD_BYTES.key()
+                            + " must be between 1024 and "
                             + JsonReadLimits.MAX_DOCUMENT_BYTES
                             + " (Elasticsearch's largest request)");
         }
@@ -131,7 +133,10 @@ public final class DetectorOptions {
                     EXCLUSIONS_FILE.key() + ": cannot read " + file + ": " + e.getMessage(), e);
         } catch (InvalidExclusionSetException e) {
             throw new IllegalArgumentException(
-                    EXCLUSIONS_FILE.key() + ": " + file + " is not a valid exclusion set: "
+                    EXCLUSIONS_FILE.key()
+                            + ": "
+                            + file
+                            + " is not a valid exclusion set: "
                             + e.getMessage(),
                     e);
         }

@@ -19,11 +19,10 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Reads a job's options: {@code --config FILE} (flat {@code key: value} or {@code key=value}
- * lines) overridden by {@code --key value} arguments. Keys in the detector's own namespaces must
- * be known options, so a typo fails the start instead of silently taking a default. Other keys
- * (Flink's own, such as {@code execution.checkpointing.interval}) pass through to the
- * environment.
+ * Reads a job's options: {@code --config FILE} (flat {@code key: value} or {@code key=value} lines)
+ * overridden by {@code --key value} arguments. Keys in the detector's own namespaces must be known
+ * options, so a typo fails the start instead of silently taking a default. Other keys (Flink's own,
+ * such as {@code execution.checkpointing.interval}) pass through to the environment.
  *
  * <p>Secrets never travel as values: options name an environment variable or a file instead.
  */
@@ -53,7 +52,8 @@ public final class JobConfiguration {
                 prefixes.add(option.key().substring(0, option.key().indexOf('.') + 1));
             }
         }
-        Map<String, String> fromArgs = new LinkedHashMap<>(CommandLine.parseKeyValues(args).options());
+        Map<String, String> fromArgs =
+                new LinkedHashMap<>(CommandLine.parseKeyValues(args).options());
         String configFile = fromArgs.remove(CONFIG_FLAG);
         Map<String, String> values = new LinkedHashMap<>();
         if (configFile != null) {
@@ -63,7 +63,8 @@ public final class JobConfiguration {
         for (String key : values.keySet()) {
             boolean ours = prefixes.stream().anyMatch(key::startsWith);
             if (ours && !known.contains(key)) {
-                throw new IllegalArgumentException("unknown option '" + key + "'; known options: " + known);
+                throw new IllegalArgumentException(
+                        "unknown option '" + key + "'; known options: " + known);
             }
         }
         return new JobConfiguration(values, prefixes);
@@ -77,17 +78,21 @@ public final class JobConfiguration {
     /** Only the keys outside the detector's namespaces, for the execution environment. */
     public Configuration flinkOnly() {
         Map<String, String> flink = new HashMap<>();
-        values.forEach((k, v) -> {
-            if (ownPrefixes.stream().noneMatch(k::startsWith)) {
-                flink.put(k, v);
-            }
-        });
+        values.forEach(
+                (k, v) -> {
+                    if (ownPrefixes.stream().noneMatch(k::startsWith)) {
+                        flink.put(k, v);
+                    }
+                });
         return Configuration.fromMap(flink);
     }
 
     static List<ConfigOption<?>> optionsOf(Class<?> holder) {
         return java.util.Arrays.stream(holder.getFields())
-                .filter(f -> Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType()))
+                .filter(
+                        f ->
+                                Modifier.isStatic(f.getModifiers())
+                                        && ConfigOption.class.isAssignableFrom(f.getType()))
                 .map(JobConfiguration::read)
                 .<ConfigOption<?>>map(o -> o)
                 .toList();
@@ -106,7 +111,8 @@ public final class JobConfiguration {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--config: cannot read " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "--config: cannot read " + file + ": " + e.getMessage(), e);
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : new TreeSet<>(properties.stringPropertyNames())) {

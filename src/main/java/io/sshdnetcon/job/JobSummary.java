@@ -4,7 +4,10 @@ import io.sshdnetcon.metrics.MetricNames;
 import java.time.Duration;
 import java.util.Map;
 
-/** The counts a finished bounded run (replay, or a Kafka backfill) reports, from the job's accumulators. */
+/**
+ * The counts a finished bounded run (replay, or a Kafka backfill) reports, from the job's
+ * accumulators.
+ */
 public record JobSummary(
         long read,
         long parsed,
@@ -41,9 +44,19 @@ public record JobSummary(
     public String line(String mode) {
         return String.format(
                 "%s: read=%d parsed=%d malformed=%d relevant=%d invalid_destination=%d"
-                        + " unjoinable=%d late=%d excluded=%d alerts=%d elapsed_ms=%d events_per_s=%d",
-                mode, read, parsed, malformed, relevant, invalidDestination, unjoinable, late, excluded,
-                alerts, elapsed.toMillis(), eventsPerSecond());
+                    + " unjoinable=%d late=%d excluded=%d alerts=%d elapsed_ms=%d events_per_s=%d",
+                mode,
+                read,
+                parsed,
+                malformed,
+                relevant,
+                invalidDestination,
+                unjoinable,
+                late,
+                excluded,
+                alerts,
+                elapsed.toMillis(),
+                eventsPerSecond());
     }
 
     private static long count(Map<String, Object> accumulators, String name) {

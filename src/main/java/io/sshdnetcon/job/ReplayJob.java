@@ -2,13 +2,12 @@ package io.sshdnetcon.job;
 
 import io.sshdnetcon.detect.AlertDocument;
 import io.sshdnetcon.event.DeadLetter;
-import io.sshdnetcon.rule.ExclusionSet;
-import io.sshdnetcon.rule.ExclusionUpdate;
 import io.sshdnetcon.event.DeadLetterJson;
 import io.sshdnetcon.file.Gzip;
-import io.sshdnetcon.file.NdjsonFileSink;
-import io.sshdnetcon.job.EventTimeWatermarks;
 import io.sshdnetcon.file.NdjsonEventFormat;
+import io.sshdnetcon.file.NdjsonFileSink;
+import io.sshdnetcon.rule.ExclusionSet;
+import io.sshdnetcon.rule.ExclusionUpdate;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -91,7 +91,10 @@ public record ReplayOptions(
         if (command.has("--max-record-bytes")) {
             detector.set(
                     DetectorOptions.MAX_RECORD_BYTES,
-                    (int) Math.min(Integer.MAX_VALUE, command.nonNegative("--max-record-bytes", 0)));
+                    (int)
+                            Math.min(
+                                    Integer.MAX_VALUE,
+                                    command.nonNegative("--max-record-bytes", 0)));
         }
         int parallelism =
                 (int) Math.min(64, command.nonNegative("--parallelism", DEFAULT_PARALLELISM));

@@ -1,16 +1,15 @@
 package io.sshdnetcon.job;
 
+import io.sshdnetcon.elasticsearch.ElasticsearchAlertSink;
+import io.sshdnetcon.elasticsearch.ElasticsearchSinkConfig;
+import io.sshdnetcon.elasticsearch.ElasticsearchSinkOptions;
+import io.sshdnetcon.elasticsearch.ElasticsearchStartupCheck;
 import io.sshdnetcon.kafka.DeadLetterTopicCheck;
 import io.sshdnetcon.kafka.ExclusionTopic;
 import io.sshdnetcon.kafka.KafkaConnectors;
 import io.sshdnetcon.kafka.KafkaOptions;
 import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
-import io.sshdnetcon.elasticsearch.ElasticsearchAlertSink;
-import io.sshdnetcon.elasticsearch.ElasticsearchSinkConfig;
-import io.sshdnetcon.elasticsearch.ElasticsearchSinkOptions;
-import io.sshdnetcon.elasticsearch.ElasticsearchStartupCheck;
-import io.sshdnetcon.job.EventTimeWatermarks;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -22,17 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streaming mode, the job users submit to a cluster: Elastic Defend events from Kafka, alerts
- * into an Elasticsearch data stream, exclusion sets updated live from a compacted Kafka topic,
- * and everything unusable (malformed events, late events, refused alerts, invalid exclusion sets)
- * in a Kafka dead-letter topic.
+ * Streaming mode, the job users submit to a cluster: Elastic Defend events from Kafka, alerts into
+ * an Elasticsearch data stream, exclusion sets updated live from a compacted Kafka topic, and
+ * everything unusable (malformed events, late events, refused alerts, invalid exclusion sets) in a
+ * Kafka dead-letter topic.
  *
  * <pre>
  * flink run -d sshd-netcon-detector.jar --config detector.properties [--key value ...]
  * </pre>
  *
- * <p>Options are documented in docs/configuration.md. Run with plain {@code java} it starts
- * an embedded Flink, which {@code scripts/demo.sh} uses.
+ * <p>Options are documented in docs/configuration.md. Run with plain {@code java} it starts an
+ * embedded Flink, which {@code scripts/demo.sh} uses.
  */
 public final class StreamingJob {
 
@@ -117,8 +116,11 @@ public final class StreamingJob {
         } catch (RuntimeException e) {
             System.err.println(
                     "sshd-netcon-detector: cannot read the exclusions topic '"
-                            + settings.kafka().exclusionsTopic() + "' at "
-                            + settings.kafka().bootstrapServers() + ": " + e.getMessage());
+                            + settings.kafka().exclusionsTopic()
+                            + "' at "
+                            + settings.kafka().bootstrapServers()
+                            + ": "
+                            + e.getMessage());
             System.exit(2);
             return;
         }
@@ -127,8 +129,11 @@ public final class StreamingJob {
         } catch (RuntimeException e) {
             System.err.println(
                     "sshd-netcon-detector: cannot use the dead-letter topic '"
-                            + settings.kafka().deadLetterTopic() + "' at "
-                            + settings.kafka().bootstrapServers() + ": " + e.getMessage());
+                            + settings.kafka().deadLetterTopic()
+                            + "' at "
+                            + settings.kafka().bootstrapServers()
+                            + ": "
+                            + e.getMessage());
             System.exit(2);
             return;
         }
@@ -146,13 +151,15 @@ public final class StreamingJob {
     }
 
     /** Adds the detector, wired to Kafka and Elasticsearch, to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, Settings settings, ExclusionSet initial) {
+    public static void build(
+            StreamExecutionEnvironment env, Settings settings, ExclusionSet initial) {
         KafkaOptions.Settings kafka = settings.kafka();
         Connectors connectors =
                 Connectors.streaming(
                         KafkaConnectors.eventsSource(kafka, settings.detector().maxRecordBytes()),
                         kafka.stopAtLatest()
-                                ? EventTimeWatermarks.bounded(settings.detector().maxOutOfOrderness())
+                                ? EventTimeWatermarks.bounded(
+                                        settings.detector().maxOutOfOrderness())
                                 : EventTimeWatermarks.periodic(
                                         settings.detector().maxOutOfOrderness(),
                                         settings.detector().idleness()),
@@ -185,9 +192,9 @@ public final class StreamingJob {
     }
 
     /**
-     * The dead-letter topic exists and the job's principal may write it: at run time an
-     * unavailable topic only fills a bounded buffer, so one that is unusable from the start must
-     * stop the start instead.
+     * The dead-letter topic exists and the job's principal may write it: at run time an unavailable
+     * topic only fills a bounded buffer, so one that is unusable from the start must stop the start
+     * instead.
      *
      * @throws RuntimeException naming the problem
      */
@@ -195,11 +202,15 @@ public final class StreamingJob {
         String topic = settings.kafka().deadLetterTopic();
         DeadLetterTopicCheck.Result result =
                 DeadLetterTopicCheck.requireWritable(
-                        settings.kafka().clientConfig(), topic, settings.exclusionsStartupTimeout());
+                        settings.kafka().clientConfig(),
+                        topic,
+                        settings.exclusionsStartupTimeout());
         if (result == DeadLetterTopicCheck.Result.NO_AUTHORIZER) {
-            LOG.warn("The Kafka brokers run no authorizer: any client may write the dead-letter"
-                    + " and exclusions topics (docs/security.md, \"Kafka ACLs\"). Dead-letter topic '{}'"
-                    + " exists.", topic);
+            LOG.warn(
+                    "The Kafka brokers run no authorizer: any client may write the dead-letter and"
+                        + " exclusions topics (docs/security.md, \"Kafka ACLs\"). Dead-letter topic"
+                        + " '{}' exists.",
+                    topic);
         } else {
             LOG.info("Dead-letter topic '{}' exists and the job may write it", topic);
         }
@@ -207,10 +218,10 @@ public final class StreamingJob {
 
     /**
      * The set in force from the first event: the configured one (file or defaults), then the
-     * topic's valid sets in version order, each only if the exclusion policy allows it from the
-     * set before (a version far ahead, or a set excluding every address, is refused here exactly
-     * as the running job refuses it). Without this, events could be judged with the defaults for a
-     * moment while the control stream catches up.
+     * topic's valid sets in version order, each only if the exclusion policy allows it from the set
+     * before (a version far ahead, or a set excluding every address, is refused here exactly as the
+     * running job refuses it). Without this, events could be judged with the defaults for a moment
+     * while the control stream catches up.
      */
     static ExclusionSet startUpExclusions(Settings settings) {
         ExclusionSet configured = settings.detector().initialExclusions();
@@ -222,11 +233,16 @@ public final class StreamingJob {
                         configured,
                         settings.detector().exclusionPolicy());
         for (ExclusionPolicy.Refusal refusal : chain.refused()) {
-            LOG.warn("Exclusion set on topic {} refused at start-up: {}",
-                    settings.kafka().exclusionsTopic(), refusal.reason());
+            LOG.warn(
+                    "Exclusion set on topic {} refused at start-up: {}",
+                    settings.kafka().exclusionsTopic(),
+                    refusal.reason());
         }
-        LOG.info("Exclusion set at start-up: {} (configured: {}, topic {})",
-                chain.newest(), configured, settings.kafka().exclusionsTopic());
+        LOG.info(
+                "Exclusion set at start-up: {} (configured: {}, topic {})",
+                chain.newest(),
+                configured,
+                settings.kafka().exclusionsTopic());
         return chain.newest();
     }
 }

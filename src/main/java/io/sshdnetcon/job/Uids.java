@@ -1,8 +1,8 @@
 package io.sshdnetcon.job;
 
 /**
- * Operator uids. Savepoints map state to operators by uid, so these strings are part of the
- * job's upgrade contract: never rename one without a migration plan (see docs/upgrades.md).
+ * Operator uids. Savepoints map state to operators by uid, so these strings are part of the job's
+ * upgrade contract: never rename one without a migration plan (see docs/upgrades.md).
  */
 public final class Uids {
 

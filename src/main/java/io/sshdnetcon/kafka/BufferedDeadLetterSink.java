@@ -24,8 +24,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * checkpoint on the topic.
  *
  * <p>It has a committer that never receives anything: release 0.1.0 used Flink's {@code KafkaSink}
- * here, whose committer operator ({@code Sink Committer: <uid>}) has state in its savepoints, and
- * a savepoint restores only if every operator with state still exists.
+ * here, whose committer operator ({@code Sink Committer: <uid>}) has state in its savepoints, and a
+ * savepoint restores only if every operator with state still exists.
  */
 public final class BufferedDeadLetterSink
         implements Sink<DeadLetter>,
@@ -59,8 +59,12 @@ public final class BufferedDeadLetterSink
     @Override
     public StatefulSinkWriter<DeadLetter, PendingDeadLetters> restoreWriter(
             WriterInitContext context, Collection<PendingDeadLetters> states) {
-        String owner = "dead letters to " + records.topic() + " ("
-                + context.getTaskInfo().getTaskNameWithSubtasks() + ")";
+        String owner =
+                "dead letters to "
+                        + records.topic()
+                        + " ("
+                        + context.getTaskInfo().getTaskNameWithSubtasks()
+                        + ")";
         DeadLetterBuffer buffer = new DeadLetterBuffer(clientConfig, records, limits, owner);
         for (PendingDeadLetters state : states) {
             buffer.restore(state.letters());
@@ -86,8 +90,13 @@ public final class BufferedDeadLetterSink
 
     @Override
     public String toString() {
-        return "BufferedDeadLetterSink{" + records + ", " + limits + ", "
-                + ClientProperties.describe(clientConfig) + "}";
+        return "BufferedDeadLetterSink{"
+                + records
+                + ", "
+                + limits
+                + ", "
+                + ClientProperties.describe(clientConfig)
+                + "}";
     }
 
     /** Nothing to commit: letters are sent by the writer. See the class comment. */
@@ -97,7 +106,8 @@ public final class BufferedDeadLetterSink
 
     private static final class Writer
             implements StatefulSinkWriter<DeadLetter, PendingDeadLetters>,
-                    org.apache.flink.api.connector.sink2.CommittingSinkWriter<DeadLetter, NoCommittable> {
+                    org.apache.flink.api.connector.sink2.CommittingSinkWriter<
+                            DeadLetter, NoCommittable> {
 
         private final DeadLetterBuffer buffer;
 
@@ -166,8 +176,10 @@ public final class BufferedDeadLetterSink
         @Override
         public NoCommittable deserialize(int version, byte[] serialized) throws IOException {
             if (version != 2) {
-                throw new IOException("a committable of a transactional Kafka sink (version "
-                        + version + "); the dead-letter sink never wrote transactions");
+                throw new IOException(
+                        "a committable of a transactional Kafka sink (version "
+                                + version
+                                + "); the dead-letter sink never wrote transactions");
             }
             return NoCommittable.NONE;
         }

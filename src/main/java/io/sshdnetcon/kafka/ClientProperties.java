@@ -21,14 +21,14 @@ import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Extra Kafka client settings from a properties file (security, tuning), shared by every client
- * the job and the tools create.
+ * Extra Kafka client settings from a properties file (security, tuning), shared by every client the
+ * job and the tools create.
  *
- * <p>Secrets should not be written into the file itself: Kafka's config providers resolve
- * {@code ${env:NAME}} and {@code ${file:/path:key}} inside each client, so only the placeholder
- * travels in the job graph and appears in logs (see <a
- * href="https://kafka.apache.org/documentation/#config_providers">Kafka config providers</a>).
- * For the three providers that ship with kafka-clients the alias is enough ({@code
+ * <p>Secrets should not be written into the file itself: Kafka's config providers resolve {@code
+ * ${env:NAME}} and {@code ${file:/path:key}} inside each client, so only the placeholder travels in
+ * the job graph and appears in logs (see <a
+ * href="https://kafka.apache.org/documentation/#config_providers">Kafka config providers</a>). For
+ * the three providers that ship with kafka-clients the alias is enough ({@code
  * config.providers=env,file}); the class is filled in here.
  */
 public final class ClientProperties {
@@ -63,8 +63,8 @@ public final class ClientProperties {
     private ClientProperties() {}
 
     /**
-     * Reads a properties file (ISO-8859-1 escapes as in {@link Properties#load(Reader)}, but read as
-     * UTF-8), rejects keys that typed options own, and completes built-in config providers.
+     * Reads a properties file (ISO-8859-1 escapes as in {@link Properties#load(Reader)}, but read
+     * as UTF-8), rejects keys that typed options own, and completes built-in config providers.
      *
      * @param owner how errors name the setting that pointed at the file
      * @throws IllegalArgumentException naming the file and the problem
@@ -84,7 +84,11 @@ public final class ClientProperties {
         for (String managed : MANAGED_KEYS) {
             if (values.containsKey(managed)) {
                 throw new IllegalArgumentException(
-                        owner + ": " + file + " must not set '" + managed
+                        owner
+                                + ": "
+                                + file
+                                + " must not set '"
+                                + managed
                                 + "'; it comes from the job's own options");
             }
         }
@@ -108,7 +112,10 @@ public final class ClientProperties {
                 String builtIn = BUILT_IN_PROVIDERS.get(name);
                 if (builtIn == null) {
                     throw new IllegalArgumentException(
-                            "config provider '" + name + "' needs '" + classKey
+                            "config provider '"
+                                    + name
+                                    + "' needs '"
+                                    + classKey
                                     + "'; only env, file and dir are known by alias");
                 }
                 completed.put(classKey, builtIn);
@@ -123,7 +130,9 @@ public final class ClientProperties {
         return SENSITIVE_KEY_PARTS.stream().anyMatch(lower::contains);
     }
 
-    /** A printable copy: sorted, with the values of sensitive keys replaced by {@link #REDACTED}. */
+    /**
+     * A printable copy: sorted, with the values of sensitive keys replaced by {@link #REDACTED}.
+     */
     public static Map<String, String> redact(Map<String, ?> values) {
         Map<String, String> shown = new TreeMap<>();
         values.forEach(
@@ -132,7 +141,9 @@ public final class ClientProperties {
         return shown;
     }
 
-    /** {@code key=value, ...} with sensitive values redacted; the one way to log client settings. */
+    /**
+     * {@code key=value, ...} with sensitive values redacted; the one way to log client settings.
+     */
     public static String describe(Map<String, ?> values) {
         return redact(values).toString();
     }
@@ -145,13 +156,14 @@ public final class ClientProperties {
     }
 
     /**
-     * Byte-array producer settings that never lose or duplicate an acknowledged record: all
-     * in-sync replicas acknowledge, and retries are idempotent. These win over the file.
+     * Byte-array producer settings that never lose or duplicate an acknowledged record: all in-sync
+     * replicas acknowledge, and retries are idempotent. These win over the file.
      */
     public static Map<String, Object> durableProducer(Map<String, String> clientConfig) {
         Map<String, Object> config = forClient(clientConfig);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         return config;

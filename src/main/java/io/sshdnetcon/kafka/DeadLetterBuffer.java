@@ -26,23 +26,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dead letters on their way to the dead-letter topic: kept in memory, within {@link Limits}, until
- * the topic acknowledges them, and sent by a thread of their own. The task that sets a record
- * aside only adds it here, so an unavailable dead-letter topic (deleted, leaderless, not
- * authorized) never blocks or fails detection.
+ * the topic acknowledges them, and sent by a thread of their own. The task that sets a record aside
+ * only adds it here, so an unavailable dead-letter topic (deleted, leaderless, not authorized)
+ * never blocks or fails detection.
  *
  * <ul>
  *   <li>While the topic takes records, letters are sent as they come (idempotent producer, acks
  *       from all in-sync replicas).
- *   <li>When a send fails, the letter goes back into the buffer and one letter at a time probes
- *       the topic, with a backoff of 0.2 s doubling to 10 s, until one is acknowledged; then
- *       everything buffered follows.
+ *   <li>When a send fails, the letter goes back into the buffer and one letter at a time probes the
+ *       topic, with a backoff of 0.2 s doubling to 10 s, until one is acknowledged; then everything
+ *       buffered follows.
  *   <li>A letter that would take the buffer beyond its bounds is dropped and counted ({@code
- *       dead_letters_dropped}), as is one the topic refuses for good (too large). Drops and
- *       outages are logged at WARN, at most every 30 s.
+ *       dead_letters_dropped}), as is one the topic refuses for good (too large). Drops and outages
+ *       are logged at WARN, at most every 30 s.
  * </ul>
  *
- * <p>{@link #snapshot()} lists every letter not yet acknowledged, for checkpoints; after a
- * restore, letters acknowledged after that checkpoint are sent again (at least once).
+ * <p>{@link #snapshot()} lists every letter not yet acknowledged, for checkpoints; after a restore,
+ * letters acknowledged after that checkpoint are sent again (at least once).
  *
  * <p>Thread-safe: letters are added from the task thread, sent from the sender thread, and
  * acknowledged on the producer's I/O thread.
@@ -61,8 +61,8 @@ public final class DeadLetterBuffer implements AutoCloseable {
 
     /**
      * Producer timeouts, unless the client properties set them: a metadata wait (a deleted topic)
-     * holds the sender thread for at most 5 s, and a letter the topic cannot take comes back to
-     * the buffer after 30 s instead of Kafka's 2 min, so outages are seen and reported early.
+     * holds the sender thread for at most 5 s, and a letter the topic cannot take comes back to the
+     * buffer after 30 s instead of Kafka's 2 min, so outages are seen and reported early.
      */
     private static final Map<String, String> PRODUCER_DEFAULTS =
             Map.of(
@@ -87,11 +87,15 @@ public final class DeadLetterBuffer implements AutoCloseable {
         public Limits {
             if (maxRecords < 1 || maxBytes < 1) {
                 throw new IllegalArgumentException(
-                        "dead-letter buffer bounds must be positive: " + maxRecords + " records, "
-                                + maxBytes + " bytes");
+                        "dead-letter buffer bounds must be positive: "
+                                + maxRecords
+                                + " records, "
+                                + maxBytes
+                                + " bytes");
             }
             if (flushTimeout.isNegative() || flushTimeout.isZero()) {
-                throw new IllegalArgumentException("flush timeout must be positive: " + flushTimeout);
+                throw new IllegalArgumentException(
+                        "flush timeout must be positive: " + flushTimeout);
             }
         }
     }
@@ -108,11 +112,14 @@ public final class DeadLetterBuffer implements AutoCloseable {
     private final Counter delivered = new ThreadSafeSimpleCounter();
 
     private final Object lock = new Object();
+
     // Everything below is guarded by lock.
     /** Not yet acknowledged: queued or in flight, oldest first. */
     private final LinkedHashMap<Long, Entry> pending = new LinkedHashMap<>();
+
     /** Waiting to be sent. */
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+
     private long nextId;
     private long bytes;
     private int inFlight;
@@ -130,7 +137,10 @@ public final class DeadLetterBuffer implements AutoCloseable {
      * @param owner how logs and the sender thread name this buffer, e.g. "dead-letter-sink 1/2"
      */
     public DeadLetterBuffer(
-            Map<String, String> clientConfig, DeadLetterRecords records, Limits limits, String owner) {
+            Map<String, String> clientConfig,
+            DeadLetterRecords records,
+            Limits limits,
+            String owner) {
         this.records = records;
         this.limits = limits;
         this.owner = owner;
@@ -149,7 +159,8 @@ public final class DeadLetterBuffer implements AutoCloseable {
                         || clientConfig.containsKey(ProducerConfig.LINGER_MS_CONFIG);
         PRODUCER_DEFAULTS.forEach(
                 (key, value) -> {
-                    // Kafka requires delivery >= linger + request timeout: set them together or not.
+                    // Kafka requires delivery >= linger + request timeout: set them together or
+                    // not.
                     boolean timeout = !key.equals(ProducerConfig.MAX_BLOCK_MS_CONFIG);
                     if (!(timeout && timeoutsSet)) {
                         config.putIfAbsent(key, value);
@@ -179,7 +190,8 @@ public final class DeadLetterBuffer implements AutoCloseable {
         long size = sizeOf(letter);
         synchronized (lock) {
             if (closed) {
-                throw new IllegalStateException("the dead-letter buffer of " + owner + " is closed");
+                throw new IllegalStateException(
+                        "the dead-letter buffer of " + owner + " is closed");
             }
             if (pending.size() >= limits.maxRecords() || bytes + size > limits.maxBytes()) {
                 drop(1);
@@ -202,8 +214,11 @@ public final class DeadLetterBuffer implements AutoCloseable {
             }
         }
         if (!letters.isEmpty()) {
-            LOG.info("{}: restored {} dead letters not yet acknowledged by '{}'",
-                    owner, letters.size(), records.topic());
+            LOG.info(
+                    "{}: restored {} dead letters not yet acknowledged by '{}'",
+                    owner,
+                    letters.size(),
+                    records.topic());
         }
     }
 
@@ -253,8 +268,14 @@ public final class DeadLetterBuffer implements AutoCloseable {
             if (count == 0) {
                 return;
             }
-            LOG.warn("{}: {} dead letters were not acknowledged by '{}' and are dropped: {};"
-                    + " last problem: {}", owner, count, records.topic(), why, lastProblem);
+            LOG.warn(
+                    "{}: {} dead letters were not acknowledged by '{}' and are dropped: {};"
+                            + " last problem: {}",
+                    owner,
+                    count,
+                    records.topic(),
+                    why,
+                    lastProblem);
             pending.clear();
             queue.clear();
             bytes = 0;
@@ -312,8 +333,11 @@ public final class DeadLetterBuffer implements AutoCloseable {
         producer.close(CLOSE_TIMEOUT);
         int left = buffered();
         if (left > 0) {
-            LOG.warn("{}: closed with {} dead letters not acknowledged by '{}'; a restore from a"
-                    + " checkpoint taken after they arrived sends them again", owner, left,
+            LOG.warn(
+                    "{}: closed with {} dead letters not acknowledged by '{}'; a restore from a"
+                            + " checkpoint taken after they arrived sends them again",
+                    owner,
+                    left,
                     records.topic());
         }
     }
@@ -345,10 +369,17 @@ public final class DeadLetterBuffer implements AutoCloseable {
         }
         warnedOnce = true;
         lastWarnNanos = now;
-        LOG.warn("{}: {} dead letters wait for '{}' ({} bytes; bounds {} letters, {} bytes), {}"
+        LOG.warn(
+                "{}: {} dead letters wait for '{}' ({} bytes; bounds {} letters, {} bytes), {}"
                         + " dropped since the last report, {} in all; {}",
-                owner, pending.size(), records.topic(), bytes, limits.maxRecords(),
-                limits.maxBytes(), droppedSinceWarn, dropped.getCount(),
+                owner,
+                pending.size(),
+                records.topic(),
+                bytes,
+                limits.maxRecords(),
+                limits.maxBytes(),
+                droppedSinceWarn,
+                dropped.getCount(),
                 available
                         ? "sends are under way"
                         : "the topic does not take them now (" + lastProblem + ")");
@@ -363,7 +394,8 @@ public final class DeadLetterBuffer implements AutoCloseable {
                     while (!closed && !readyToSend()) {
                         long wait = retryAtNanos - System.nanoTime();
                         boolean backingOff = !queue.isEmpty() && (available || inFlight == 0);
-                        lock.wait(backingOff ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)) : 0);
+                        lock.wait(
+                                backingOff ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)) : 0);
                     }
                 } catch (InterruptedException e) {
                     return; // closing
@@ -413,9 +445,13 @@ public final class DeadLetterBuffer implements AutoCloseable {
                 retryAtNanos = System.nanoTime();
                 if (!available) {
                     available = true;
-                    LOG.info("{}: dead-letter topic '{}' takes records again; {} dead letters"
-                            + " still buffered, {} dropped so far", owner, records.topic(),
-                            pending.size(), dropped.getCount());
+                    LOG.info(
+                            "{}: dead-letter topic '{}' takes records again; {} dead letters"
+                                    + " still buffered, {} dropped so far",
+                            owner,
+                            records.topic(),
+                            pending.size(),
+                            dropped.getCount());
                 }
             } else if (unusable
                     || error instanceof RecordTooLargeException
@@ -428,8 +464,10 @@ public final class DeadLetterBuffer implements AutoCloseable {
                 queue.addFirst(entry);
                 lastProblem = error.toString();
                 failuresInARow = Math.min(failuresInARow + 1, 30);
-                long backoff = Math.min(MAX_BACKOFF_MILLIS,
-                        INITIAL_BACKOFF_MILLIS << Math.min(failuresInARow - 1, 10));
+                long backoff =
+                        Math.min(
+                                MAX_BACKOFF_MILLIS,
+                                INITIAL_BACKOFF_MILLIS << Math.min(failuresInARow - 1, 10));
                 retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
                 if (available) {
                     available = false;

@@ -20,6 +20,7 @@ public final class DeadLetterHeaders {
     public static final String CONNECTOR_NAME = "__connect.errors.connector.name";
     public static final String REASON = "sshdnetcon.reason";
     public static final String DEAD_LETTERED_AT = "sshdnetcon.dead_lettered_at";
+
     /** Present only when the payload was cut to the configured maximum: the original length. */
     public static final String PAYLOAD_ORIGINAL_BYTES = "sshdnetcon.payload_original_bytes";
 
@@ -55,7 +56,8 @@ public final class DeadLetterHeaders {
                     NESTING_TOO_DEEP,
                     NAME_TOO_LONG,
                     NUMBER_TOO_LONG,
-                    STRING_TOO_LONG -> Stage.PARSE;
+                    STRING_TOO_LONG ->
+                    Stage.PARSE;
             case LATE_EVENT, ALERT_BUILD_FAILED -> Stage.DETECT;
             case ELASTICSEARCH_REJECTED -> Stage.SINK;
             case INVALID_EXCLUSION_SET -> Stage.CONTROL;
@@ -70,7 +72,8 @@ public final class DeadLetterHeaders {
         StringBuilder name = new StringBuilder(EXCEPTION_CLASS_PREFIX);
         for (String word : reason.code().split("_")) {
             if (!word.isEmpty()) {
-                name.append(word.substring(0, 1).toUpperCase(Locale.ROOT)).append(word.substring(1));
+                name.append(word.substring(0, 1).toUpperCase(Locale.ROOT))
+                        .append(word.substring(1));
             }
         }
         return name.toString();

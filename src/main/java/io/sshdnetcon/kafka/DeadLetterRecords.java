@@ -12,9 +12,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * The one layout of a dead letter as a Kafka record, used by both the Flink sink ({@link
  * BufferedDeadLetterSink}) and the direct publisher ({@link KafkaDeadLetterPublisher}).
  *
- * <p>The value is the original payload, byte for byte, so the record can be fixed and replayed
- * into the events topic as it is. There is no key: the original key is not kept, and dead letters
- * need no ordering. Headers are listed in {@link DeadLetterHeaders}.
+ * <p>The value is the original payload, byte for byte, so the record can be fixed and replayed into
+ * the events topic as it is. There is no key: the original key is not kept, and dead letters need
+ * no ordering. Headers are listed in {@link DeadLetterHeaders}.
  *
  * @param topic the dead-letter topic
  * @param maxPayloadBytes a longer payload is cut to this length, because a record the producer
@@ -33,7 +33,8 @@ public record DeadLetterRecords(String topic, int maxPayloadBytes) implements Se
     public DeadLetterRecords {
         KafkaOptions.topic(KafkaOptions.DEAD_LETTER_TOPIC.key(), topic);
         if (maxPayloadBytes < 1) {
-            throw new IllegalArgumentException("maxPayloadBytes must be positive: " + maxPayloadBytes);
+            throw new IllegalArgumentException(
+                    "maxPayloadBytes must be positive: " + maxPayloadBytes);
         }
     }
 
@@ -43,12 +44,17 @@ public record DeadLetterRecords(String topic, int maxPayloadBytes) implements Se
             add(headers, DeadLetterHeaders.ORIGINAL_TOPIC, letter.source());
         }
         if (letter.partition() >= 0) {
-            add(headers, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(letter.partition()));
+            add(
+                    headers,
+                    DeadLetterHeaders.ORIGINAL_PARTITION,
+                    Integer.toString(letter.partition()));
         }
         if (letter.offset() >= 0) {
             add(headers, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(letter.offset()));
         }
-        add(headers, DeadLetterHeaders.EXCEPTION_CLASS,
+        add(
+                headers,
+                DeadLetterHeaders.EXCEPTION_CLASS,
                 DeadLetterHeaders.exceptionClassName(letter.reason()));
         if (letter.detail() != null) {
             add(headers, DeadLetterHeaders.EXCEPTION_MESSAGE, shorten(letter.detail()));
@@ -56,7 +62,9 @@ public record DeadLetterRecords(String topic, int maxPayloadBytes) implements Se
         add(headers, DeadLetterHeaders.STAGE, DeadLetterHeaders.stage(letter.reason()).name());
         add(headers, DeadLetterHeaders.CONNECTOR_NAME, DeadLetterHeaders.CONNECTOR);
         add(headers, DeadLetterHeaders.REASON, letter.reason().code());
-        add(headers, DeadLetterHeaders.DEAD_LETTERED_AT,
+        add(
+                headers,
+                DeadLetterHeaders.DEAD_LETTERED_AT,
                 Instant.ofEpochMilli(letter.timestamp()).toString());
 
         byte[] value = letter.payload();

@@ -55,21 +55,27 @@ public final class DeadLetterTopicCheck {
                 description =
                         admin.describeTopics(
                                         List.of(topic),
-                                        new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                                        new DescribeTopicsOptions()
+                                                .includeAuthorizedOperations(true))
                                 .allTopicNames()
                                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                                 .get(topic);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     throw new IllegalStateException(
-                            "dead-letter topic '" + topic + "' does not exist; the job does not"
+                            "dead-letter topic '"
+                                    + topic
+                                    + "' does not exist; the job does not"
                                     + " create topics. Create it, for example: scripts/kafka.sh"
-                                    + " create-topic " + topic, e.getCause());
+                                    + " create-topic "
+                                    + topic,
+                            e.getCause());
                 }
                 if (e.getCause() instanceof TopicAuthorizationException) {
                     throw new IllegalStateException(notAuthorized(topic, "DESCRIBE"), e.getCause());
                 }
-                throw new KafkaException("cannot describe '" + topic + "': " + e.getCause(), e.getCause());
+                throw new KafkaException(
+                        "cannot describe '" + topic + "': " + e.getCause(), e.getCause());
             }
             boolean authorizer = hasAuthorizer(admin, timeout);
             return judge(topic, description.authorizedOperations(), authorizer);
@@ -84,8 +90,8 @@ public final class DeadLetterTopicCheck {
     /**
      * The decision, given what the brokers said.
      *
-     * @param authorized the principal's authorized operations on the topic (null if the brokers
-     *     did not say)
+     * @param authorized the principal's authorized operations on the topic (null if the brokers did
+     *     not say)
      */
     static Result judge(String topic, Set<AclOperation> authorized, boolean authorizer) {
         if (!authorizer) {
@@ -96,8 +102,8 @@ public final class DeadLetterTopicCheck {
             return Result.WRITE_AUTHORIZED;
         }
         if (!authorized.contains(AclOperation.WRITE) && !authorized.contains(AclOperation.ALL)) {
-            throw new IllegalStateException(notAuthorized(topic, "WRITE") + " (authorized: "
-                    + authorized + ")");
+            throw new IllegalStateException(
+                    notAuthorized(topic, "WRITE") + " (authorized: " + authorized + ")");
         }
         return Result.WRITE_AUTHORIZED;
     }
@@ -105,7 +111,9 @@ public final class DeadLetterTopicCheck {
     private static boolean hasAuthorizer(Admin admin, Duration timeout)
             throws InterruptedException, java.util.concurrent.TimeoutException {
         try {
-            admin.describeAcls(AclBindingFilter.ANY).values().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            admin.describeAcls(AclBindingFilter.ANY)
+                    .values()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SecurityDisabledException) {
@@ -114,13 +122,17 @@ public final class DeadLetterTopicCheck {
             if (e.getCause() instanceof ClusterAuthorizationException) {
                 return true; // an authorizer refused: one is on
             }
-            throw new KafkaException("cannot tell whether the brokers run an authorizer: " + e.getCause(),
+            throw new KafkaException(
+                    "cannot tell whether the brokers run an authorizer: " + e.getCause(),
                     e.getCause());
         }
     }
 
     private static String notAuthorized(String topic, String operation) {
-        return "the job's Kafka principal may not " + operation + " the dead-letter topic '" + topic
+        return "the job's Kafka principal may not "
+                + operation
+                + " the dead-letter topic '"
+                + topic
                 + "'; it needs WRITE and DESCRIBE on it (docs/security.md, \"Kafka ACLs\")";
     }
 }

@@ -2,9 +2,9 @@ package io.sshdnetcon.kafka;
 
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
+import io.sshdnetcon.parse.EcsEventParser;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -34,7 +34,8 @@ public final class EcsEventDeserializer implements KafkaRecordDeserializationSch
      */
     public EcsEventDeserializer(int maxRecordBytes) {
         if (maxRecordBytes <= 0) {
-            throw new IllegalArgumentException("maxRecordBytes must be positive: " + maxRecordBytes);
+            throw new IllegalArgumentException(
+                    "maxRecordBytes must be positive: " + maxRecordBytes);
         }
         this.maxRecordBytes = maxRecordBytes;
     }

@@ -71,11 +71,16 @@ public final class ExclusionTopic {
     public record Published(long version, int partition, long offset, boolean alreadyPresent) {}
 
     /**
-     * A valid set as found on the topic, with the exact bytes it was published as, and its key
-     * (a later tombstone under the same key removes it).
+     * A valid set as found on the topic, with the exact bytes it was published as, and its key (a
+     * later tombstone under the same key removes it).
      */
     public record ValidRecord(
-            ExclusionSet set, byte[] json, int partition, long offset, long timestamp, byte[] key) {}
+            ExclusionSet set,
+            byte[] json,
+            int partition,
+            long offset,
+            long timestamp,
+            byte[] key) {}
 
     /** A record that is not a valid exclusion set; the job dead-letters these. */
     public record InvalidRecord(int partition, long offset, String problem) {}
@@ -113,8 +118,8 @@ public final class ExclusionTopic {
     }
 
     /**
-     * @param record the record of the set in force, empty if no set on the topic is newer than
-     *     the job's configured set
+     * @param record the record of the set in force, empty if no set on the topic is newer than the
+     *     job's configured set
      * @param refused valid sets the job's policy refuses, in version order
      */
     public record InForce(Optional<ValidRecord> record, List<ExclusionPolicy.Refusal> refused) {}
@@ -125,8 +130,14 @@ public final class ExclusionTopic {
      *
      * @throws InvalidExclusionSetException if the job would not apply the set
      */
-    public static Published publish(Map<String, String> clientConfig, String topic, ExclusionSet set) {
-        return publish(clientConfig, topic, ExclusionSetJson.write(set), DEFAULT_TIMEOUT, Judging.DEFAULTS);
+    public static Published publish(
+            Map<String, String> clientConfig, String topic, ExclusionSet set) {
+        return publish(
+                clientConfig,
+                topic,
+                ExclusionSetJson.write(set),
+                DEFAULT_TIMEOUT,
+                Judging.DEFAULTS);
     }
 
     /**
@@ -149,7 +160,8 @@ public final class ExclusionTopic {
             Judging judging) {
         ExclusionSet set = ExclusionSetJson.parse(json);
         judging.policy().checkCoverage(set);
-        Optional<ValidRecord> current = read(clientConfig, topic, timeout).inForce(judging).record();
+        Optional<ValidRecord> current =
+                read(clientConfig, topic, timeout).inForce(judging).record();
         long version = current.map(r -> r.set().version()).orElse(judging.baseVersion());
         if (current.isPresent() && version == set.version() && current.get().set().equals(set)) {
             ValidRecord latest = current.get();
@@ -157,13 +169,17 @@ public final class ExclusionTopic {
         }
         if (version >= set.version()) {
             throw new InvalidExclusionSetException(
-                    "version " + set.version() + " is not higher than version " + version
+                    "version "
+                            + set.version()
+                            + " is not higher than version "
+                            + version
                             + (current.isPresent()
                                     ? " in force on topic '" + topic + "'"
                                     : " of the job's configured set")
                             + (version == set.version() ? " with different lists" : "")
                             + "; the job only applies a higher version, so publish version "
-                            + (version + 1) + " or higher");
+                            + (version + 1)
+                            + " or higher");
         }
         judging.policy().checkStep(version, set);
         try (KafkaProducer<byte[], byte[]> producer =
@@ -178,7 +194,8 @@ public final class ExclusionTopic {
             return new Published(set.version(), sent.partition(), sent.offset(), false);
         } catch (ExecutionException e) {
             throw new KafkaException(
-                    "cannot publish to '" + topic + "': " + e.getCause().getMessage(), e.getCause());
+                    "cannot publish to '" + topic + "': " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new TimeoutException(
                     "no acknowledgement from '" + topic + "' within " + timeout, e);
@@ -189,10 +206,10 @@ public final class ExclusionTopic {
     }
 
     /**
-     * The set the job applies: its configured set {@code base}, then the valid sets of the topic
-     * in version order as far as {@code policy} allows, read from the beginning of every partition
-     * to its end offset at call time. The job calls this at start-up, so its first events are
-     * judged with the right set.
+     * The set the job applies: its configured set {@code base}, then the valid sets of the topic in
+     * version order as far as {@code policy} allows, read from the beginning of every partition to
+     * its end offset at call time. The job calls this at start-up, so its first events are judged
+     * with the right set.
      *
      * @throws UnknownTopicOrPartitionException if the topic does not exist
      * @throws TimeoutException if the topic could not be read within {@code timeout}
@@ -216,12 +233,17 @@ public final class ExclusionTopic {
      */
     public static Contents read(Map<String, String> clientConfig, String topic, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(clientConfig))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig(clientConfig))) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
                 throw new UnknownTopicOrPartitionException(
-                        "topic '" + topic + "' does not exist; create it compacted, for example"
-                                + " scripts/kafka.sh create-topic " + topic + " --compact");
+                        "topic '"
+                                + topic
+                                + "' does not exist; create it compacted, for example"
+                                + " scripts/kafka.sh create-topic "
+                                + topic
+                                + " --compact");
             }
             List<TopicPartition> partitions = new ArrayList<>();
             infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
@@ -240,11 +262,19 @@ public final class ExclusionTopic {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new TimeoutException(
-                            "read " + reading.records + " records of '" + topic + "' but not to its"
-                                    + " end within " + timeout + "; still missing " + pending);
+                            "read "
+                                    + reading.records
+                                    + " records of '"
+                                    + topic
+                                    + "' but not to its"
+                                    + " end within "
+                                    + timeout
+                                    + "; still missing "
+                                    + pending);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    TopicPartition partition =
+                            new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < end.get(partition)) {
                         reading.add(record);
                     }
@@ -260,8 +290,12 @@ public final class ExclusionTopic {
 
     private static Map<String, Object> consumerConfig(Map<String, String> clientConfig) {
         Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         // Positions come from seekToBeginning; nothing is committed, so no group is needed.
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -281,14 +315,17 @@ public final class ExclusionTopic {
                 tombstones++;
                 // What compaction will do anyway: the key's earlier records are gone. Until
                 // then a job started fresh still reads them, and refuses them again.
-                valid.removeIf(v -> v.partition() == record.partition()
-                        && Arrays.equals(v.key(), record.key()));
+                valid.removeIf(
+                        v ->
+                                v.partition() == record.partition()
+                                        && Arrays.equals(v.key(), record.key()));
                 return;
             }
             ExclusionUpdate update = ExclusionUpdateDeserializer.toUpdate(record);
             if (update.set() == null) {
                 invalid.add(
-                        new InvalidRecord(record.partition(), record.offset(), update.rejected().detail()));
+                        new InvalidRecord(
+                                record.partition(), record.offset(), update.rejected().detail()));
                 return;
             }
             valid.add(

@@ -7,11 +7,11 @@ import io.sshdnetcon.event.JsonReadLimits;
 import java.io.IOException;
 
 /**
- * Finds {@code host.id} in an ECS event without building a tree, to key records by host: all
- * events of a host then land in one partition, in order, which the sequence rule relies on.
- * Accepts the nested form ({@code "host": {"id": ...}}) and the dotted one ({@code "host.id"}).
- * Returns null for anything else (missing, not a string, not JSON); such records go unkeyed and
- * the job judges them.
+ * Finds {@code host.id} in an ECS event without building a tree, to key records by host: all events
+ * of a host then land in one partition, in order, which the sequence rule relies on. Accepts the
+ * nested form ({@code "host": {"id": ...}}) and the dotted one ({@code "host.id"}). Returns null
+ * for anything else (missing, not a string, not JSON); such records go unkeyed and the job judges
+ * them.
  */
 public final class HostIdKey {
 

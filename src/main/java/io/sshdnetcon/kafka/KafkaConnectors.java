@@ -1,6 +1,5 @@
 package io.sshdnetcon.kafka;
 
-import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.rule.ExclusionUpdate;
 import java.util.Map;
@@ -73,8 +72,8 @@ public final class KafkaConnectors {
      * start must read all of it; a committed group offset would only let a fresh start skip sets it
      * needs. A restored job needs no group offset either: the source resumes from the offsets in
      * its own checkpoint, and the active set comes back from broadcast state. Re-reading old sets
-     * is harmless because a set only replaces one with a lower version. The group id only names
-     * the consumers; with {@code assign()} there is no group membership.
+     * is harmless because a set only replaces one with a lower version. The group id only names the
+     * consumers; with {@code assign()} there is no group membership.
      */
     public static KafkaSourceBuilder<ExclusionUpdate> exclusionsSourceBuilder(
             KafkaOptions.Settings settings) {
@@ -98,19 +97,22 @@ public final class KafkaConnectors {
     }
 
     /**
-     * Dead letters to {@code topic} (for example a separate topic for late events), at least
-     * once, through a bounded buffer that never makes the job wait for the topic (see {@link
+     * Dead letters to {@code topic} (for example a separate topic for late events), at least once,
+     * through a bounded buffer that never makes the job wait for the topic (see {@link
      * BufferedDeadLetterSink}). Exactly-once would need Kafka transactions for records whose
      * duplicates are harmless.
      */
-    public static BufferedDeadLetterSink deadLetterSink(KafkaOptions.Settings settings, String topic) {
+    public static BufferedDeadLetterSink deadLetterSink(
+            KafkaOptions.Settings settings, String topic) {
         return new BufferedDeadLetterSink(
                 settings.clientConfig(),
                 new DeadLetterRecords(topic, settings.deadLetterMaxPayloadBytes()),
                 settings.deadLetterBuffer());
     }
 
-    /** For a sink writer that must dead-letter from inside (see {@link KafkaDeadLetterPublisher}). */
+    /**
+     * For a sink writer that must dead-letter from inside (see {@link KafkaDeadLetterPublisher}).
+     */
     public static KafkaDeadLetterPublisherFactory deadLetterPublisherFactory(
             KafkaOptions.Settings settings) {
         return KafkaDeadLetterPublisherFactory.of(settings);

@@ -52,8 +52,8 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
             buffer.flush(true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while flushing dead letters to "
-                    + buffer.topic());
+            throw new InterruptedIOException(
+                    "interrupted while flushing dead letters to " + buffer.topic());
         }
     }
 

@@ -1,20 +1,18 @@
 package io.sshdnetcon.kafka;
 
-import io.sshdnetcon.metrics.JobCounter;
 import io.sshdnetcon.event.DeadLetterPublisher;
 import io.sshdnetcon.event.DeadLetterPublisherFactory;
+import io.sshdnetcon.metrics.JobCounter;
 import java.util.Map;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
  * Travels with the job graph and creates a {@link KafkaDeadLetterPublisher} in the task. It holds
- * client settings, so with secrets in them use config-provider placeholders; the placeholders,
- * not the secrets, are then what is serialized.
+ * client settings, so with secrets in them use config-provider placeholders; the placeholders, not
+ * the secrets, are then what is serialized.
  */
 public record KafkaDeadLetterPublisherFactory(
-        Map<String, String> clientConfig,
-        DeadLetterRecords records,
-        DeadLetterBuffer.Limits limits)
+        Map<String, String> clientConfig, DeadLetterRecords records, DeadLetterBuffer.Limits limits)
         implements DeadLetterPublisherFactory {
 
     private static final long serialVersionUID = 2L;
@@ -46,7 +44,12 @@ public record KafkaDeadLetterPublisherFactory(
 
     @Override
     public String toString() {
-        return "KafkaDeadLetterPublisherFactory{" + records + ", " + limits + ", "
-                + ClientProperties.describe(clientConfig) + "}";
+        return "KafkaDeadLetterPublisherFactory{"
+                + records
+                + ", "
+                + limits
+                + ", "
+                + ClientProperties.describe(clientConfig)
+                + "}";
     }
 }

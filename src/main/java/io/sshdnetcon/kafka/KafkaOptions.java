@@ -173,17 +173,28 @@ public final class KafkaOptions {
         /** Safe to log: the file's sensitive values are redacted. */
         @Override
         public String toString() {
-            return "KafkaSettings{bootstrapServers=" + bootstrapServers
-                    + ", eventsTopics=" + eventsTopics
-                    + ", groupId=" + groupId
-                    + ", startingOffsets=" + startingOffsets
-                    + ", exclusionsTopic=" + exclusionsTopic
-                    + ", deadLetterTopic=" + deadLetterTopic
-                    + ", partitionDiscoveryInterval=" + partitionDiscoveryInterval
-                    + ", deadLetterMaxPayloadBytes=" + deadLetterMaxPayloadBytes
-                    + ", deadLetterBuffer=" + deadLetterBuffer
-                    + ", stopAtLatest=" + stopAtLatest
-                    + ", clientProperties=" + ClientProperties.describe(clientProperties)
+            return "KafkaSettings{bootstrapServers="
+                    + bootstrapServers
+                    + ", eventsTopics="
+                    + eventsTopics
+                    + ", groupId="
+                    + groupId
+                    + ", startingOffsets="
+                    + startingOffsets
+                    + ", exclusionsTopic="
+                    + exclusionsTopic
+                    + ", deadLetterTopic="
+                    + deadLetterTopic
+                    + ", partitionDiscoveryInterval="
+                    + partitionDiscoveryInterval
+                    + ", deadLetterMaxPayloadBytes="
+                    + deadLetterMaxPayloadBytes
+                    + ", deadLetterBuffer="
+                    + deadLetterBuffer
+                    + ", stopAtLatest="
+                    + stopAtLatest
+                    + ", clientProperties="
+                    + ClientProperties.describe(clientProperties)
                     + "}";
         }
     }
@@ -214,20 +225,22 @@ public final class KafkaOptions {
         try {
             starting = StartingOffsets.parse(conf.get(STARTING_OFFSETS));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    STARTING_OFFSETS.key() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(STARTING_OFFSETS.key() + ": " + e.getMessage(), e);
         }
         String exclusions = topic(EXCLUSIONS_TOPIC.key(), conf.get(EXCLUSIONS_TOPIC));
         String deadLetters = topic(DEAD_LETTER_TOPIC.key(), conf.get(DEAD_LETTER_TOPIC));
         // Reading our own output, or reading control records as events, would loop or mislead.
         if (seen.contains(deadLetters) || seen.contains(exclusions)) {
             throw new IllegalArgumentException(
-                    EVENTS_TOPICS.key() + " must not contain the exclusions topic or the"
+                    EVENTS_TOPICS.key()
+                            + " must not contain the exclusions topic or the"
                             + " dead-letter topic");
         }
         if (deadLetters.equals(exclusions)) {
             throw new IllegalArgumentException(
-                    DEAD_LETTER_TOPIC.key() + " and " + EXCLUSIONS_TOPIC.key()
+                    DEAD_LETTER_TOPIC.key()
+                            + " and "
+                            + EXCLUSIONS_TOPIC.key()
                             + " must be different topics");
         }
         Map<String, String> clientProperties =
@@ -269,8 +282,12 @@ public final class KafkaOptions {
         if (bytes < maxPayload) {
             // Otherwise a letter with a payload of the allowed size could never be kept.
             throw new IllegalArgumentException(
-                    DEAD_LETTER_BUFFER_MAX_BYTES.key() + " must be at least "
-                            + DEAD_LETTER_MAX_PAYLOAD_BYTES.key() + " (" + maxPayload + " bytes)");
+                    DEAD_LETTER_BUFFER_MAX_BYTES.key()
+                            + " must be at least "
+                            + DEAD_LETTER_MAX_PAYLOAD_BYTES.key()
+                            + " ("
+                            + maxPayload
+                            + " bytes)");
         }
         Duration flush = conf.get(DEAD_LETTER_BUFFER_FLUSH_TIMEOUT);
         if (flush.isNegative() || flush.isZero()) {
@@ -286,13 +303,11 @@ public final class KafkaOptions {
         for (String server : value.split(",")) {
             String s = server.trim();
             if (!HOST_PORT.matcher(s).matches()) {
-                throw new IllegalArgumentException(
-                        name + ": '" + s + "' is not host:port");
+                throw new IllegalArgumentException(name + ": '" + s + "' is not host:port");
             }
             int port = Integer.parseInt(s.substring(s.lastIndexOf(':') + 1));
             if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException(
-                        name + ": port out of range in '" + s + "'");
+                throw new IllegalArgumentException(name + ": port out of range in '" + s + "'");
             }
             cleaned.append(cleaned.length() == 0 ? "" : ",").append(s);
         }
@@ -303,7 +318,10 @@ public final class KafkaOptions {
         Objects.requireNonNull(name, option);
         if (!TOPIC.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException(
-                    option + ": '" + name + "' is not a legal Kafka topic name"
+                    option
+                            + ": '"
+                            + name
+                            + "' is not a legal Kafka topic name"
                             + " (letters, digits, '.', '_', '-'; separate several topics with"
                             + " ';')");
         }

@@ -4,8 +4,8 @@ import io.sshdnetcon.event.DeadLetter;
 import java.util.List;
 
 /**
- * The checkpointed state of one dead-letter writer: the letters the topic had not acknowledged
- * yet, oldest first. Written by {@link PendingDeadLettersSerializer}.
+ * The checkpointed state of one dead-letter writer: the letters the topic had not acknowledged yet,
+ * oldest first. Written by {@link PendingDeadLettersSerializer}.
  */
 public record PendingDeadLetters(List<DeadLetter> letters) {
 

@@ -56,8 +56,12 @@ public final class PendingDeadLettersSerializer
         }
         if (version != VERSION) {
             throw new IOException(
-                    "dead-letter writer state version " + version + " is newer than this build"
-                            + " reads (" + VERSION + ")");
+                    "dead-letter writer state version "
+                            + version
+                            + " is newer than this build"
+                            + " reads ("
+                            + VERSION
+                            + ")");
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         int count = in.readInt();
@@ -70,12 +74,21 @@ public final class PendingDeadLettersSerializer
             String detail = readString(in);
             byte[] payload = readBytes(in);
             String source = readString(in);
-            letters.add(new DeadLetter(
-                    reason, detail, payload, source, in.readInt(), in.readLong(), in.readLong()));
+            letters.add(
+                    new DeadLetter(
+                            reason,
+                            detail,
+                            payload,
+                            source,
+                            in.readInt(),
+                            in.readLong(),
+                            in.readLong()));
         }
         if (in.available() != 0) {
-            throw new IOException("corrupt dead-letter writer state: " + in.available()
-                    + " bytes after the last letter");
+            throw new IOException(
+                    "corrupt dead-letter writer state: "
+                            + in.available()
+                            + " bytes after the last letter");
         }
         return new PendingDeadLetters(letters);
     }
@@ -114,7 +127,8 @@ public final class PendingDeadLettersSerializer
             return null;
         }
         if (length < 0 || length > in.available()) {
-            throw new IOException("corrupt dead-letter writer state: field of " + length + " bytes");
+            throw new IOException(
+                    "corrupt dead-letter writer state: field of " + length + " bytes");
         }
         byte[] value = new byte[length];
         in.readFully(value);

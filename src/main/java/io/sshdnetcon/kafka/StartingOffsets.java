@@ -26,7 +26,8 @@ public record StartingOffsets(Mode mode, long timestampMillis) {
 
     public StartingOffsets {
         if (mode == Mode.TIMESTAMP && timestampMillis < 0) {
-            throw new IllegalArgumentException("timestamp must not be negative: " + timestampMillis);
+            throw new IllegalArgumentException(
+                    "timestamp must not be negative: " + timestampMillis);
         }
     }
 
@@ -56,8 +57,11 @@ public record StartingOffsets(Mode mode, long timestampMillis) {
                 // reported below with the accepted forms
             }
             throw new IllegalArgumentException(
-                    "'" + text + "' needs a non-negative epoch-millisecond timestamp after '"
-                            + TIMESTAMP_PREFIX + "'");
+                    "'"
+                            + text
+                            + "' needs a non-negative epoch-millisecond timestamp after '"
+                            + TIMESTAMP_PREFIX
+                            + "'");
         }
         throw new IllegalArgumentException("'" + text + "' is not one of " + FORMS);
     }

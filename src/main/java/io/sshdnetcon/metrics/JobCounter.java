@@ -25,8 +25,7 @@ public final class JobCounter {
 
     /** Registers {@code name} as a metric in the detector group and as an accumulator. */
     public static JobCounter register(RuntimeContext context, String name) {
-        return new JobCounter(
-                group(context).counter(name), context.getLongCounter(name));
+        return new JobCounter(group(context).counter(name), context.getLongCounter(name));
     }
 
     /**

@@ -14,8 +14,10 @@ public final class MetricNames {
     public static final String EVENTS_LATE = "events_late";
     public static final String EVENTS_EXCLUDED = "events_excluded";
     public static final String EXCLUSION_REASON_LABEL = "reason";
+
     /** Label of {@link #EVENTS_MALFORMED}: the dead-letter reason code. */
     public static final String MALFORMED_REASON_LABEL = "reason";
+
     public static final String DEAD_LETTERED = "dead_lettered";
     public static final String ALERTS = "alerts";
     public static final String ALERT_BUILD_FAILURES = "alert_build_failures";
@@ -23,22 +25,31 @@ public final class MetricNames {
     public static final String EXCLUSION_SETS_REJECTED = "exclusion_sets_rejected";
     public static final String EXCLUSION_SETS_IGNORED = "exclusion_sets_ignored";
     public static final String DETECTION_LATENCY_MS = "detection_latency_ms";
+
     /** Alerts Elasticsearch accepted (2xx). */
     public static final String ALERTS_INDEXED = "alerts_indexed";
+
     /** Alerts whose id was already in the data stream (409 on create): written before. */
     public static final String ALERTS_ALREADY_INDEXED = "alerts_already_indexed";
+
     /** Alert send attempts that will be retried (429, 5xx, or the whole request failed). */
     public static final String ALERTS_RETRIED = "alerts_retried";
+
     /** Alerts Elasticsearch refused as invalid (other 4xx), or too large to send: dead-lettered. */
     public static final String ALERTS_REJECTED = "alerts_rejected";
+
     /** Bytes of alerts in the sink's buffer, waiting to be sent or sent again (gauge). */
     public static final String ALERTS_BUFFERED_BYTES = "alerts_buffered_bytes";
+
     /** Dead letters waiting for the dead-letter topic's acknowledgement (gauge, per writer). */
     public static final String DEAD_LETTERS_BUFFERED = "dead_letters_buffered";
+
     /** Their payload and message bytes (gauge, per writer). */
     public static final String DEAD_LETTERS_BUFFERED_BYTES = "dead_letters_buffered_bytes";
+
     /** Dead letters given up: the buffer was full, or the topic can never take them. */
     public static final String DEAD_LETTERS_DROPPED = "dead_letters_dropped";
+
     /** Dead letters the dead-letter topic acknowledged. */
     public static final String DEAD_LETTERS_DELIVERED = "dead_letters_delivered";
 

@@ -7,16 +7,16 @@ import java.util.HashSet;
  * Detects a key repeated within one JSON object, which makes Elasticsearch refuse the document.
  *
  * <p>Jackson's own duplicate detection builds a hash set per object and dominated the parse
- * profile. Jackson canonicalizes field names, so within one document a repeated key is usually
- * the very same String instance; a linear scan comparing references first (then hash and content)
- * is cheaper for the small objects of ECS events. An object with more than {@link #SCAN_LIMIT}
- * keys switches to a hash set, so a hostile object of hundreds of thousands of keys costs linear
- * time, not quadratic. {@link HashSet} keeps that true even for keys crafted to share a hash code
- * (its buckets become trees of comparable keys).
+ * profile. Jackson canonicalizes field names, so within one document a repeated key is usually the
+ * very same String instance; a linear scan comparing references first (then hash and content) is
+ * cheaper for the small objects of ECS events. An object with more than {@link #SCAN_LIMIT} keys
+ * switches to a hash set, so a hostile object of hundreds of thousands of keys costs linear time,
+ * not quadratic. {@link HashSet} keeps that true even for keys crafted to share a hash code (its
+ * buckets become trees of comparable keys).
  *
- * <p>Every array and set is kept for the next record; a set that grew very large is dropped
- * when the next record starts, so one hostile record neither pins its keys nor makes later records
- * pay for clearing a huge table. Not thread-safe: one per parser.
+ * <p>Every array and set is kept for the next record; a set that grew very large is dropped when
+ * the next record starts, so one hostile record neither pins its keys nor makes later records pay
+ * for clearing a huge table. Not thread-safe: one per parser.
  */
 final class DuplicateKeyGuard {
 
@@ -30,9 +30,12 @@ final class DuplicateKeyGuard {
 
     private String[][] keys = new String[INITIAL_DEPTH][];
     private int[] counts = new int[INITIAL_DEPTH];
+
     /** Per depth: the set in use once the current object passed {@link #SCAN_LIMIT} keys. */
     private HashSet<String>[] sets = newSets(INITIAL_DEPTH);
+
     private int depth = -1;
+
     /** Some set grew beyond {@link #RETAINED_SET_KEYS} during this record. */
     private boolean largeSet;
 

@@ -1,10 +1,11 @@
 package io.sshdnetcon.parse;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.parse.DuplicateKeyGuard;
-import io.sshdnetcon.parse.EventTimestamps;
-import io.sshdnetcon.parse.FieldPathTree;
 import io.sshdnetcon.event.FieldValues;
 import io.sshdnetcon.event.JsonReadLimits;
 import io.sshdnetcon.event.Outcome;
@@ -12,11 +13,6 @@ import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.event.RuleField;
 import io.sshdnetcon.event.Stage;
-import io.sshdnetcon.parse.Utf8;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import io.sshdnetcon.rule.IpLiteral;
 import io.sshdnetcon.rule.SequenceStages;
 import java.io.IOException;
@@ -26,10 +22,10 @@ import java.util.List;
 /**
  * Turns one input record (the bytes of one ECS event) into a {@link ParsedRecord}.
  *
- * <p>Most fleet events are irrelevant to the rule, so the parser streams tokens and only decodes the
- * handful of {@link RuleField}s; every other subtree is skipped. It still scans the whole record,
- * so broken JSON is always detected and dead-lettered rather than silently dropped. It never
- * throws on data.
+ * <p>Most fleet events are irrelevant to the rule, so the parser streams tokens and only decodes
+ * the handful of {@link RuleField}s; every other subtree is skipped. It still scans the whole
+ * record, so broken JSON is always detected and dead-lettered rather than silently dropped. It
+ * never throws on data.
  *
  * <p>Hostile records cost time linear in their size and a bounded stack: bytes must be strict
  * UTF-8, nesting (objects, arrays and dotted keys together), keys, numbers and the values the rule
@@ -45,19 +41,25 @@ public final class EcsEventParser {
 
     private static final int MAX_DETAIL_VALUE_CHARS = 120;
 
-    /** Fields whose type is checked on every event; @timestamp and destination.ip have own rules. */
+    /**
+     * Fields whose type is checked on every event; @timestamp and destination.ip have own rules.
+     */
     private static final List<RuleField> TYPED_FIELDS =
             Arrays.stream(RuleField.values())
                     .filter(f -> f != RuleField.TIMESTAMP && f != RuleField.DESTINATION_IP)
                     .toList();
 
     private final FieldValues fields = new FieldValues();
+
     /** Elasticsearch refuses documents with a repeated key, so EQL would never see them. */
     private final DuplicateKeyGuard keys = new DuplicateKeyGuard();
+
     /** Per parser: its symbol table then canonicalizes this reader's keys, record after record. */
     private JsonFactory json;
+
     /** For records whose keys the symbol table refuses: no table, one String per key. */
     private final JsonFactory withoutSymbols;
+
     private final int maxRecordBytes;
 
     public EcsEventParser() {
@@ -67,8 +69,10 @@ public final class EcsEventParser {
     public EcsEventParser(int maxRecordBytes) {
         if (maxRecordBytes <= 0 || maxRecordBytes > JsonReadLimits.MAX_DOCUMENT_BYTES) {
             throw new IllegalArgumentException(
-                    "maxRecordBytes must be between 1 and " + JsonReadLimits.MAX_DOCUMENT_BYTES
-                            + ": " + maxRecordBytes);
+                    "maxRecordBytes must be between 1 and "
+                            + JsonReadLimits.MAX_DOCUMENT_BYTES
+                            + ": "
+                            + maxRecordBytes);
         }
         this.maxRecordBytes = maxRecordBytes;
         this.json = factory(true);
@@ -80,8 +84,8 @@ public final class EcsEventParser {
     }
 
     /**
-     * Parses {@code len} bytes at {@code off}. The bytes are copied only when the record is kept
-     * (a candidate or a dead letter), so callers may pass a reused buffer.
+     * Parses {@code len} bytes at {@code off}. The bytes are copied only when the record is kept (a
+     * candidate or a dead letter), so callers may pass a reused buffer.
      */
     public ParsedRecord parse(
             byte[] buf, int off, int len, String source, int partition, long offset) {
@@ -91,8 +95,7 @@ public final class EcsEventParser {
         Provenance at = new Provenance(buf, off, len, source, partition, offset);
         int invalid = Utf8.firstInvalid(buf, off, len);
         if (invalid >= 0) {
-            return at.malformed(
-                    DeadLetterReason.NOT_JSON, "invalid UTF-8 at byte " + invalid);
+            return at.malformed(DeadLetterReason.NOT_JSON, "invalid UTF-8 at byte " + invalid);
         }
         ParsedRecord result = read(json, at);
         if (result == null) {
@@ -183,8 +186,12 @@ public final class EcsEventParser {
         return at.deadLetter(
                 Outcome.MALFORMED,
                 DeadLetterReason.RECORD_TOO_LARGE,
-                "record has " + actualLength + " bytes, the limit is " + maxRecordBytes
-                        + "; the payload holds its first " + Math.min(prefixLength, maxRecordBytes)
+                "record has "
+                        + actualLength
+                        + " bytes, the limit is "
+                        + maxRecordBytes
+                        + "; the payload holds its first "
+                        + Math.min(prefixLength, maxRecordBytes)
                         + " bytes",
                 ParsedRecord.NO_TIMESTAMP,
                 maxRecordBytes);
@@ -199,7 +206,8 @@ public final class EcsEventParser {
         if (fields.hasWrongType(RuleField.TIMESTAMP) || timestampText == null) {
             return at.malformed(
                     DeadLetterReason.INVALID_TIMESTAMP,
-                    fields.isMissing(RuleField.TIMESTAMP) && !fields.hasWrongType(RuleField.TIMESTAMP)
+                    fields.isMissing(RuleField.TIMESTAMP)
+                                    && !fields.hasWrongType(RuleField.TIMESTAMP)
                             ? "@timestamp is missing"
                             : "@timestamp must be a single string");
         }
@@ -298,10 +306,10 @@ public final class EcsEventParser {
     }
 
     /**
-     * The number of segments of the path ending in {@code name} inside an object at {@code
-     * depth}, whose value starts with {@code value}. Elasticsearch maps {@code "a.b.c"} as three
-     * nested objects, so a dotted key nests as deep as the objects it stands for, and both count
-     * against one limit.
+     * The number of segments of the path ending in {@code name} inside an object at {@code depth},
+     * whose value starts with {@code value}. Elasticsearch maps {@code "a.b.c"} as three nested
+     * objects, so a dotted key nests as deep as the objects it stands for, and both count against
+     * one limit.
      *
      * <p>Only a container's depth is passed on, so dots are counted only for containers and for
      * keys long enough to reach the limit; the result for other keys is a placeholder.
@@ -320,7 +328,8 @@ public final class EcsEventParser {
         if (depth + segments > JsonReadLimits.MAX_NESTING_DEPTH) {
             throw new JsonReadLimits.LimitExceededException(
                     DeadLetterReason.NESTING_TOO_DEEP,
-                    "a field path has more than " + JsonReadLimits.MAX_NESTING_DEPTH
+                    "a field path has more than "
+                            + JsonReadLimits.MAX_NESTING_DEPTH
                             + " segments (objects and dotted keys): "
                             + quote(name));
         }
@@ -354,8 +363,11 @@ public final class EcsEventParser {
         if (text.length() > JsonReadLimits.MAX_RULE_VALUE_CHARS) {
             throw new JsonReadLimits.LimitExceededException(
                     DeadLetterReason.STRING_TOO_LONG,
-                    "a value of " + field.path() + " is longer than "
-                            + JsonReadLimits.MAX_RULE_VALUE_CHARS + " characters");
+                    "a value of "
+                            + field.path()
+                            + " is longer than "
+                            + JsonReadLimits.MAX_RULE_VALUE_CHARS
+                            + " characters");
         }
         return text;
     }

@@ -5,9 +5,9 @@ package io.sshdnetcon.parse;
  * epoch milliseconds truncated toward the past (docs/semantics.md, decision 3).
  *
  * <p>Accepted: {@code yyyy-MM-dd}, optionally {@code 'T'HH:mm}, optionally {@code :ss}, optionally
- * a fraction of 1-9 digits after {@code .}, and an optional offset {@code Z}, {@code
- * ±HH:mm}, {@code ±HHmm} or {@code ±HH}. No offset means UTC. Hand-written because every event on
- * the fleet passes through here and {@code DateTimeFormatter} allocates and throws per call.
+ * a fraction of 1-9 digits after {@code .}, and an optional offset {@code Z}, {@code ±HH:mm},
+ * {@code ±HHmm} or {@code ±HH}. No offset means UTC. Hand-written because every event on the fleet
+ * passes through here and {@code DateTimeFormatter} allocates and throws per call.
  */
 public final class EventTimestamps {
 

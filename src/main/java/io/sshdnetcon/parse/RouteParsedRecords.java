@@ -21,9 +21,9 @@ import org.apache.flink.util.OutputTag;
  * letters, drops the irrelevant bulk, and forwards candidates.
  *
  * <p>Lateness is decided here, against the watermark of this same task, so it depends only on the
- * order of the input and never on how fast other inputs (such as the exclusions stream) advance.
- * An event that is on time here is on time at the CEP operator too, because that operator's
- * watermark can only trail this one.
+ * order of the input and never on how fast other inputs (such as the exclusions stream) advance. An
+ * event that is on time here is on time at the CEP operator too, because that operator's watermark
+ * can only trail this one.
  */
 public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, RuleEvent> {
 
@@ -48,8 +48,10 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
 
     private transient JobCounter in;
     private transient JobCounter parsed;
+
     /** Per reason; each also adds to the job-wide {@code events_malformed} accumulator. */
     private transient Map<DeadLetterReason, JobCounter> malformed;
+
     private transient JobCounter irrelevant;
     private transient JobCounter relevant;
     private transient JobCounter missingJoinKey;
@@ -73,7 +75,8 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
         }
         irrelevant = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_IRRELEVANT);
         relevant = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_RELEVANT);
-        missingJoinKey = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_MISSING_JOIN_KEY);
+        missingJoinKey =
+                JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_MISSING_JOIN_KEY);
         multiValuedJoinKey =
                 JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_MULTI_VALUED_JOIN_KEY);
         invalidDestination =
@@ -131,11 +134,12 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
     private JobCounter malformed(DeadLetterReason reason) {
         return malformed.computeIfAbsent(
                 reason,
-                r -> JobCounter.registerLabelled(
-                        getRuntimeContext(),
-                        MetricNames.EVENTS_MALFORMED,
-                        MetricNames.MALFORMED_REASON_LABEL,
-                        r.code()));
+                r ->
+                        JobCounter.registerLabelled(
+                                getRuntimeContext(),
+                                MetricNames.EVENTS_MALFORMED,
+                                MetricNames.MALFORMED_REASON_LABEL,
+                                r.code()));
     }
 
     private void deadLetter(Context ctx, DeadLetter letter) {

@@ -8,10 +8,10 @@ import java.nio.ByteOrder;
  * Strict UTF-8 validation (RFC 3629; Unicode's table of well-formed byte sequences). Jackson
  * decodes leniently: it accepts overlong forms ({@code C0 AF} for {@code /}), encoded surrogates
  * and code points beyond U+10FFFF, and skips over bytes of values it never decodes. An overlong
- * {@code /usr/sbin/sshd} would then match the rule while being a different byte string from the
- * one any strict consumer sees, and the alert's {@code Events} could not hold the original event
- * as received. So the parser checks every record first; ASCII, almost all of an ECS event, is
- * checked eight bytes at a time.
+ * {@code /usr/sbin/sshd} would then match the rule while being a different byte string from the one
+ * any strict consumer sees, and the alert's {@code Events} could not hold the original event as
+ * received. So the parser checks every record first; ASCII, almost all of an ECS event, is checked
+ * eight bytes at a time.
  */
 final class Utf8 {
 

@@ -13,18 +13,21 @@ import java.util.List;
  * <p>Ranges are merged per family into sorted, disjoint, non-adjacent intervals, so a lookup is one
  * binary search whatever the number of (possibly overlapping) entries. IPv4 intervals are kept as
  * plain 32-bit values in longs, which sort correctly with signed comparisons; IPv6 intervals are
- * 128-bit and compared unsigned. The families are kept apart because an IPv4 range must never
- * match an IPv6 address, and the reverse.
+ * 128-bit and compared unsigned. The families are kept apart because an IPv4 range must never match
+ * an IPv6 address, and the reverse.
  */
 public final class AddressRanges {
 
     private static final AddressRanges NONE =
-            new AddressRanges(new Intervals(new long[0], new long[0]), new Intervals(new long[0], new long[0]));
+            new AddressRanges(
+                    new Intervals(new long[0], new long[0]),
+                    new Intervals(new long[0], new long[0]));
 
-    private static final Comparator<CidrRange> BY_FIRST_ADDRESS = (a, b) -> {
-        int byHi = Long.compareUnsigned(a.networkHi(), b.networkHi());
-        return byHi != 0 ? byHi : Long.compareUnsigned(a.networkLo(), b.networkLo());
-    };
+    private static final Comparator<CidrRange> BY_FIRST_ADDRESS =
+            (a, b) -> {
+                int byHi = Long.compareUnsigned(a.networkHi(), b.networkHi());
+                return byHi != 0 ? byHi : Long.compareUnsigned(a.networkLo(), b.networkLo());
+            };
 
     /** Low words of the first and last address of ::ffff:0:0/96 (the high word is 0). */
     private static final long MAPPED_FIRST_LO = 0x0000_FFFF_0000_0000L;
@@ -33,6 +36,7 @@ public final class AddressRanges {
 
     private final long[] ipv4Firsts;
     private final long[] ipv4Lasts;
+
     /** Interleaved (hi, lo) pairs: element 2i is the high word of interval i. */
     private final long[] ipv6Firsts;
 
@@ -70,7 +74,10 @@ public final class AddressRanges {
         return new AddressRanges(mergeIpv4(ipv4), mergeIpv6(ipv6));
     }
 
-    /** Whether the address (as produced by {@link IpLiteral#parse}) lies in a range of its own family. */
+    /**
+     * Whether the address (as produced by {@link IpLiteral#parse}) lies in a range of its own
+     * family.
+     */
     public boolean contains(long hi, long lo) {
         if (IpLiteral.isIpv4(hi, lo)) {
             return containsIpv4(lo & 0xFFFF_FFFFL);
@@ -84,9 +91,8 @@ public final class AddressRanges {
     }
 
     /**
-     * Whether every IPv6 address is in the set. The IPv4-mapped block (::ffff:0:0/96) is left
-     * out: its addresses are IPv4 addresses ({@link IpLiteral#isIpv4}), which IPv6 ranges never
-     * match.
+     * Whether every IPv6 address is in the set. The IPv4-mapped block (::ffff:0:0/96) is left out:
+     * its addresses are IPv4 addresses ({@link IpLiteral#isIpv4}), which IPv6 ranges never match.
      */
     public boolean coversAllIpv6() {
         return coversIpv6(0, 0, 0, MAPPED_FIRST_LO - 1)
@@ -100,7 +106,10 @@ public final class AddressRanges {
 
     @Override
     public String toString() {
-        return "AddressRanges[" + ipv4Firsts.length + " IPv4 and " + ipv6Firsts.length / 2
+        return "AddressRanges["
+                + ipv4Firsts.length
+                + " IPv4 and "
+                + ipv6Firsts.length / 2
                 + " IPv6 intervals]";
     }
 
@@ -134,10 +143,13 @@ public final class AddressRanges {
                 high = middle - 1;
             }
         }
-        return candidate >= 0 && compare(hi, lo, ipv6Lasts[2 * candidate], ipv6Lasts[2 * candidate + 1]) <= 0;
+        return candidate >= 0
+                && compare(hi, lo, ipv6Lasts[2 * candidate], ipv6Lasts[2 * candidate + 1]) <= 0;
     }
 
-    /** Merged intervals are disjoint and not adjacent, so one interval must hold the whole range. */
+    /**
+     * Merged intervals are disjoint and not adjacent, so one interval must hold the whole range.
+     */
     private boolean coversIpv6(long firstHi, long firstLo, long lastHi, long lastLo) {
         for (int i = 0; i < ipv6Firsts.length / 2; i++) {
             if (compare(ipv6Firsts[2 * i], ipv6Firsts[2 * i + 1], firstHi, firstLo) <= 0
@@ -176,7 +188,8 @@ public final class AddressRanges {
             long firstLo = range.networkLo();
             long lastHi = range.lastHi();
             long lastLo = range.lastLo();
-            if (count > 0 && touches(lasts[2 * count - 2], lasts[2 * count - 1], firstHi, firstLo)) {
+            if (count > 0
+                    && touches(lasts[2 * count - 2], lasts[2 * count - 1], firstHi, firstLo)) {
                 if (compare(lastHi, lastLo, lasts[2 * count - 2], lasts[2 * count - 1]) > 0) {
                     lasts[2 * count - 2] = lastHi;
                     lasts[2 * count - 1] = lastLo;
@@ -194,8 +207,8 @@ public final class AddressRanges {
 
     /**
      * Whether an interval ending at (lastHi, lastLo) overlaps or is adjacent to one starting at
-     * (firstHi, firstLo), given that the latter does not start before the former. Written as
-     * {@code first - 1 <= last} because {@code last + 1} overflows at the top of the space.
+     * (firstHi, firstLo), given that the latter does not start before the former. Written as {@code
+     * first - 1 <= last} because {@code last + 1} overflows at the top of the space.
      */
     private static boolean touches(long lastHi, long lastLo, long firstHi, long firstLo) {
         if (firstHi == 0 && firstLo == 0) {

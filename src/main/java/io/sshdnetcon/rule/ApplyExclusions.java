@@ -30,17 +30,16 @@ import org.slf4j.LoggerFactory;
  * Removes connections the rule's {@code not (...)} clauses exclude, before they reach CEP, so an
  * excluded connection never consumes a pending exec. Exec events pass through untouched.
  *
- * <p>The active {@link ExclusionSet} lives in broadcast state and is replaced at run time by a
- * set with a higher version, if the {@link ExclusionPolicy} allows the step from the version in
- * force; a refused set is dead-lettered (once, by subtask 0: every subtask sees every set) and
- * the set in force stays. Until a set arrives (and after a restore that carried none) the set
- * given at start-up applies, so events are never judged against an empty list.
+ * <p>The active {@link ExclusionSet} lives in broadcast state and is replaced at run time by a set
+ * with a higher version, if the {@link ExclusionPolicy} allows the step from the version in force;
+ * a refused set is dead-lettered (once, by subtask 0: every subtask sees every set) and the set in
+ * force stays. Until a set arrives (and after a restore that carried none) the set given at
+ * start-up applies, so events are never judged against an empty list.
  *
- * <p>A set restored from state is checked again: one that excludes a whole address family
- * (accepted by an older release) is not applied; the start-up set is. Any other restored set can
- * be discarded by raising {@link ExclusionPolicy#resetGeneration()} when starting from the
- * savepoint; the generation is kept in state, so later restores of the same run keep the sets
- * it applied.
+ * <p>A set restored from state is checked again: one that excludes a whole address family (accepted
+ * by an older release) is not applied; the start-up set is. Any other restored set can be discarded
+ * by raising {@link ExclusionPolicy#resetGeneration()} when starting from the savepoint; the
+ * generation is kept in state, so later restores of the same run keep the sets it applied.
  *
  * <p>Emits only the element it was given, for the current key: that keeps the output partitioned
  * exactly as the input, which the CEP step relies on ({@code reinterpretAsKeyedStream}).
@@ -68,6 +67,7 @@ public final class ApplyExclusions
     private transient boolean reportsRefusals;
     private transient ListState<Long> generations;
     private transient long generation;
+
     /** The stored set last judged by {@link #effective}, and whether it may apply. */
     private transient ExclusionSet judged;
 
@@ -112,9 +112,13 @@ public final class ApplyExclusions
                     context.getOperatorStateStore().getBroadcastState(exclusionSets);
             ExclusionSet discarded = state.get(ACTIVE);
             state.remove(ACTIVE);
-            LOG.warn("Exclusions reset generation {} (state had {}): discarded the restored"
-                            + " exclusion set {}; the start-up set {} applies", generation, restored,
-                    discarded, initial);
+            LOG.warn(
+                    "Exclusions reset generation {} (state had {}): discarded the restored"
+                            + " exclusion set {}; the start-up set {} applies",
+                    generation,
+                    restored,
+                    discarded,
+                    initial);
         }
     }
 
@@ -136,7 +140,8 @@ public final class ApplyExclusions
                             reason.code()));
         }
         ignoredSets = JobCounter.register(getRuntimeContext(), MetricNames.EXCLUSION_SETS_IGNORED);
-        rejectedSets = JobCounter.register(getRuntimeContext(), MetricNames.EXCLUSION_SETS_REJECTED);
+        rejectedSets =
+                JobCounter.register(getRuntimeContext(), MetricNames.EXCLUSION_SETS_REJECTED);
         reportsRefusals = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         activeVersion = initial.version();
         JobCounter.group(getRuntimeContext())
@@ -160,16 +165,18 @@ public final class ApplyExclusions
     }
 
     @Override
-    public void processBroadcastElement(ExclusionUpdate update, Context ctx, Collector<RuleEvent> out)
-            throws Exception {
+    public void processBroadcastElement(
+            ExclusionUpdate update, Context ctx, Collector<RuleEvent> out) throws Exception {
         BroadcastState<String, ExclusionSet> state = ctx.getBroadcastState(exclusionSets);
         ExclusionSet current = effective(state.get(ACTIVE));
         ExclusionSet set = update.set();
         if (set.version() <= current.version()) {
             // Replays of the compacted control topic land here on every start; not an error.
             ignoredSets.inc();
-            LOG.info("Ignoring exclusion set version {}: version {} is active",
-                    set.version(), current.version());
+            LOG.info(
+                    "Ignoring exclusion set version {}: version {} is active",
+                    set.version(),
+                    current.version());
             return;
         }
         try {
@@ -178,8 +185,11 @@ public final class ApplyExclusions
         } catch (IllegalArgumentException e) {
             if (reportsRefusals) {
                 rejectedSets.inc();
-                LOG.error("Refused exclusion set version {} (version {} stays in force): {}",
-                        set.version(), current.version(), e.getMessage());
+                LOG.error(
+                        "Refused exclusion set version {} (version {} stays in force): {}",
+                        set.version(),
+                        current.version(),
+                        e.getMessage());
                 ctx.output(deadLetters, update.refusal(e.getMessage()));
             }
             return;
@@ -211,14 +221,20 @@ public final class ApplyExclusions
         return judgedAllowed ? stored : initial;
     }
 
-    /** Sets this operator stored itself always pass; this catches those restored from older releases. */
+    /**
+     * Sets this operator stored itself always pass; this catches those restored from older
+     * releases.
+     */
     private boolean allowed(ExclusionSet stored) {
         try {
             policy.checkCoverage(stored);
             return true;
         } catch (InvalidExclusionSetException e) {
-            LOG.error("Not applying the exclusion set restored from state: {}; the start-up set"
-                    + " version {} applies instead", e.getMessage(), initial.version());
+            LOG.error(
+                    "Not applying the exclusion set restored from state: {}; the start-up set"
+                            + " version {} applies instead",
+                    e.getMessage(),
+                    initial.version());
             return false;
         }
     }

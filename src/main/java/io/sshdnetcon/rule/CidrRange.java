@@ -4,9 +4,9 @@ package io.sshdnetcon.rule;
  * One exclusion entry: a network and a prefix length, in one address family.
  *
  * <p>The network is stored in the shared 128-bit space of {@link IpLiteral} (IPv4 as
- * ::ffff:a.b.c.d), but {@code prefixLength} is in the family's own terms: 0..32 for IPv4,
- * 0..128 for IPv6. The family is explicit because an IPv6 range such as {@code ::/0} numerically
- * covers the IPv4-mapped block and must still never match an IPv4 address.
+ * ::ffff:a.b.c.d), but {@code prefixLength} is in the family's own terms: 0..32 for IPv4, 0..128
+ * for IPv6. The family is explicit because an IPv6 range such as {@code ::/0} numerically covers
+ * the IPv4-mapped block and must still never match an IPv4 address.
  *
  * @param ipv4 whether this is an IPv4 range
  * @param networkHi high 64 bits of the first address
@@ -17,6 +17,7 @@ public record CidrRange(boolean ipv4, long networkHi, long networkLo, int prefix
 
     private static final int IPV4_BITS = 32;
     private static final int IPV6_BITS = 128;
+
     /** Where the 32 IPv4 bits start inside the 128-bit space. */
     private static final int IPV4_OFFSET = IPV6_BITS - IPV4_BITS;
 
@@ -27,13 +28,20 @@ public record CidrRange(boolean ipv4, long networkHi, long networkLo, int prefix
                     "prefix length " + prefixLength + " is outside 0.." + maxPrefix);
         }
         if (ipv4 != IpLiteral.isIpv4(networkHi, networkLo)) {
-            throw new IllegalArgumentException("network " + IpLiteral.format(networkHi, networkLo)
-                    + (ipv4 ? " is not an IPv4 address" : " is an IPv4 address in an IPv6 range"));
+            throw new IllegalArgumentException(
+                    "network "
+                            + IpLiteral.format(networkHi, networkLo)
+                            + (ipv4
+                                    ? " is not an IPv4 address"
+                                    : " is an IPv4 address in an IPv6 range"));
         }
         int bits = spacePrefix(ipv4, prefixLength);
         if ((networkHi & hostMaskHi(bits)) != 0 || (networkLo & hostMaskLo(bits)) != 0) {
-            throw new IllegalArgumentException("network " + IpLiteral.format(networkHi, networkLo)
-                    + " has host bits set beyond /" + prefixLength);
+            throw new IllegalArgumentException(
+                    "network "
+                            + IpLiteral.format(networkHi, networkLo)
+                            + " has host bits set beyond /"
+                            + prefixLength);
         }
     }
 
@@ -102,7 +110,9 @@ public record CidrRange(boolean ipv4, long networkHi, long networkLo, int prefix
         return (hi & ~hostMaskHi(bits)) == networkHi && (lo & ~hostMaskLo(bits)) == networkLo;
     }
 
-    /** Canonical text, e.g. {@code 10.0.0.0/8} or {@code fe80::/10}; parses back to an equal range. */
+    /**
+     * Canonical text, e.g. {@code 10.0.0.0/8} or {@code fe80::/10}; parses back to an equal range.
+     */
     @Override
     public String toString() {
         return IpLiteral.format(networkHi, networkLo) + "/" + prefixLength;
@@ -125,7 +135,9 @@ public record CidrRange(boolean ipv4, long networkHi, long networkLo, int prefix
         return bits == IPV6_BITS ? 0L : -1L >>> (bits - 64);
     }
 
-    /** 1-3 ASCII digits only: {@code Integer.parseInt} would also take signs and non-ASCII digits. */
+    /**
+     * 1-3 ASCII digits only: {@code Integer.parseInt} would also take signs and non-ASCII digits.
+     */
     private static int parsePrefix(String entry, int start) {
         int length = entry.length() - start;
         if (length < 1 || length > 3) {

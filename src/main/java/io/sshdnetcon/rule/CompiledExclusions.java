@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * An {@link ExclusionSet} turned into lookup structures: merged address intervals searched in
- * O(log n), and hash sets for the process allowlists. Not state: rebuilt from the set when needed.
+ * An {@link ExclusionSet} turned into lookup structures: merged address intervals searched in O(log
+ * n), and hash sets for the process allowlists. Not state: rebuilt from the set when needed.
  */
 public final class CompiledExclusions {
 

@@ -10,15 +10,15 @@ import java.util.Map;
 
 /**
  * What an exclusion set may do, decided by the operator who runs the job, not by whoever can write
- * the exclusions topic. Without these rules, one record ({@code "version":
- * 9223372036854775807, "destination_cidrs": ["0.0.0.0/0"]}) would switch detection off for good:
- * nothing can be newer, and it would live on in every checkpoint.
+ * the exclusions topic. Without these rules, one record ({@code "version": 9223372036854775807,
+ * "destination_cidrs": ["0.0.0.0/0"]}) would switch detection off for good: nothing can be newer,
+ * and it would live on in every checkpoint.
  *
  * <ul>
  *   <li>A set whose destination ranges together cover every IPv4 or every IPv6 address is refused
  *       unless {@link #allowExcludeAll()}.
- *   <li>A set may be at most {@link #maxVersionStep()} versions ahead of the one it replaces, so
- *       no single record can take the version out of reach of the next legitimate one.
+ *   <li>A set may be at most {@link #maxVersionStep()} versions ahead of the one it replaces, so no
+ *       single record can take the version out of reach of the next legitimate one.
  *   <li>{@link #resetGeneration()}: raising it when starting from a savepoint discards the set
  *       stored there (see {@link ApplyExclusions}).
  * </ul>
@@ -55,8 +55,8 @@ public record ExclusionPolicy(boolean allowExcludeAll, long maxVersionStep, long
     }
 
     /**
-     * @throws InvalidExclusionSetException if the set's destinations exclude a whole address
-     *     family and that is not allowed
+     * @throws InvalidExclusionSetException if the set's destinations exclude a whole address family
+     *     and that is not allowed
      */
     public void checkCoverage(ExclusionSet set) {
         if (allowExcludeAll) {
@@ -66,10 +66,19 @@ public record ExclusionPolicy(boolean allowExcludeAll, long maxVersionStep, long
         String family = ranges.coversAllIpv4() ? "IPv4" : ranges.coversAllIpv6() ? "IPv6" : null;
         if (family != null) {
             throw new InvalidExclusionSetException(
-                    "version " + set.version() + ": '" + ExclusionSetJson.DESTINATION_CIDRS
-                            + "' together exclude every " + family + " address, which switches"
-                            + " detection off for " + family + "; refused unless the job runs"
-                            + " with " + ALLOW_EXCLUDE_ALL_OPTION + ": true (and the tool"
+                    "version "
+                            + set.version()
+                            + ": '"
+                            + ExclusionSetJson.DESTINATION_CIDRS
+                            + "' together exclude every "
+                            + family
+                            + " address, which switches"
+                            + " detection off for "
+                            + family
+                            + "; refused unless the job runs"
+                            + " with "
+                            + ALLOW_EXCLUDE_ALL_OPTION
+                            + ": true (and the tool"
                             + " publishes with --force)");
         }
     }
@@ -82,11 +91,21 @@ public record ExclusionPolicy(boolean allowExcludeAll, long maxVersionStep, long
         // Versions are non-negative, so the difference cannot overflow.
         if (next.version() > current && next.version() - current > maxVersionStep) {
             throw new InvalidExclusionSetException(
-                    "version " + next.version() + " is " + (next.version() - current)
-                            + " versions ahead of version " + current + " in force; at most "
-                            + maxVersionStep + " are allowed (" + MAX_VERSION_STEP_OPTION
-                            + "), so publish version " + (current + 1) + " to " + (current
-                            + maxVersionStep) + " instead");
+                    "version "
+                            + next.version()
+                            + " is "
+                            + (next.version() - current)
+                            + " versions ahead of version "
+                            + current
+                            + " in force; at most "
+                            + maxVersionStep
+                            + " are allowed ("
+                            + MAX_VERSION_STEP_OPTION
+                            + "), so publish version "
+                            + (current + 1)
+                            + " to "
+                            + (current + maxVersionStep)
+                            + " instead");
         }
     }
 
@@ -109,9 +128,9 @@ public record ExclusionPolicy(boolean allowExcludeAll, long maxVersionStep, long
 
     /**
      * The set in force after applying {@code candidates} to {@code base} in version order, each
-     * only if it is newer than the set in force at its turn and passes {@link #check}: exactly
-     * what the running job does when they arrive one by one. Of several candidates with the same
-     * version the last one counts (the record compaction keeps).
+     * only if it is newer than the set in force at its turn and passes {@link #check}: exactly what
+     * the running job does when they arrive one by one. Of several candidates with the same version
+     * the last one counts (the record compaction keeps).
      */
     public Chain chain(ExclusionSet base, Collection<ExclusionSet> candidates) {
         Map<Long, ExclusionSet> byVersion = new LinkedHashMap<>();

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One versioned set of the rule's allowlists. Held in broadcast state, so it is a flat record
- * that Flink serializes as an evolvable POJO.
+ * One versioned set of the rule's allowlists. Held in broadcast state, so it is a flat record that
+ * Flink serializes as an evolvable POJO.
  *
  * @param version monotonically increasing; a set replaces the active one only if its version is
  *     higher. The built-in defaults are version 0.
@@ -24,7 +24,8 @@ public record ExclusionSet(
     private static final long serialVersionUID = 1L;
 
     public ExclusionSet {
-        destinationCidrs = List.copyOf(Objects.requireNonNull(destinationCidrs, "destinationCidrs"));
+        destinationCidrs =
+                List.copyOf(Objects.requireNonNull(destinationCidrs, "destinationCidrs"));
         processExecutables =
                 List.copyOf(Objects.requireNonNull(processExecutables, "processExecutables"));
         processNames = List.copyOf(Objects.requireNonNull(processNames, "processNames"));
@@ -32,7 +33,14 @@ public record ExclusionSet(
 
     @Override
     public String toString() {
-        return "ExclusionSet{version=" + version + ", " + destinationCidrs.size() + " destinations, "
-                + processExecutables.size() + " executables, " + processNames.size() + " names}";
+        return "ExclusionSet{version="
+                + version
+                + ", "
+                + destinationCidrs.size()
+                + " destinations, "
+                + processExecutables.size()
+                + " executables, "
+                + processNames.size()
+                + " names}";
     }
 }

@@ -90,7 +90,8 @@ public final class ExclusionSetJson {
             root = MAPPER.readTree(json);
         } catch (JsonReadLimits.LimitExceededException e) {
             throw new InvalidExclusionSetException(
-                    "exceeds a read limit (" + e.reason().code() + "): " + e.getOriginalMessage(), e);
+                    "exceeds a read limit (" + e.reason().code() + "): " + e.getOriginalMessage(),
+                    e);
         } catch (JsonProcessingException e) {
             throw new InvalidExclusionSetException("not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -124,7 +125,8 @@ public final class ExclusionSetJson {
         try {
             AddressRanges.of(set.destinationCidrs());
         } catch (IllegalArgumentException e) {
-            throw new InvalidExclusionSetException("'" + DESTINATION_CIDRS + "': " + e.getMessage(), e);
+            throw new InvalidExclusionSetException(
+                    "'" + DESTINATION_CIDRS + "': " + e.getMessage(), e);
         }
         return set;
     }

@@ -38,8 +38,15 @@ public record ExclusionUpdate(ExclusionSet set, Origin origin, DeadLetter reject
 
         @Override
         public String toString() {
-            return "Origin{" + source + "/" + partition + "/" + offset + ", "
-                    + (json == null ? 0 : json.length) + " bytes}";
+            return "Origin{"
+                    + source
+                    + "/"
+                    + partition
+                    + "/"
+                    + offset
+                    + ", "
+                    + (json == null ? 0 : json.length)
+                    + " bytes}";
         }
     }
 

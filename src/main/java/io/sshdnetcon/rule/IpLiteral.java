@@ -5,10 +5,10 @@ import java.util.Objects;
 /**
  * Strict IP literal parsing into a 128-bit value held in two longs.
  *
- * <p>Every IPv4 address {@code a.b.c.d} is represented as the IPv4-mapped IPv6 address
- * {@code ::ffff:a.b.c.d}, so IPv4 and IPv6 share one number space and a mapped literal such as
- * {@code ::ffff:10.0.0.1} is, by construction, the IPv4 address 10.0.0.1. The IPv4-compatible form
- * {@code ::10.0.0.1} is an ordinary IPv6 address.
+ * <p>Every IPv4 address {@code a.b.c.d} is represented as the IPv4-mapped IPv6 address {@code
+ * ::ffff:a.b.c.d}, so IPv4 and IPv6 share one number space and a mapped literal such as {@code
+ * ::ffff:10.0.0.1} is, by construction, the IPv4 address 10.0.0.1. The IPv4-compatible form {@code
+ * ::10.0.0.1} is an ordinary IPv6 address.
  *
  * <p>The grammar is as strict as Guava's and Elasticsearch's {@code InetAddresses.forString}: no
  * whitespace, no leading zeros in dotted-quad parts (they are ambiguous between octal and decimal),
@@ -27,9 +27,9 @@ public final class IpLiteral {
     /**
      * Parses {@code text} as an IP literal.
      *
-     * @return true and writes the high 64 bits to {@code out[offset]} and the low 64 bits to
-     *     {@code out[offset + 1]} if {@code text} is a valid literal; false otherwise, leaving
-     *     {@code out} untouched. A null text is not a literal.
+     * @return true and writes the high 64 bits to {@code out[offset]} and the low 64 bits to {@code
+     *     out[offset + 1]} if {@code text} is a valid literal; false otherwise, leaving {@code out}
+     *     untouched. A null text is not a literal.
      * @throws IndexOutOfBoundsException if {@code out} has no room for two longs at {@code offset}
      *     (a caller bug, so it is reported whatever the text is)
      */
@@ -66,8 +66,8 @@ public final class IpLiteral {
     }
 
     /**
-     * Dotted quad for IPv4, otherwise the RFC 5952 canonical text (lowercase, no leading zeros,
-     * the longest run of two or more zero groups compressed, leftmost on a tie).
+     * Dotted quad for IPv4, otherwise the RFC 5952 canonical text (lowercase, no leading zeros, the
+     * longest run of two or more zero groups compressed, leftmost on a tie).
      */
     public static String format(long hi, long lo) {
         if (isIpv4(hi, lo)) {
@@ -105,7 +105,12 @@ public final class IpLiteral {
     }
 
     private static String formatIpv4(long ipv4) {
-        return ((ipv4 >>> 24) & 0xFF) + "." + ((ipv4 >>> 16) & 0xFF) + "." + ((ipv4 >>> 8) & 0xFF) + "."
+        return ((ipv4 >>> 24) & 0xFF)
+                + "."
+                + ((ipv4 >>> 16) & 0xFF)
+                + "."
+                + ((ipv4 >>> 8) & 0xFF)
+                + "."
                 + (ipv4 & 0xFF);
     }
 

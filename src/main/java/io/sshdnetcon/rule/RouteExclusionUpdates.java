@@ -36,7 +36,8 @@ public final class RouteExclusionUpdates extends ProcessFunction<ExclusionUpdate
     }
 
     @Override
-    public void processElement(ExclusionUpdate update, Context ctx, Collector<ExclusionUpdate> out) {
+    public void processElement(
+            ExclusionUpdate update, Context ctx, Collector<ExclusionUpdate> out) {
         DeadLetter refusal = update.rejected();
         if (refusal == null) {
             try {

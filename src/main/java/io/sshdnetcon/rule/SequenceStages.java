@@ -15,8 +15,8 @@ import io.sshdnetcon.event.Stage;
  *    and event.action == "connection_attempted" and not (...exclusions...)]    by process.parent.entity_id
  * </pre>
  *
- * <p>Comparisons are exact and case-sensitive, and hold when any element of an ECS array matches.
- * A missing field fails every positive test.
+ * <p>Comparisons are exact and case-sensitive, and hold when any element of an ECS array matches. A
+ * missing field fails every positive test.
  */
 public final class SequenceStages {
 
@@ -35,7 +35,8 @@ public final class SequenceStages {
      * event.action}; an event claiming both actions is treated as an exec.
      */
     public static Stage classify(FieldValues f) {
-        if (!f.anyEquals(RuleField.HOST_OS_TYPE, LINUX) || !f.anyEquals(RuleField.EVENT_TYPE, START)) {
+        if (!f.anyEquals(RuleField.HOST_OS_TYPE, LINUX)
+                || !f.anyEquals(RuleField.EVENT_TYPE, START)) {
             return null;
         }
         if (f.anyEquals(RuleField.EVENT_ACTION, EXEC)

@@ -1,8 +1,8 @@
 package io.sshdnetcon.tools;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sshdnetcon.job.CommandLine;
 import io.sshdnetcon.kafka.ExclusionTopic;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.InvalidExclusionSetException;
@@ -57,8 +57,13 @@ public final class ExclusionsTool {
             """;
 
     private static final Set<String> FLAGS =
-            Set.of(ToolClients.BOOTSTRAP_SERVERS, "--topic", ToolClients.PROPERTIES_FILE, "--timeout-ms",
-                    "--max-version-step", "--base-version");
+            Set.of(
+                    ToolClients.BOOTSTRAP_SERVERS,
+                    "--topic",
+                    ToolClients.PROPERTIES_FILE,
+                    "--timeout-ms",
+                    "--max-version-step",
+                    "--base-version");
 
     private static final Set<String> SWITCHES = Set.of("--force");
 
@@ -101,12 +106,15 @@ public final class ExclusionsTool {
             config = ToolClients.config(command);
             topic = ToolClients.topic(command, DEFAULT_TOPIC);
             timeout = Duration.ofMillis(command.positive("--timeout-ms", 30_000));
-            judging = new ExclusionTopic.Judging(
-                    new ExclusionPolicy(
-                            command.has("--force"),
-                            command.positive("--max-version-step", ExclusionPolicy.DEFAULT_MAX_VERSION_STEP),
-                            0),
-                    command.nonNegative("--base-version", 0));
+            judging =
+                    new ExclusionTopic.Judging(
+                            new ExclusionPolicy(
+                                    command.has("--force"),
+                                    command.positive(
+                                            "--max-version-step",
+                                            ExclusionPolicy.DEFAULT_MAX_VERSION_STEP),
+                                    0),
+                            command.nonNegative("--base-version", 0));
         } catch (CommandLine.UsageException e) {
             err.println("exclusions: " + e.getMessage());
             err.print(USAGE);
@@ -114,7 +122,8 @@ public final class ExclusionsTool {
         }
         try {
             return command.positional().get(0).equals("publish")
-                    ? publish(command.positional().get(1), config, topic, timeout, judging, out, err)
+                    ? publish(
+                            command.positional().get(1), config, topic, timeout, judging, out, err)
                     : show(config, topic, timeout, judging, out);
         } catch (KafkaException e) {
             err.println("exclusions: Kafka error on topic '" + topic + "': " + e.getMessage());
@@ -182,12 +191,15 @@ public final class ExclusionsTool {
         }
         ExclusionTopic.InForce inForce = contents.inForce(judging);
         for (ExclusionPolicy.Refusal refusal : inForce.refused()) {
-            out.printf("  refused: %s (tombstone key %s to remove it)%n",
+            out.printf(
+                    "  refused: %s (tombstone key %s to remove it)%n",
                     refusal.reason(), ExclusionTopic.key(refusal.set().version()));
         }
         if (inForce.record().isEmpty()) {
-            out.printf("no set on the topic is newer than version %d; the job applies its"
-                    + " configured initial set%n", judging.baseVersion());
+            out.printf(
+                    "no set on the topic is newer than version %d; the job applies its"
+                            + " configured initial set%n",
+                    judging.baseVersion());
             return CommandLine.EXIT_OK;
         }
         ExclusionTopic.ValidRecord latest = inForce.record().get();

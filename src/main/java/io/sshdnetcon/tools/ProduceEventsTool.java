@@ -1,8 +1,8 @@
 package io.sshdnetcon.tools;
 
-import io.sshdnetcon.job.CommandLine;
 import io.sshdnetcon.file.Gzip;
 import io.sshdnetcon.file.NdjsonLines;
+import io.sshdnetcon.job.CommandLine;
 import io.sshdnetcon.kafka.ClientProperties;
 import io.sshdnetcon.kafka.HostIdKey;
 import java.io.IOException;
@@ -31,8 +31,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * {@code scripts/produce-events.sh}: streams an NDJSON file of ECS events into the events topic,
- * one record per line. The value is the line's bytes as they are (without the line terminator);
- * the key is {@code host.id}, so each host's events stay in one partition and in file order.
+ * one record per line. The value is the line's bytes as they are (without the line terminator); the
+ * key is {@code host.id}, so each host's events stay in one partition and in file order.
  */
 public final class ProduceEventsTool {
 
@@ -79,7 +79,8 @@ public final class ProduceEventsTool {
     }
 
     /** What was sent. */
-    record Summary(long records, long bytes, long unkeyed, long emptyLines, long failed, long nanos) {
+    record Summary(
+            long records, long bytes, long unkeyed, long emptyLines, long failed, long nanos) {
 
         String line(String topic) {
             double seconds = nanos / 1e9;
@@ -154,8 +155,12 @@ public final class ProduceEventsTool {
                     // Far beyond any broker's message.max.bytes: it could never be sent.
                     failed.incrementAndGet();
                     err.println(
-                            "produce-events: line " + lines.lineNumber() + " was not sent: "
-                                    + lines.fullLength() + " bytes, over " + MAX_LINE_BYTES);
+                            "produce-events: line "
+                                    + lines.lineNumber()
+                                    + " was not sent: "
+                                    + lines.fullLength()
+                                    + " bytes, over "
+                                    + MAX_LINE_BYTES);
                     continue;
                 }
                 byte[] line = lines.copy();
@@ -183,8 +188,11 @@ public final class ProduceEventsTool {
                                 failed.incrementAndGet();
                                 if (firstFailure.compareAndSet(null, error)) {
                                     err.println(
-                                            "produce-events: line " + lineNumber + " was not"
-                                                    + " written: " + error);
+                                            "produce-events: line "
+                                                    + lineNumber
+                                                    + " was not"
+                                                    + " written: "
+                                                    + error);
                                 }
                             }
                         });
@@ -218,14 +226,22 @@ public final class ProduceEventsTool {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new KafkaException(
-                        "topic '" + topic + "' does not exist; create it first, for example"
-                                + " scripts/kafka.sh create-topic " + topic + " --partitions 4");
+                        "topic '"
+                                + topic
+                                + "' does not exist; create it first, for example"
+                                + " scripts/kafka.sh create-topic "
+                                + topic
+                                + " --partitions 4");
             }
             throw new KafkaException("cannot describe topic '" + topic + "': " + e.getCause(), e);
         } catch (TimeoutException e) {
             throw new KafkaException(
-                    "no answer from Kafka at " + config.get("bootstrap.servers") + " within "
-                            + TOPIC_CHECK_SECONDS + " s", e);
+                    "no answer from Kafka at "
+                            + config.get("bootstrap.servers")
+                            + " within "
+                            + TOPIC_CHECK_SECONDS
+                            + " s",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted", e);

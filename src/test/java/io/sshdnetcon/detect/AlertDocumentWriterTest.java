@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.rule.RuleMetadata;
 import io.sshdnetcon.testing.SpecEvents;
 import java.time.Instant;
@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class AlertDocumentWriterTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final long DETECTED_AT = Instant.parse("2026-01-05T10:00:07.250Z").toEpochMilli();
+    private static final long DETECTED_AT =
+            Instant.parse("2026-01-05T10:00:07.250Z").toEpochMilli();
 
     private final AlertDocumentWriter writer = new AlertDocumentWriter(RuleMetadata.get());
 
@@ -48,8 +49,9 @@ class AlertDocumentWriterTest {
         assertThat(event.get("ingested").asText()).isEqualTo("2026-01-05T10:00:07.250Z");
         assertThat(event.get("created").asText()).isEqualTo("2026-01-05T10:00:07.250Z");
         assertThat(event.get("reason").asText())
-                .isEqualTo("sshd started /usr/bin/bash and its child /usr/bin/curl attempted a"
-                        + " connection to 8.8.8.8 port 443 500 ms later");
+                .isEqualTo(
+                        "sshd started /usr/bin/bash and its child /usr/bin/curl attempted a"
+                                + " connection to 8.8.8.8 port 443 500 ms later");
 
         JsonNode rule = doc.get("rule");
         assertThat(rule.get("id").asText()).isEqualTo("63431796-f813-43af-820b-492ee2efec8e");
@@ -65,10 +67,12 @@ class AlertDocumentWriterTest {
 
         JsonNode threat = doc.get("threat");
         assertThat(threat.get("framework").asText()).isEqualTo("MITRE ATT&CK");
-        assertThat(threat.at("/tactic/id").toString()).isEqualTo("[\"TA0003\",\"TA0008\",\"TA0011\"]");
+        assertThat(threat.at("/tactic/id").toString())
+                .isEqualTo("[\"TA0003\",\"TA0008\",\"TA0011\"]");
         assertThat(threat.at("/tactic/name").toString())
                 .isEqualTo("[\"Persistence\",\"Lateral Movement\",\"Command and Control\"]");
-        assertThat(threat.at("/technique/id").toString()).isEqualTo("[\"T1546\",\"T1021\",\"T1563\"]");
+        assertThat(threat.at("/technique/id").toString())
+                .isEqualTo("[\"T1546\",\"T1021\",\"T1563\"]");
         assertThat(threat.at("/technique/subtechnique/id").toString())
                 .isEqualTo("[\"T1546.004\",\"T1021.004\",\"T1563.001\"]");
         assertThat(threat.at("/technique/subtechnique/reference/0").asText())
@@ -103,10 +107,11 @@ class AlertDocumentWriterTest {
 
     @Test
     void embedsTheOriginalBytesVerbatim() throws Exception {
-        String exec = "{ \"@timestamp\" : \"2026-01-05T10:00:00Z\",\"event\":{\"id\":\"E\","
-                + "\"category\":\"process\",\"type\":\"start\",\"action\":\"exec\"},"
-                + "\"host\":{\"id\":\"h1\",\"os\":{\"type\":\"linux\"}},\"process\":{\"entity_id\":\"X\","
-                + "\"parent\":{\"executable\":\"/usr/sbin/sshd\"}} , \"note\" : 1.50 }";
+        String exec =
+                "{ \"@timestamp\" : \"2026-01-05T10:00:00Z\",\"event\":{\"id\":\"E\","
+                    + "\"category\":\"process\",\"type\":\"start\",\"action\":\"exec\"},"
+                    + "\"host\":{\"id\":\"h1\",\"os\":{\"type\":\"linux\"}},\"process\":{\"entity_id\":\"X\",\"parent\":{\"executable\":\"/usr/sbin/sshd\"}}"
+                    + " , \"note\" : 1.50 }";
         RuleEvent e = new EcsEventParser().parse(exec.getBytes(), "t", -1, 1).event();
         AlertDocument alert = writer.write(new SequenceMatch(e, parse(connect("N"))), DETECTED_AT);
         assertThat(new String(alert.json())).contains("\"Events\":[" + exec + ",");
@@ -114,13 +119,16 @@ class AlertDocumentWriterTest {
 
     @Test
     void expandsDottedKeysOfTheNetworkEvent() throws Exception {
-        String network = "{\"@timestamp\":\"2026-01-05T10:00:00.500Z\",\"event.id\":\"N\","
-                + "\"event.category\":\"network\",\"event.type\":\"start\","
-                + "\"event.action\":\"connection_attempted\",\"host.id\":\"h1\",\"host.os.type\":\"linux\","
-                + "\"process.name\":\"curl\",\"process.parent.entity_id\":\"X\","
-                + "\"process\":{\"pid\":7},\"destination.ip\":\"8.8.8.8\"}";
+        String network =
+                "{\"@timestamp\":\"2026-01-05T10:00:00.500Z\",\"event.id\":\"N\","
+                    + "\"event.category\":\"network\",\"event.type\":\"start\","
+                    + "\"event.action\":\"connection_attempted\",\"host.id\":\"h1\",\"host.os.type\":\"linux\","
+                    + "\"process.name\":\"curl\",\"process.parent.entity_id\":\"X\","
+                    + "\"process\":{\"pid\":7},\"destination.ip\":\"8.8.8.8\"}";
         RuleEvent n = new EcsEventParser().parse(network.getBytes(), "t", -1, 1).event();
-        JsonNode doc = MAPPER.readTree(writer.write(new SequenceMatch(parse(exec("E")), n), DETECTED_AT).json());
+        JsonNode doc =
+                MAPPER.readTree(
+                        writer.write(new SequenceMatch(parse(exec("E")), n), DETECTED_AT).json());
 
         assertThat(doc.at("/process/name").asText()).isEqualTo("curl");
         assertThat(doc.at("/process/pid").asInt()).isEqualTo(7);
@@ -132,8 +140,10 @@ class AlertDocumentWriterTest {
     @Test
     void theIdDependsOnlyOnTheRuleAndTheTwoEvents() throws Exception {
         AlertDocument first = writer.write(match(exec("E1"), connect("N1").at(500)), DETECTED_AT);
-        AlertDocument again = writer.write(match(exec("E1"), connect("N1").at(500)), DETECTED_AT + 99_000);
-        AlertDocument otherNetwork = writer.write(match(exec("E1"), connect("N2").at(500)), DETECTED_AT);
+        AlertDocument again =
+                writer.write(match(exec("E1"), connect("N1").at(500)), DETECTED_AT + 99_000);
+        AlertDocument otherNetwork =
+                writer.write(match(exec("E1"), connect("N2").at(500)), DETECTED_AT);
 
         assertThat(again.id()).isEqualTo(first.id());
         assertThat(otherNetwork.id()).isNotEqualTo(first.id());
@@ -143,12 +153,17 @@ class AlertDocumentWriterTest {
     @Test
     void aPrettyPrintedEventStaysOnOneLineSoBulkBodiesAndNdjsonStayIntact() throws Exception {
         // Valid JSON from Kafka may be pretty-printed; a raw CR or LF can only be whitespace there.
-        String pretty = exec("E1").json().replace(",\"event\":", ",\r\n  \"event\":").replace("{\"id\"", "{\n\t\"id\"");
+        String pretty =
+                exec("E1")
+                        .json()
+                        .replace(",\"event\":", ",\r\n  \"event\":")
+                        .replace("{\"id\"", "{\n\t\"id\"");
         RuleEvent e = new EcsEventParser().parse(pretty.getBytes(), "t", -1, 1).event();
         AlertDocument alert = writer.write(new SequenceMatch(e, parse(connect("N1"))), DETECTED_AT);
 
         String json = new String(alert.json());
         assertThat(json).doesNotContain("\n").doesNotContain("\r");
-        assertThat(MAPPER.readTree(alert.json()).at("/Events/0")).isEqualTo(MAPPER.readTree(pretty));
+        assertThat(MAPPER.readTree(alert.json()).at("/Events/0"))
+                .isEqualTo(MAPPER.readTree(pretty));
     }
 }

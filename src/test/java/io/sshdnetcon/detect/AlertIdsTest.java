@@ -4,8 +4,8 @@ import static io.sshdnetcon.testing.SpecEvents.connect;
 import static io.sshdnetcon.testing.SpecEvents.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.testing.SpecEvents;
 import org.junit.jupiter.api.Test;
 
@@ -28,13 +28,16 @@ class AlertIdsTest {
         RuleEvent sameBytes = parse(exec("x").remove("event.id"));
         RuleEvent otherBytes = parse(exec("x").remove("event.id").at(1));
 
-        assertThat(AlertIds.identity(a)).startsWith("sha256:").isEqualTo(AlertIds.identity(sameBytes));
+        assertThat(AlertIds.identity(a))
+                .startsWith("sha256:")
+                .isEqualTo(AlertIds.identity(sameBytes));
         assertThat(AlertIds.identity(a)).isNotEqualTo(AlertIds.identity(otherBytes));
     }
 
     @Test
     void isStableAcrossRunsForTheSamePair() {
-        // Pinned so that a change of the id scheme (which would duplicate alerts on replay) is noticed.
+        // Pinned so that a change of the id scheme (which would duplicate alerts on replay) is
+        // noticed.
         // Expected value computed outside Java, from the documented scheme:
         //   python3: sha256 over (4-byte big-endian length + UTF-8 bytes) of the rule id,
         //   "event.id:E1" and "event.id:N1".

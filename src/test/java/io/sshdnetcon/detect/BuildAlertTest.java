@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.JsonReadLimits;
 import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.testing.SpecEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -36,9 +36,17 @@ class BuildAlertTest {
 
     /** The connection with other bytes, as if the parser had let them through. */
     private static RuleEvent withRaw(RuleEvent e, String raw) {
-        return new RuleEvent(e.stage(), e.hostId(), e.joinId(), e.timestamp(), e.eventId(),
-                e.destination(), e.processExecutables(), e.processNames(),
-                raw.getBytes(StandardCharsets.UTF_8), e.exclusionsVersion());
+        return new RuleEvent(
+                e.stage(),
+                e.hostId(),
+                e.joinId(),
+                e.timestamp(),
+                e.eventId(),
+                e.destination(),
+                e.processExecutables(),
+                e.processNames(),
+                raw.getBytes(StandardCharsets.UTF_8),
+                e.exclusionsVersion());
     }
 
     private static OneInputStreamOperatorTestHarness<SequenceMatch, AlertDocument> harness()
@@ -51,9 +59,13 @@ class BuildAlertTest {
         try (var h = harness()) {
             SequenceMatch m = match(parse(connect("N").at(300)));
             h.processElement(m, 1);
-            assertThat(h.extractOutputValues()).extracting(AlertDocument::id)
-                    .containsExactly(AlertIds.of(io.sshdnetcon.rule.RuleMetadata.get().ruleId(),
-                            m.exec(), m.connect()));
+            assertThat(h.extractOutputValues())
+                    .extracting(AlertDocument::id)
+                    .containsExactly(
+                            AlertIds.of(
+                                    io.sshdnetcon.rule.RuleMetadata.get().ruleId(),
+                                    m.exec(),
+                                    m.connect()));
             assertThat(h.getSideOutput(DEAD_LETTERS)).isNull();
         }
     }
@@ -62,10 +74,17 @@ class BuildAlertTest {
     void eventsTheWriterCannotReadAreDeadLetteredAndTheOperatorCarriesOn() throws Exception {
         RuleEvent connect = parse(connect("N").at(300));
         String json = new String(connect.raw(), StandardCharsets.UTF_8);
-        String issue13 = json.substring(0, json.length() - 1)
-                + ",\"" + String.join(".", Collections.nCopies(25_000, "a")) + "\":1}";
-        String deep = json.substring(0, json.length() - 1)
-                + ",\"d\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        String issue13 =
+                json.substring(0, json.length() - 1)
+                        + ",\""
+                        + String.join(".", Collections.nCopies(25_000, "a"))
+                        + "\":1}";
+        String deep =
+                json.substring(0, json.length() - 1)
+                        + ",\"d\":"
+                        + "[".repeat(10_000)
+                        + "]".repeat(10_000)
+                        + "}";
         try (var h = harness()) {
             h.processElement(match(withRaw(connect, issue13)), 1);
             h.processElement(match(withRaw(connect, deep)), 2);
@@ -73,23 +92,24 @@ class BuildAlertTest {
             h.processElement(match(connect), 4);
 
             assertThat(h.extractOutputValues()).hasSize(1);
-            List<DeadLetter> letters = h.getSideOutput(DEAD_LETTERS).stream()
-                    .map(r -> r.getValue())
-                    .toList();
-            assertThat(letters).extracting(DeadLetter::reason)
+            List<DeadLetter> letters =
+                    h.getSideOutput(DEAD_LETTERS).stream().map(r -> r.getValue()).toList();
+            assertThat(letters)
+                    .extracting(DeadLetter::reason)
                     .containsOnly(DeadLetterReason.ALERT_BUILD_FAILED)
                     .hasSize(3);
             assertThat(letters.get(0).detail()).contains("a key is longer than 1024 bytes");
             assertThat(letters.get(1).detail()).contains("nest deeper than 100");
-            assertThat(letters.get(2).payload()).isEqualTo("not json".getBytes(StandardCharsets.UTF_8));
+            assertThat(letters.get(2).payload())
+                    .isEqualTo("not json".getBytes(StandardCharsets.UTF_8));
         }
     }
 
     /**
      * A real StackOverflowError inside the writer is a dead letter, and the operator goes on. The
-     * limits keep the writer's stack shallow, so the test takes most of a small thread stack
-     * first, more on each attempt, until the writer's deepest call (serializing a document that
-     * nests as deep as the limit allows) overflows.
+     * limits keep the writer's stack shallow, so the test takes most of a small thread stack first,
+     * more on each attempt, until the writer's deepest call (serializing a document that nests as
+     * deep as the limit allows) overflows.
      */
     @Test
     void aStackOverflowInTheWriterIsDeadLetteredToo() throws Exception {
@@ -97,17 +117,29 @@ class BuildAlertTest {
         String json = new String(connect.raw(), StandardCharsets.UTF_8);
         // As deep as the parser lets through: a 100-segment path holding 97 nested arrays.
         int max = JsonReadLimits.MAX_NESTING_DEPTH;
-        String deepInProcess = "{\"process." + String.join(".", Collections.nCopies(max - 1, "a"))
-                + "\":" + "[".repeat(max - 3) + "1" + "]".repeat(max - 3) + ","
-                + json.substring(1);
-        assertThat(new EcsEventParser().parse(deepInProcess.getBytes(StandardCharsets.UTF_8), "t", -1, 1)
-                        .event())
+        String deepInProcess =
+                "{\"process."
+                        + String.join(".", Collections.nCopies(max - 1, "a"))
+                        + "\":"
+                        + "[".repeat(max - 3)
+                        + "1"
+                        + "]".repeat(max - 3)
+                        + ","
+                        + json.substring(1);
+        assertThat(
+                        new EcsEventParser()
+                                .parse(deepInProcess.getBytes(StandardCharsets.UTF_8), "t", -1, 1)
+                                .event())
                 .isNotNull();
         SequenceMatch deep = match(withRaw(connect, deepInProcess));
 
         AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread small = new Thread(null, () -> outcome.set(overflowInsideTheWriter(deep)),
-                "small-stack", 256 * 1024);
+        Thread small =
+                new Thread(
+                        null,
+                        () -> outcome.set(overflowInsideTheWriter(deep)),
+                        "small-stack",
+                        256 * 1024);
         small.start();
         small.join();
 
@@ -131,11 +163,14 @@ class BuildAlertTest {
                     continue; // overflowed outside the writer: take another depth
                 }
                 if (h.getSideOutput(DEAD_LETTERS).size() > before) {
-                    DeadLetter letter = List.copyOf(h.getSideOutput(DEAD_LETTERS)).get(before).getValue();
+                    DeadLetter letter =
+                            List.copyOf(h.getSideOutput(DEAD_LETTERS)).get(before).getValue();
                     // The operator carries on with the next match, on a normal stack depth.
                     int alerts = h.extractOutputValues().size();
                     h.processElement(match(parse(connect("N2").at(400))), 2);
-                    return h.extractOutputValues().size() == alerts + 1 ? letter : "no alert after it";
+                    return h.extractOutputValues().size() == alerts + 1
+                            ? letter
+                            : "no alert after it";
                 }
             }
             return "the writer never overflowed";

@@ -111,9 +111,10 @@ class EcsObjectsTest {
         static ObjectNode expandDots(ObjectNode source) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             for (Map.Entry<String, JsonNode> field : source.properties()) {
-                JsonNode value = field.getValue().isObject()
-                        ? expandDots((ObjectNode) field.getValue())
-                        : field.getValue();
+                JsonNode value =
+                        field.getValue().isObject()
+                                ? expandDots((ObjectNode) field.getValue())
+                                : field.getValue();
                 String[] path = field.getKey().split("\\.", -1);
                 if (path.length == 1 || hasEmptySegment(path) || !place(out, path, 0, value)) {
                     merge(out, field.getKey(), value);

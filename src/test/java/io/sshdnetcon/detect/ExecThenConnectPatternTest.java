@@ -5,8 +5,8 @@ import static io.sshdnetcon.testing.SpecEvents.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.testing.SpecEvents;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pattern on Flink's real CEP operator, with time driven by hand. Events are fed per the
- * spec's examples; {@link #flush()} advances the watermark past everything.
+ * The pattern on Flink's real CEP operator, with time driven by hand. Events are fed per the spec's
+ * examples; {@link #flush()} advances the watermark past everything.
  */
 class ExecThenConnectPatternTest {
 
@@ -40,14 +40,17 @@ class ExecThenConnectPatternTest {
         Pattern<RuleEvent, RuleEvent> pattern = ExecThenConnectPattern.create();
         CepOperator<RuleEvent, String, SequenceMatch> operator =
                 new CepOperator<>(
-                        TypeInformation.of(RuleEvent.class).createSerializer(new SerializerConfigImpl()),
+                        TypeInformation.of(RuleEvent.class)
+                                .createSerializer(new SerializerConfigImpl()),
                         false,
                         NFACompiler.compileFactory(pattern, false),
                         ExecThenConnectPattern.execFirst(),
                         pattern.getAfterMatchSkipStrategy(),
                         new EmitSequenceMatch(),
                         LATE);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, RuleEvent::sequenceKey, Types.STRING);
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        operator, RuleEvent::sequenceKey, Types.STRING);
         harness.open();
     }
 
@@ -157,7 +160,9 @@ class ExecThenConnectPatternTest {
         feed(exec("E").at(100), connect("N").at(101));
         flush();
         assertThat(matches()).isEmpty();
-        assertThat(harness.getSideOutput(LATE)).extracting(r -> r.getValue().eventId()).containsExactly("E");
+        assertThat(harness.getSideOutput(LATE))
+                .extracting(r -> r.getValue().eventId())
+                .containsExactly("E");
     }
 
     @Test

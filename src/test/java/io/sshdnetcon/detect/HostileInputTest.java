@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.rule.RuleMetadata;
 import io.sshdnetcon.testing.HostileCorpus;
 import io.sshdnetcon.testing.HostileCorpus.Case;
@@ -34,6 +34,7 @@ class HostileInputTest {
                                     .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
                                     .build())
                     .build();
+
     /**
      * A quadratic path takes minutes here (400,000 keys: 10^11 comparisons) and a recursive one
      * overflows; the linear ones take well under a second warm (scripts/bench-hostile.sh), and the
@@ -79,9 +80,7 @@ class HostileInputTest {
         ParsedRecord r = parser.parse(bytes, "hostile", -1, 1);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PER_RECORD);
         if (reason == null) {
-            assertThat(r.outcome())
-                    .as("%s", r.deadLetter())
-                    .isEqualTo(Outcome.CANDIDATE);
+            assertThat(r.outcome()).as("%s", r.deadLetter()).isEqualTo(Outcome.CANDIDATE);
             return r.event();
         }
         assertThat(r.outcome()).isEqualTo(Outcome.MALFORMED);
@@ -92,10 +91,14 @@ class HostileInputTest {
 
     @Test
     void everyLimitAndEveryKindIsCovered() {
-        assertThat(cases().stream()
-                        .flatMap(c -> java.util.stream.Stream.of(c.execReason(), c.connectReason()))
-                        .filter(r -> r != null)
-                        .distinct())
+        assertThat(
+                        cases().stream()
+                                .flatMap(
+                                        c ->
+                                                java.util.stream.Stream.of(
+                                                        c.execReason(), c.connectReason()))
+                                .filter(r -> r != null)
+                                .distinct())
                 .contains(
                         DeadLetterReason.NESTING_TOO_DEEP,
                         DeadLetterReason.NAME_TOO_LONG,

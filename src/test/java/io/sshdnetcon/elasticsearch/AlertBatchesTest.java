@@ -40,7 +40,8 @@ class AlertBatchesTest {
         assertThat(buffer.poll().getSize()).isEqualTo(50);
         assertThat(buffer.poll().getSize()).isEqualTo(100);
         assertThat(buffer.totalSizeInBytes()).isEqualTo(500);
-        assertThat(buffer.getBufferedState()).extracting(RequestEntryWrapper::getSize)
+        assertThat(buffer.getBufferedState())
+                .extracting(RequestEntryWrapper::getSize)
                 .containsExactly(200L, 300L);
         buffer.poll();
         buffer.poll();

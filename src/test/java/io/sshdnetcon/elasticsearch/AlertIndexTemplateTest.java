@@ -37,7 +37,8 @@ class AlertIndexTemplateTest {
     void targetsExactlyTheDataStream() throws Exception {
         JsonNode body = body();
         assertThat(AlertIndexTemplate.name(CONFIG)).isEqualTo("logs-sshdnetcon.alerts-prod");
-        assertThat(body.get("index_patterns").toString()).isEqualTo("[\"logs-sshdnetcon.alerts-prod\"]");
+        assertThat(body.get("index_patterns").toString())
+                .isEqualTo("[\"logs-sshdnetcon.alerts-prod\"]");
         assertThat(body.get("data_stream").isObject()).isTrue();
         assertThat(body.get("data_stream").size()).isZero();
         assertThat(body.get("priority").asInt()).isEqualTo(250);
@@ -97,7 +98,8 @@ class AlertIndexTemplateTest {
                         Map.entry("detection.exec_timestamp", "date"),
                         Map.entry("detection.exec_event_id", "keyword"),
                         Map.entry("Events", "object"));
-        expected.forEach((field, type) -> assertThat(type(mappings, field)).as(field).isEqualTo(type));
+        expected.forEach(
+                (field, type) -> assertThat(type(mappings, field)).as(field).isEqualTo(type));
     }
 
     @Test

@@ -1,11 +1,10 @@
 package io.sshdnetcon.elasticsearch;
 
-import io.sshdnetcon.testing.ElasticsearchQueries;
-import io.sshdnetcon.testing.LocalElasticsearch;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.detect.AlertDocument;
+import io.sshdnetcon.testing.ElasticsearchQueries;
+import io.sshdnetcon.testing.LocalElasticsearch;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -24,8 +23,8 @@ class BufferedAlertsRestoreITCase {
 
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
 
-    private static OneInputStreamOperatorTestHarness<AlertDocument, CommittableMessage<Void>> harness(
-            ElasticsearchAlertSink sink) throws Exception {
+    private static OneInputStreamOperatorTestHarness<AlertDocument, CommittableMessage<Void>>
+            harness(ElasticsearchAlertSink sink) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(new SinkWriterOperatorFactory<>(sink));
     }
 
@@ -61,7 +60,8 @@ class BufferedAlertsRestoreITCase {
 
         ElasticsearchQueries es = ELASTICSEARCH.queries();
         assertThat(es.ids(reachable.dataStream(), "{\"match_all\":{}}"))
-                .containsExactlyInAnyOrderElementsOf(alerts.stream().map(AlertDocument::id).toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        alerts.stream().map(AlertDocument::id).toList());
         assertThat(deadLetters.letters()).isEmpty();
     }
 
@@ -70,14 +70,19 @@ class BufferedAlertsRestoreITCase {
         String oldNamespace = ElasticsearchAlertSinkITCase.uniqueNamespace();
         String newNamespace = ElasticsearchAlertSinkITCase.uniqueNamespace();
         List<AlertDocument> alerts =
-                List.of(TestAlerts.alert(oldNamespace + "-a", "h1", "8.8.8.8"),
+                List.of(
+                        TestAlerts.alert(oldNamespace + "-a", "h1", "8.8.8.8"),
                         TestAlerts.alert(oldNamespace + "-b", "h2", "8.8.4.4"));
         RecordingDeadLetters deadLetters = RecordingDeadLetters.fresh(oldNamespace);
 
         OperatorSubtaskState snapshot;
-        try (var first = harness(ElasticsearchAlertSink.create(
-                ElasticsearchAlertSinkITCase.singleNode("http://127.0.0.1:1", oldNamespace).build(),
-                deadLetters))) {
+        try (var first =
+                harness(
+                        ElasticsearchAlertSink.create(
+                                ElasticsearchAlertSinkITCase.singleNode(
+                                                "http://127.0.0.1:1", oldNamespace)
+                                        .build(),
+                                deadLetters))) {
             first.open();
             for (AlertDocument alert : alerts) {
                 first.processElement(alert, alert.timestamp());

@@ -22,13 +22,20 @@ class BulkCreateStateSerializerTest {
     void roundTripKeepsEveryEntryInOrder() throws IOException {
         List<BulkCreate> entries =
                 List.of(
-                        new BulkCreate("logs-sshdnetcon.alerts-default", "0f3a9c",
-                                "{\"@timestamp\":\"2026-01-05T10:00:00.500Z\"}".getBytes(StandardCharsets.UTF_8)),
-                        new BulkCreate("logs-sshdnetcon.alerts-default", "ünïcødé-id",
-                                "{\"message\":\"caf\u00e9 \u2603\"}".getBytes(StandardCharsets.UTF_8)),
+                        new BulkCreate(
+                                "logs-sshdnetcon.alerts-default",
+                                "0f3a9c",
+                                "{\"@timestamp\":\"2026-01-05T10:00:00.500Z\"}"
+                                        .getBytes(StandardCharsets.UTF_8)),
+                        new BulkCreate(
+                                "logs-sshdnetcon.alerts-default",
+                                "ünïcødé-id",
+                                "{\"message\":\"caf\u00e9 \u2603\"}"
+                                        .getBytes(StandardCharsets.UTF_8)),
                         new BulkCreate("logs-x-y", "empty", new byte[0]));
         BufferedRequestState<BulkCreate> state =
-                new BufferedRequestState<>(entries.stream().map(BulkCreateStateSerializerTest::wrap).toList());
+                new BufferedRequestState<>(
+                        entries.stream().map(BulkCreateStateSerializerTest::wrap).toList());
 
         byte[] bytes = serializer.serialize(state);
         BufferedRequestState<BulkCreate> restored =
@@ -68,6 +75,7 @@ class BulkCreateStateSerializerTest {
         BulkCreate entry = new BulkCreate("ds", "id", new byte[100]);
         byte[] bytes = serializer.serialize(new BufferedRequestState<>(List.of(wrap(entry))));
         byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 10);
-        assertThatThrownBy(() -> serializer.deserialize(1, truncated)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> serializer.deserialize(1, truncated))
+                .isInstanceOf(IOException.class);
     }
 }

@@ -1,8 +1,5 @@
 package io.sshdnetcon.elasticsearch;
 
-import io.sshdnetcon.testing.ElasticsearchQueries;
-import io.sshdnetcon.testing.LocalElasticsearch;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +9,8 @@ import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.metrics.MetricNames;
+import io.sshdnetcon.testing.ElasticsearchQueries;
+import io.sshdnetcon.testing.LocalElasticsearch;
 import io.sshdnetcon.testing.MiniClusters;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +68,8 @@ class ElasticsearchAlertSinkITCase {
     private static List<AlertDocument> alerts(String run) {
         List<AlertDocument> alerts = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            alerts.add(TestAlerts.alert(run + "-g" + i, "h" + (i % 2), "8.8." + i + "." + (10 + i)));
+            alerts.add(
+                    TestAlerts.alert(run + "-g" + i, "h" + (i % 2), "8.8." + i + "." + (10 + i)));
         }
         alerts.add(TestAlerts.alert(run + "-c0", "h0", "1.1.1.1"));
         alerts.add(TestAlerts.alert(run + "-c1", "h1", "8.9.0.1"));
@@ -77,16 +77,21 @@ class ElasticsearchAlertSinkITCase {
         return alerts;
     }
 
-    private static JobID run(List<AlertDocument> alerts, ElasticsearchAlertSink sink, int parallelism)
+    private static JobID run(
+            List<AlertDocument> alerts, ElasticsearchAlertSink sink, int parallelism)
             throws Exception {
         Configuration conf = PipelineSettings.apply(new Configuration());
         // Any failure must surface, not be healed by a restart.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
-        env.fromData(alerts).uid("alerts").name("alerts")
+        env.fromData(alerts)
+                .uid("alerts")
+                .name("alerts")
                 .rebalance()
-                .sinkTo(sink).uid("es-alert-sink").name("Elasticsearch alerts");
+                .sinkTo(sink)
+                .uid("es-alert-sink")
+                .name("Elasticsearch alerts");
         return env.execute("es-sink-it").getJobID();
     }
 
@@ -148,14 +153,16 @@ class ElasticsearchAlertSinkITCase {
         assertThat(source.at("/Events/0/event/id").asText()).isEqualTo("E-" + namespace + "-g2");
         assertThat(source.at("/Events/1/event/id").asText()).isEqualTo("N-" + namespace + "-g2");
         assertThat(es.ids(ds, "{\"term\":{\"event.kind\":\"alert\"}}")).hasSize(alerts.size());
-        assertThat(es.ids(ds, "{\"range\":{\"event.severity\":{\"gte\":47}}}")).hasSize(alerts.size());
+        assertThat(es.ids(ds, "{\"range\":{\"event.severity\":{\"gte\":47}}}"))
+                .hasSize(alerts.size());
         assertThat(es.ids(ds, "{\"match\":{\"message\":\"sshd child\"}}")).hasSize(alerts.size());
 
         // The same input again: every create is a 409, counted as done; nothing is added.
         JobID second = run(alerts, ElasticsearchAlertSink.create(config, deadLetters), 2);
 
         assertThat(es.count(ds)).isEqualTo(alerts.size());
-        assertThat(counter(METRICS, second, MetricNames.ALERTS_ALREADY_INDEXED)).isEqualTo(alerts.size());
+        assertThat(counter(METRICS, second, MetricNames.ALERTS_ALREADY_INDEXED))
+                .isEqualTo(alerts.size());
         assertThat(counter(METRICS, second, MetricNames.ALERTS_INDEXED)).isZero();
         assertThat(counter(METRICS, second, MetricNames.ALERTS_REJECTED)).isZero();
         assertThat(deadLetters.letters()).isEmpty();
@@ -168,8 +175,8 @@ class ElasticsearchAlertSinkITCase {
         String ds = config.dataStream();
         List<AlertDocument> alerts = new ArrayList<>(alerts(namespace).subList(0, 3));
         AlertDocument invalid =
-                TestAlerts.withDestinationIp(TestAlerts.alert(namespace + "-bad", "h0", "8.8.8.8"),
-                        "not-an-ip");
+                TestAlerts.withDestinationIp(
+                        TestAlerts.alert(namespace + "-bad", "h0", "8.8.8.8"), "not-an-ip");
         alerts.add(1, invalid);
         RecordingDeadLetters deadLetters = RecordingDeadLetters.fresh(namespace);
 
@@ -204,22 +211,33 @@ class ElasticsearchAlertSinkITCase {
         String namespace = uniqueNamespace();
         ElasticsearchSinkConfig config =
                 singleNode(url, namespace)
-                        .batching(new ElasticsearchSinkConfig.Batching(
-                                10, 64 << 10, 1, 100, java.time.Duration.ofMillis(100), 4096))
+                        .batching(
+                                new ElasticsearchSinkConfig.Batching(
+                                        10,
+                                        64 << 10,
+                                        1,
+                                        100,
+                                        java.time.Duration.ofMillis(100),
+                                        4096))
                         .build();
         List<AlertDocument> alerts = alerts(namespace).subList(0, 2);
         AlertDocument big =
                 new AlertDocument(namespace + "-big", alerts.get(0).timestamp(), new byte[5000]);
         RecordingDeadLetters deadLetters = RecordingDeadLetters.fresh(namespace);
 
-        run(List.of(alerts.get(0), big, alerts.get(1)), ElasticsearchAlertSink.create(config, deadLetters), 1);
+        run(
+                List.of(alerts.get(0), big, alerts.get(1)),
+                ElasticsearchAlertSink.create(config, deadLetters),
+                1);
 
         assertThat(es.count(config.dataStream())).isEqualTo(2);
-        assertThat(deadLetters.letters()).singleElement()
-                .satisfies(l -> {
-                    assertThat(l.reason()).isEqualTo(DeadLetterReason.RECORD_TOO_LARGE);
-                    assertThat(l.detail()).contains(namespace + "-big").contains("4096");
-                });
+        assertThat(deadLetters.letters())
+                .singleElement()
+                .satisfies(
+                        l -> {
+                            assertThat(l.reason()).isEqualTo(DeadLetterReason.RECORD_TOO_LARGE);
+                            assertThat(l.detail()).contains(namespace + "-big").contains("4096");
+                        });
     }
 
     @Test
@@ -229,22 +247,35 @@ class ElasticsearchAlertSinkITCase {
         // Another template at the same priority whose pattern overlaps ours: Elasticsearch refuses
         // ours with a 400, which no retry can fix.
         String rival = "rival-" + namespace;
-        es.putIndexTemplate(rival,
-                "{\"index_patterns\":[\"" + config.dataStream() + "*\"],\"data_stream\":{},"
+        es.putIndexTemplate(
+                rival,
+                "{\"index_patterns\":[\""
+                        + config.dataStream()
+                        + "*\"],\"data_stream\":{},"
                         + "\"priority\":200}");
         try {
-            assertThatThrownBy(() -> run(alerts(namespace), ElasticsearchAlertSink.create(
-                            config, RecordingDeadLetters.fresh(namespace)), 1))
-                    // Classes do not survive the trip to the client (SerializedThrowable); text does.
-                    .satisfies(failure -> assertThat(
-                                    ExceptionUtils.findThrowableWithMessage(failure, "no retry can fix"))
-                            .get(InstanceOfAssertFactories.THROWABLE)
-                            .hasMessageContaining("no retry can fix")
-                            .hasMessageContaining(
-                                    "could not install the index template " + config.dataStream())
-                            .hasMessageContaining("400 Bad Request")
-                            .rootCause()
-                            .hasMessageContaining("same priority"));
+            assertThatThrownBy(
+                            () ->
+                                    run(
+                                            alerts(namespace),
+                                            ElasticsearchAlertSink.create(
+                                                    config, RecordingDeadLetters.fresh(namespace)),
+                                            1))
+                    // Classes do not survive the trip to the client (SerializedThrowable); text
+                    // does.
+                    .satisfies(
+                            failure ->
+                                    assertThat(
+                                                    ExceptionUtils.findThrowableWithMessage(
+                                                            failure, "no retry can fix"))
+                                            .get(InstanceOfAssertFactories.THROWABLE)
+                                            .hasMessageContaining("no retry can fix")
+                                            .hasMessageContaining(
+                                                    "could not install the index template "
+                                                            + config.dataStream())
+                                            .hasMessageContaining("400 Bad Request")
+                                            .rootCause()
+                                            .hasMessageContaining("same priority"));
         } finally {
             es.deleteIndexTemplate(rival);
         }
@@ -256,18 +287,29 @@ class ElasticsearchAlertSinkITCase {
         ElasticsearchSinkConfig config = singleNode(url, namespace).build();
         // Installing ours succeeds, but this one would win and give alerts dynamic mappings.
         String rival = "rival-" + namespace;
-        es.putIndexTemplate(rival,
-                "{\"index_patterns\":[\"" + config.dataStream() + "*\"],\"data_stream\":{},"
+        es.putIndexTemplate(
+                rival,
+                "{\"index_patterns\":[\""
+                        + config.dataStream()
+                        + "*\"],\"data_stream\":{},"
                         + "\"priority\":900}");
         try {
-            assertThatThrownBy(() -> run(alerts(namespace), ElasticsearchAlertSink.create(
-                            config, RecordingDeadLetters.fresh(namespace)), 1))
-                    .satisfies(failure -> assertThat(
-                                    ExceptionUtils.findThrowableWithMessage(failure, "does not apply to"))
-                            .get(InstanceOfAssertFactories.THROWABLE)
-                            .hasMessageContaining(config.dataStream())
-                            .hasMessageContaining(rival + " (priority 900)")
-                            .hasMessageContaining("es.template.priority"));
+            assertThatThrownBy(
+                            () ->
+                                    run(
+                                            alerts(namespace),
+                                            ElasticsearchAlertSink.create(
+                                                    config, RecordingDeadLetters.fresh(namespace)),
+                                            1))
+                    .satisfies(
+                            failure ->
+                                    assertThat(
+                                                    ExceptionUtils.findThrowableWithMessage(
+                                                            failure, "does not apply to"))
+                                            .get(InstanceOfAssertFactories.THROWABLE)
+                                            .hasMessageContaining(config.dataStream())
+                                            .hasMessageContaining(rival + " (priority 900)")
+                                            .hasMessageContaining("es.template.priority"));
             assertThat(es.countOrMinusOne(config.dataStream())).isEqualTo(-1);
         } finally {
             es.deleteIndexTemplate(rival);

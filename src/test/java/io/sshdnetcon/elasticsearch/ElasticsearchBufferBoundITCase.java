@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Elasticsearch cannot be reached (nothing listens on the port) while alerts keep coming: the
- * sink must stop taking alerts once it holds {@code es.batch.max-buffered-bytes} plus one request,
- * long before Flink's count bound ({@code es.batch.max-buffered-requests}) would stop it.
+ * Elasticsearch cannot be reached (nothing listens on the port) while alerts keep coming: the sink
+ * must stop taking alerts once it holds {@code es.batch.max-buffered-bytes} plus one request, long
+ * before Flink's count bound ({@code es.batch.max-buffered-requests}) would stop it.
  */
 class ElasticsearchBufferBoundITCase {
 
@@ -66,14 +66,23 @@ class ElasticsearchBufferBoundITCase {
                         // during an outage that loop holds the task (and stops the input) by
                         // itself. Without it, only full batches are sent and the buffer grows
                         // with the input, which is what the byte bound must stop.
-                        .batching(new ElasticsearchSinkConfig.Batching(
-                                5, 8_000, 1, 1_000, Duration.ofMinutes(10), 8_000,
-                                maxBufferedBytes))
-                        .timeouts(new ElasticsearchSinkConfig.Timeouts(
-                                Duration.ofMillis(500), Duration.ofSeconds(2),
-                                Duration.ofSeconds(10)))
-                        .retryBackoff(new ElasticsearchSinkConfig.Backoff(
-                                Duration.ofMillis(50), Duration.ofMillis(200)))
+                        .batching(
+                                new ElasticsearchSinkConfig.Batching(
+                                        5,
+                                        8_000,
+                                        1,
+                                        1_000,
+                                        Duration.ofMinutes(10),
+                                        8_000,
+                                        maxBufferedBytes))
+                        .timeouts(
+                                new ElasticsearchSinkConfig.Timeouts(
+                                        Duration.ofMillis(500),
+                                        Duration.ofSeconds(2),
+                                        Duration.ofSeconds(10)))
+                        .retryBackoff(
+                                new ElasticsearchSinkConfig.Backoff(
+                                        Duration.ofMillis(50), Duration.ofMillis(200)))
                         .build();
 
         Configuration conf = PipelineSettings.apply(new Configuration());
@@ -81,12 +90,18 @@ class ElasticsearchBufferBoundITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         env.fromSource(
-                        new DataGeneratorSource<>(new NumberedAlerts(namespace), ALERTS,
+                        new DataGeneratorSource<>(
+                                new NumberedAlerts(namespace),
+                                ALERTS,
                                 TypeInformation.of(AlertDocument.class)),
-                        WatermarkStrategy.noWatermarks(), "alerts")
+                        WatermarkStrategy.noWatermarks(),
+                        "alerts")
                 .uid("alerts")
-                .sinkTo(ElasticsearchAlertSink.create(config, RecordingDeadLetters.fresh(namespace)))
-                .uid("es-alert-sink").name("Elasticsearch alerts");
+                .sinkTo(
+                        ElasticsearchAlertSink.create(
+                                config, RecordingDeadLetters.fresh(namespace)))
+                .uid("es-alert-sink")
+                .name("Elasticsearch alerts");
         JobClient job = env.executeAsync("es-buffer-bound-it");
         try {
             long maxBuffered = 0;
@@ -126,11 +141,14 @@ class ElasticsearchBufferBoundITCase {
 
     @Test
     void theWriterHoldsNoMoreThanTheByteBoundPlusOneRequest() throws Exception {
-        long alertBytes = new BulkCreate("logs-sshdnetcon.alerts-it000000000000",
-                        new NumberedAlerts("it000000000000").map(199L).id(),
-                        new NumberedAlerts("it000000000000").map(199L).json())
-                .sizeInBytes();
-        assertThat(alertBytes).as("a few kilobytes, so that the bound holds several alerts")
+        long alertBytes =
+                new BulkCreate(
+                                "logs-sshdnetcon.alerts-it000000000000",
+                                new NumberedAlerts("it000000000000").map(199L).id(),
+                                new NumberedAlerts("it000000000000").map(199L).json())
+                        .sizeInBytes();
+        assertThat(alertBytes)
+                .as("a few kilobytes, so that the bound holds several alerts")
                 .isBetween(2_000L, 6_000L);
         long bound = 20_000;
         // One request under way holds at most es.batch.max-bytes (8,000 here).

@@ -1,13 +1,12 @@
 package io.sshdnetcon.elasticsearch;
 
-import io.sshdnetcon.testing.ElasticsearchQueries;
-import io.sshdnetcon.testing.LocalElasticsearch;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.detect.AlertDocument;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.metrics.MetricNames;
+import io.sshdnetcon.testing.ElasticsearchQueries;
+import io.sshdnetcon.testing.LocalElasticsearch;
 import io.sshdnetcon.testing.LocalStack;
 import io.sshdnetcon.testing.MiniClusters;
 import java.time.Duration;
@@ -63,12 +62,22 @@ class ElasticsearchOutageITCase {
         String namespace = ElasticsearchAlertSinkITCase.uniqueNamespace();
         ElasticsearchSinkConfig config =
                 ElasticsearchAlertSinkITCase.singleNode(ELASTICSEARCH.url(), namespace)
-                        .batching(new ElasticsearchSinkConfig.Batching(
-                                500, 10L << 20, 2, 10_000, Duration.ofMillis(100), 10L << 20))
-                        .timeouts(new ElasticsearchSinkConfig.Timeouts(
-                                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15)))
-                        .retryBackoff(new ElasticsearchSinkConfig.Backoff(
-                                Duration.ofMillis(100), Duration.ofSeconds(1)))
+                        .batching(
+                                new ElasticsearchSinkConfig.Batching(
+                                        500,
+                                        10L << 20,
+                                        2,
+                                        10_000,
+                                        Duration.ofMillis(100),
+                                        10L << 20))
+                        .timeouts(
+                                new ElasticsearchSinkConfig.Timeouts(
+                                        Duration.ofSeconds(1),
+                                        Duration.ofSeconds(5),
+                                        Duration.ofSeconds(15)))
+                        .retryBackoff(
+                                new ElasticsearchSinkConfig.Backoff(
+                                        Duration.ofMillis(100), Duration.ofSeconds(1)))
                         .build();
         String ds = config.dataStream();
         ElasticsearchQueries es = ELASTICSEARCH.queries();
@@ -122,9 +131,15 @@ class ElasticsearchOutageITCase {
         assertThat(es.count(ds)).isEqualTo(ALERTS);
         assertThat(deadLetters.letters()).isEmpty();
         // The outage really hit the sink, and every alert was answered once as stored.
-        long retried = ElasticsearchAlertSinkITCase.counter(METRICS, job.getJobID(), MetricNames.ALERTS_RETRIED);
-        long indexed = ElasticsearchAlertSinkITCase.counter(METRICS, job.getJobID(), MetricNames.ALERTS_INDEXED);
-        long already = ElasticsearchAlertSinkITCase.counter(METRICS, job.getJobID(), MetricNames.ALERTS_ALREADY_INDEXED);
+        long retried =
+                ElasticsearchAlertSinkITCase.counter(
+                        METRICS, job.getJobID(), MetricNames.ALERTS_RETRIED);
+        long indexed =
+                ElasticsearchAlertSinkITCase.counter(
+                        METRICS, job.getJobID(), MetricNames.ALERTS_INDEXED);
+        long already =
+                ElasticsearchAlertSinkITCase.counter(
+                        METRICS, job.getJobID(), MetricNames.ALERTS_ALREADY_INDEXED);
         assertThat(retried).isPositive();
         assertThat(indexed).isEqualTo(ALERTS - already);
     }

@@ -64,7 +64,8 @@ class ElasticsearchRefusalsITCase {
             // As on a cluster: the job restarts (here without checkpoints, from the source).
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1000);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+            conf.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
                     Duration.ofMillis(200));
         } else {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
@@ -74,11 +75,16 @@ class ElasticsearchRefusalsITCase {
         return env;
     }
 
-    private static JobClient start(List<AlertDocument> alerts, ElasticsearchAlertSink sink,
-            boolean restarts) throws Exception {
+    private static JobClient start(
+            List<AlertDocument> alerts, ElasticsearchAlertSink sink, boolean restarts)
+            throws Exception {
         StreamExecutionEnvironment env = environment(restarts);
-        env.fromData(alerts).uid("alerts").name("alerts")
-                .sinkTo(sink).uid("es-alert-sink").name("Elasticsearch alerts");
+        env.fromData(alerts)
+                .uid("alerts")
+                .name("alerts")
+                .sinkTo(sink)
+                .uid("es-alert-sink")
+                .name("Elasticsearch alerts");
         return env.executeAsync("es-refusals-it");
     }
 
@@ -111,15 +117,34 @@ class ElasticsearchRefusalsITCase {
         es.putSettings(backing, "{\"index.blocks.write\":true}");
         try {
             assertThatThrownBy(() -> run(more, ElasticsearchAlertSink.create(config, deadLetters)))
-                    .satisfies(failure -> assertThat(ExceptionUtils.findThrowableWithMessage(
-                                    failure, "refuses writes to the data stream"))
-                            .hasValueSatisfying(t -> assertThat(t.getMessage())
-                                    .contains("Elasticsearch refuses writes to the data stream "
-                                            + ds + ": 403 cluster_block_exception: index ["
-                                            + backing + "] blocked by: [FORBIDDEN/8/index write"
-                                            + " (api)];")
-                                    .contains("(3 of 3 alerts of the request")
-                                    .contains("none is dead-lettered")));
+                    .satisfies(
+                            failure ->
+                                    assertThat(
+                                                    ExceptionUtils.findThrowableWithMessage(
+                                                            failure,
+                                                            "refuses writes to the data stream"))
+                                            .hasValueSatisfying(
+                                                    t ->
+                                                            assertThat(t.getMessage())
+                                                                    .contains(
+                                                                            "Elasticsearch refuses"
+                                                                                + " writes to the"
+                                                                                + " data stream "
+                                                                                    + ds
+                                                                                    + ": 403"
+                                                                                    + " cluster_block_exception:"
+                                                                                    + " index ["
+                                                                                    + backing
+                                                                                    + "] blocked"
+                                                                                    + " by: [FORBIDDEN/8/index"
+                                                                                    + " write"
+                                                                                    + " (api)];")
+                                                                    .contains(
+                                                                            "(3 of 3 alerts of the"
+                                                                                    + " request")
+                                                                    .contains(
+                                                                            "none is"
+                                                                                + " dead-lettered")));
             assertThat(deadLetters.letters()).isEmpty();
             assertThat(es.count(ds)).isEqualTo(1);
 
@@ -153,12 +178,25 @@ class ElasticsearchRefusalsITCase {
 
         es.closeIndex(backing);
         try {
-            assertThatThrownBy(() -> run(alerts(namespace, 1, 3),
-                            ElasticsearchAlertSink.create(config, deadLetters)))
-                    .satisfies(failure -> assertThat(ExceptionUtils.findThrowableWithMessage(
-                                    failure, "refuses writes to the data stream"))
-                            .hasValueSatisfying(t -> assertThat(t.getMessage())
-                                    .contains(": 400 index_closed_exception: closed (2 of 2")));
+            assertThatThrownBy(
+                            () ->
+                                    run(
+                                            alerts(namespace, 1, 3),
+                                            ElasticsearchAlertSink.create(config, deadLetters)))
+                    .satisfies(
+                            failure ->
+                                    assertThat(
+                                                    ExceptionUtils.findThrowableWithMessage(
+                                                            failure,
+                                                            "refuses writes to the data stream"))
+                                            .hasValueSatisfying(
+                                                    t ->
+                                                            assertThat(t.getMessage())
+                                                                    .contains(
+                                                                            ": 400"
+                                                                                + " index_closed_exception:"
+                                                                                + " closed (2"
+                                                                                + " of 2")));
         } finally {
             es.openIndex(backing);
         }
@@ -182,16 +220,18 @@ class ElasticsearchRefusalsITCase {
                         .host(smallBody)
                         .namespace(namespace)
                         .trust(TrustSettings.caFingerprint(PROXY.get("ES_TLS_CA_FINGERPRINT")))
-                        .credentials(Credentials.basic(
-                                PROXY.user(), SecretRef.file(PROXY.passwordFile())))
+                        .credentials(
+                                Credentials.basic(
+                                        PROXY.user(), SecretRef.file(PROXY.passwordFile())))
                         .template(new ElasticsearchSinkConfig.TemplateSettings(true, 0, 200))
                         // One request for everything, unless the proxy says otherwise.
-                        .batching(new ElasticsearchSinkConfig.Batching(
-                                100, 1L << 20, 1, 1000, Duration.ofMillis(500), 1L << 20))
+                        .batching(
+                                new ElasticsearchSinkConfig.Batching(
+                                        100, 1L << 20, 1, 1000, Duration.ofMillis(500), 1L << 20))
                         .build();
         List<AlertDocument> alerts = alerts(namespace, 0, 12);
-        AlertDocument tooLarge = padded(TestAlerts.alert(namespace + "-big", "h0", "1.1.1.1"),
-                20_000);
+        AlertDocument tooLarge =
+                padded(TestAlerts.alert(namespace + "-big", "h0", "1.1.1.1"), 20_000);
         alerts.add(5, tooLarge);
         long total = alerts.stream().mapToLong(a -> a.json().length).sum();
         assertThat(total).as("the request must exceed the proxy's 16k").isGreaterThan(3 * 16384);
@@ -202,25 +242,35 @@ class ElasticsearchRefusalsITCase {
 
         assertThat(ELASTICSEARCH.queries().count(config.dataStream())).isEqualTo(12);
         List<DeadLetter> letters = deadLetters.letters();
-        assertThat(letters).singleElement().satisfies(letter -> {
-            assertThat(letter.reason()).isEqualTo(DeadLetterReason.ELASTICSEARCH_REJECTED);
-            assertThat(letter.payload()).isEqualTo(tooLarge.json());
-            assertThat(letter.detail())
-                    .startsWith("alert " + tooLarge.id() + ": 413, the alert alone (")
-                    .contains("is larger than the server accepts");
-        });
+        assertThat(letters)
+                .singleElement()
+                .satisfies(
+                        letter -> {
+                            assertThat(letter.reason())
+                                    .isEqualTo(DeadLetterReason.ELASTICSEARCH_REJECTED);
+                            assertThat(letter.payload()).isEqualTo(tooLarge.json());
+                            assertThat(letter.detail())
+                                    .startsWith(
+                                            "alert " + tooLarge.id() + ": 413, the alert alone (")
+                                    .contains("is larger than the server accepts");
+                        });
         // Several requests were refused whole, then the halves went through.
-        List<String> bulks = PROXY.requestsOn(smallBody).stream()
-                .filter(l -> l.contains("\"POST /_bulk?")).toList();
+        List<String> bulks =
+                PROXY.requestsOn(smallBody).stream()
+                        .filter(l -> l.contains("\"POST /_bulk?"))
+                        .toList();
         assertThat(bulks).anyMatch(l -> l.contains("\" 413 ")).anyMatch(l -> l.contains("\" 200 "));
-        assertThat(ElasticsearchAlertSinkITCase.counter(METRICS, job.getJobID(),
-                        MetricNames.ALERTS_INDEXED))
+        assertThat(
+                        ElasticsearchAlertSinkITCase.counter(
+                                METRICS, job.getJobID(), MetricNames.ALERTS_INDEXED))
                 .isEqualTo(12);
-        assertThat(ElasticsearchAlertSinkITCase.counter(METRICS, job.getJobID(),
-                        MetricNames.ALERTS_REJECTED))
+        assertThat(
+                        ElasticsearchAlertSinkITCase.counter(
+                                METRICS, job.getJobID(), MetricNames.ALERTS_REJECTED))
                 .isEqualTo(1);
-        assertThat(ElasticsearchAlertSinkITCase.counter(METRICS, job.getJobID(),
-                        MetricNames.ALERTS_RETRIED))
+        assertThat(
+                        ElasticsearchAlertSinkITCase.counter(
+                                METRICS, job.getJobID(), MetricNames.ALERTS_RETRIED))
                 .isGreaterThan(0);
     }
 }

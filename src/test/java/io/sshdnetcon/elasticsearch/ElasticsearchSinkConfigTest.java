@@ -49,7 +49,20 @@ class ElasticsearchSinkConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sshd-alerts", "Alerts", "has space", "", "_leading", ".leading", "a/b", "a*b", "a,b", "a#b", "a:b"})
+    @ValueSource(
+            strings = {
+                "sshd-alerts",
+                "Alerts",
+                "has space",
+                "",
+                "_leading",
+                ".leading",
+                "a/b",
+                "a*b",
+                "a,b",
+                "a#b",
+                "a:b"
+            })
     void invalidDatasetsAreRefused(String dataset) {
         assertThatThrownBy(() -> local().dataset(dataset).build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -85,40 +98,63 @@ class ElasticsearchSinkConfigTest {
                 .hasMessageContaining("http:// or https://");
         assertThatThrownBy(() -> ElasticsearchSinkConfig.builder().host("es1:9200").build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ElasticsearchSinkConfig.builder()
-                        .host("http://es1:9200").host("https://es2:9200").build())
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchSinkConfig.builder()
+                                        .host("http://es1:9200")
+                                        .host("https://es2:9200")
+                                        .build())
                 .hasMessageContaining("same scheme");
-        assertThatThrownBy(() -> ElasticsearchSinkConfig.builder()
-                        .host("https://lb/es").host("https://lb/other").build())
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchSinkConfig.builder()
+                                        .host("https://lb/es")
+                                        .host("https://lb/other")
+                                        .build())
                 .hasMessageContaining("same path prefix");
-        assertThat(ElasticsearchSinkConfig.builder()
-                        .host("https://es1:9200/").host("https://es2:9200").build().hosts())
+        assertThat(
+                        ElasticsearchSinkConfig.builder()
+                                .host("https://es1:9200/")
+                                .host("https://es2:9200")
+                                .build()
+                                .hosts())
                 .hasSize(2);
     }
 
     @Test
     void credentialsInAUrlAreRefusedWithoutEchoingThem() {
-        assertThatThrownBy(() -> ElasticsearchSinkConfig.builder()
-                        .host("https://elastic:hunter2@es1:9200").build())
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchSinkConfig.builder()
+                                        .host("https://elastic:hunter2@es1:9200")
+                                        .build())
                 .hasMessageContaining("must not contain credentials")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
 
     @Test
     void credentialsOverPlainHttpAreRefusedUnlessAllowed() {
-        Credentials basic = Credentials.basic("writer", SecretRef.environmentVariable("ES_PASSWORD"));
+        Credentials basic =
+                Credentials.basic("writer", SecretRef.environmentVariable("ES_PASSWORD"));
         assertThatThrownBy(() -> local().credentials(basic).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("clear text")
                 .hasMessageContaining("es.allow-credentials-over-http");
-        assertThatThrownBy(() -> local()
-                        .credentials(Credentials.apiKey(SecretRef.environmentVariable("ES_KEY")))
-                        .build())
+        assertThatThrownBy(
+                        () ->
+                                local().credentials(
+                                                Credentials.apiKey(
+                                                        SecretRef.environmentVariable("ES_KEY")))
+                                        .build())
                 .hasMessageContaining("clear text");
         assertThat(local().credentials(basic).allowCredentialsOverHttp(true).build().credentials())
                 .isEqualTo(basic);
-        assertThat(ElasticsearchSinkConfig.builder().host("https://es1:9200").credentials(basic)
-                        .build().allowCredentialsOverHttp())
+        assertThat(
+                        ElasticsearchSinkConfig.builder()
+                                .host("https://es1:9200")
+                                .credentials(basic)
+                                .build()
+                                .allowCredentialsOverHttp())
                 .isFalse();
         assertThat(local().build().credentials()).isEqualTo(Credentials.NONE);
     }
@@ -131,8 +167,9 @@ class ElasticsearchSinkConfigTest {
 
     @Test
     void fingerprintIsNormalizedAndChecked() {
-        TrustSettings trust = TrustSettings.caFingerprint(
-                "52:DE:89:2C:7F:3A:8B:90:CD:59:2D:E8:6B:52:BD:5A:94:17:B7:A4:B0:64:66:13:BF:FB:8F:C9:01:F8:DC:FB");
+        TrustSettings trust =
+                TrustSettings.caFingerprint(
+                        "52:DE:89:2C:7F:3A:8B:90:CD:59:2D:E8:6B:52:BD:5A:94:17:B7:A4:B0:64:66:13:BF:FB:8F:C9:01:F8:DC:FB");
         assertThat(trust.caFingerprint())
                 .isEqualTo("52de892c7f3a8b90cd592de86b52bd5a9417b7a4b0646613bffb8fc901f8dcfb");
         assertThatThrownBy(() -> TrustSettings.caFingerprint("abc"))
@@ -143,49 +180,86 @@ class ElasticsearchSinkConfigTest {
 
     @Test
     void requestTimeoutLeavesRoomForASlowAnswerAndABackoff() {
-        assertThatThrownBy(() -> local()
-                        .timeouts(new ElasticsearchSinkConfig.Timeouts(
-                                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(35)))
-                        .build())
+        assertThatThrownBy(
+                        () ->
+                                local().timeouts(
+                                                new ElasticsearchSinkConfig.Timeouts(
+                                                        Duration.ofSeconds(5),
+                                                        Duration.ofSeconds(30),
+                                                        Duration.ofSeconds(35)))
+                                        .build())
                 .hasMessageContaining("request timeout");
     }
 
     @Test
     void batchingRules() {
-        assertThatThrownBy(() -> new ElasticsearchSinkConfig.Batching(
-                        500, 10 << 20, 2, 500, Duration.ofMillis(200), 1 << 20))
+        assertThatThrownBy(
+                        () ->
+                                new ElasticsearchSinkConfig.Batching(
+                                        500, 10 << 20, 2, 500, Duration.ofMillis(200), 1 << 20))
                 .hasMessageContaining("maxBufferedRequests");
-        assertThatThrownBy(() -> new ElasticsearchSinkConfig.Batching(
-                        500, 1 << 20, 2, 10_000, Duration.ofMillis(200), 2 << 20))
+        assertThatThrownBy(
+                        () ->
+                                new ElasticsearchSinkConfig.Batching(
+                                        500, 1 << 20, 2, 10_000, Duration.ofMillis(200), 2 << 20))
                 .hasMessageContaining("maxBatchBytes");
-        assertThatThrownBy(() -> new ElasticsearchSinkConfig.Batching(
-                        500, 1 << 20, 0, 10_000, Duration.ofMillis(200), 1 << 20))
+        assertThatThrownBy(
+                        () ->
+                                new ElasticsearchSinkConfig.Batching(
+                                        500, 1 << 20, 0, 10_000, Duration.ofMillis(200), 1 << 20))
                 .hasMessageContaining("maxInFlightRequests");
-        assertThatThrownBy(() -> new ElasticsearchSinkConfig.Batching(
-                        500, 1 << 20, 2, 10_000, Duration.ofNanos(10), 1 << 20))
+        assertThatThrownBy(
+                        () ->
+                                new ElasticsearchSinkConfig.Batching(
+                                        500, 1 << 20, 2, 10_000, Duration.ofNanos(10), 1 << 20))
                 .hasMessageContaining("maxTimeInBuffer");
     }
 
     @Test
     void theBufferIsBoundedInBytesAndTheLargestAlertFitsIn() {
-        assertThat(ElasticsearchSinkConfig.Batching.DEFAULTS.maxBufferedBytes()).isEqualTo(32L << 20);
-        assertThatThrownBy(() -> new ElasticsearchSinkConfig.Batching(
-                        500, 4 << 20, 2, 10_000, Duration.ofMillis(200), 4 << 20, (4 << 20) - 1))
+        assertThat(ElasticsearchSinkConfig.Batching.DEFAULTS.maxBufferedBytes())
+                .isEqualTo(32L << 20);
+        assertThatThrownBy(
+                        () ->
+                                new ElasticsearchSinkConfig.Batching(
+                                        500,
+                                        4 << 20,
+                                        2,
+                                        10_000,
+                                        Duration.ofMillis(200),
+                                        4 << 20,
+                                        (4 << 20) - 1))
                 .hasMessageContaining("maxBufferedBytes");
-        assertThat(new ElasticsearchSinkConfig.Batching(
-                        500, 4 << 20, 2, 10_000, Duration.ofMillis(200), 4 << 20, 4 << 20)
-                        .maxBufferedBytes())
+        assertThat(
+                        new ElasticsearchSinkConfig.Batching(
+                                        500,
+                                        4 << 20,
+                                        2,
+                                        10_000,
+                                        Duration.ofMillis(200),
+                                        4 << 20,
+                                        4 << 20)
+                                .maxBufferedBytes())
                 .isEqualTo(4 << 20);
         // Without a byte bound given: the default, raised to the largest record if that is larger.
-        assertThat(new ElasticsearchSinkConfig.Batching(
-                        500, 64L << 20, 2, 10_000, Duration.ofMillis(200), 48L << 20)
-                        .maxBufferedBytes())
+        assertThat(
+                        new ElasticsearchSinkConfig.Batching(
+                                        500,
+                                        64L << 20,
+                                        2,
+                                        10_000,
+                                        Duration.ofMillis(200),
+                                        48L << 20)
+                                .maxBufferedBytes())
                 .isEqualTo(48L << 20);
     }
 
     @Test
     void backoffRules() {
-        assertThatThrownBy(() -> new ElasticsearchSinkConfig.Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        assertThatThrownBy(
+                        () ->
+                                new ElasticsearchSinkConfig.Backoff(
+                                        Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessageContaining("below the initial");
     }
 
@@ -212,7 +286,8 @@ class ElasticsearchSinkConfigTest {
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(config);
         }
-        assertThat(bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain(SECRET);
         // Read only when asked, inside the task.
         assertThat(config.credentials().authorizationHeader()).contains("ApiKey " + SECRET);
     }
@@ -238,20 +313,26 @@ class ElasticsearchSinkConfigTest {
     void secretSourcesFailWithoutTheValue() throws IOException {
         assertThatThrownBy(() -> new SecretRef("A", "/b")).hasMessageContaining("exactly one");
         assertThatThrownBy(() -> new SecretRef(null, " ")).hasMessageContaining("exactly one");
-        assertThatThrownBy(() -> SecretRef.environmentVariable("SSHDNETCON_SURELY_UNSET_VARIABLE").resolve())
+        assertThatThrownBy(
+                        () ->
+                                SecretRef.environmentVariable("SSHDNETCON_SURELY_UNSET_VARIABLE")
+                                        .resolve())
                 .hasMessage("environment variable SSHDNETCON_SURELY_UNSET_VARIABLE is not set");
         assertThatThrownBy(() -> SecretRef.file(dir.resolve("missing").toString()).resolve())
                 .hasMessageContaining("cannot read the secret file");
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
-        assertThatThrownBy(() -> SecretRef.file(empty.toString()).resolve()).hasMessageContaining("is empty");
+        assertThatThrownBy(() -> SecretRef.file(empty.toString()).resolve())
+                .hasMessageContaining("is empty");
     }
 
     @Test
     void caCertificateFileAndFingerprintBuildSslContexts() throws Exception {
         Path pem = Path.of(getClass().getResource("/elasticsearch/test-ca.pem").toURI());
         assertThat(TrustSettings.caCertificate(pem.toString()).sslContextOrNull()).isNotNull();
-        assertThat(TrustSettings.caFingerprint("52de892c7f3a8b90cd592de86b52bd5a9417b7a4b0646613bffb8fc901f8dcfb")
-                        .sslContextOrNull())
+        assertThat(
+                        TrustSettings.caFingerprint(
+                                        "52de892c7f3a8b90cd592de86b52bd5a9417b7a4b0646613bffb8fc901f8dcfb")
+                                .sslContextOrNull())
                 .isNotNull();
         assertThat(TrustSettings.JVM_DEFAULT.sslContextOrNull()).isNull();
         Path notPem = Files.writeString(dir.resolve("not.pem"), "hello");

@@ -3,6 +3,7 @@ package io.sshdnetcon.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import co.elastic.clients.transport.TransportUtils;
 import io.sshdnetcon.detect.AlertDocument;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.testing.LocalElasticsearch;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import co.elastic.clients.transport.TransportUtils;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -36,11 +36,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The sink's TLS and authentication against a real TLS server: nginx with basic authentication in
  * front of the real Elasticsearch ({@code scripts/es-tls-proxy.sh}), with certificates made by
  * openssl when the proxy starts: a CA and a server certificate for 127.0.0.1 and localhost, a
- * certificate for another host name, an impostor's chain (his leaf for 127.0.0.1, signed by his
- * own CA of the same name, then the real CA certificate), and a self-signed node certificate.
+ * certificate for another host name, an impostor's chain (his leaf for 127.0.0.1, signed by his own
+ * CA of the same name, then the real CA certificate), and a self-signed node certificate.
  *
- * <p>Every refusal is also checked in nginx's access log: a refused server never sees a request,
- * so it never sees the {@code Authorization} header.
+ * <p>Every refusal is also checked in nginx's access log: a refused server never sees a request, so
+ * it never sees the {@code Authorization} header.
  */
 class ElasticsearchTlsITCase {
 
@@ -83,12 +83,17 @@ class ElasticsearchTlsITCase {
     void caFileAndFingerprintAcceptTheRealServerUnderEitherOfItsNames() throws IOException {
         for (TrustSettings trust : List.of(caFile(), caPin())) {
             assertThat(health(to(PROXY.url(), trust).build())).as("%s", trust).isEqualTo(200);
-            assertThat(health(to(localhost(PROXY.url()), trust).build())).as("%s", trust)
+            assertThat(health(to(localhost(PROXY.url()), trust).build()))
+                    .as("%s", trust)
                     .isEqualTo(200);
         }
         assertThat(PROXY.requestsOn(PROXY.url()))
-                .anyMatch(l -> l.contains(" " + PROXY.user()
-                        + " \"GET /_cluster/health HTTP/1.1\" 200 "));
+                .anyMatch(
+                        l ->
+                                l.contains(
+                                        " "
+                                                + PROXY.user()
+                                                + " \"GET /_cluster/health HTTP/1.1\" 200 "));
     }
 
     @Test
@@ -107,38 +112,70 @@ class ElasticsearchTlsITCase {
         // The control, and the defect this replaced: elasticsearch-java's own fingerprint check
         // hashes only the last certificate presented, so with it the impostor gets the request,
         // Authorization header included.
-        SSLContext lastCertificateOnly = TransportUtils.sslContextFromCaFingerprint(
-                PROXY.get("ES_TLS_CA_FINGERPRINT"));
+        SSLContext lastCertificateOnly =
+                TransportUtils.sslContextFromCaFingerprint(PROXY.get("ES_TLS_CA_FINGERPRINT"));
         ElasticsearchSinkConfig config = to(impostor, caPin()).build();
-        try (RestClient client = RestClient.builder(HttpHost.create(impostor))
-                .setHttpClientConfigCallback(http -> http.setSSLContext(lastCertificateOnly))
-                .setDefaultHeaders(new Header[] {new BasicHeader("Authorization",
-                        config.credentials().authorizationHeader().orElseThrow())})
-                .build()) {
-            assertThat(client.performRequest(new Request("GET", "/_cluster/health"))
-                            .getStatusLine().getStatusCode())
+        try (RestClient client =
+                RestClient.builder(HttpHost.create(impostor))
+                        .setHttpClientConfigCallback(
+                                http -> http.setSSLContext(lastCertificateOnly))
+                        .setDefaultHeaders(
+                                new Header[] {
+                                    new BasicHeader(
+                                            "Authorization",
+                                            config.credentials()
+                                                    .authorizationHeader()
+                                                    .orElseThrow())
+                                })
+                        .build()) {
+            assertThat(
+                            client.performRequest(new Request("GET", "/_cluster/health"))
+                                    .getStatusLine()
+                                    .getStatusCode())
                     .isEqualTo(200);
         }
-        assertThat(PROXY.requestsOn(impostor)).hasSize(before + 1)
-                .last().asString().startsWith(impostor.substring(impostor.lastIndexOf(':') + 1)
-                        + " " + PROXY.user() + " ");
+        assertThat(PROXY.requestsOn(impostor))
+                .hasSize(before + 1)
+                .last()
+                .asString()
+                .startsWith(
+                        impostor.substring(impostor.lastIndexOf(':') + 1)
+                                + " "
+                                + PROXY.user()
+                                + " ");
     }
 
     @Test
     void anotherCaOrAnotherFingerprintIsRefused() {
         String otherCertificate = PROXY.get("ES_TLS_SELF_SIGNED_FILE");
-        assertThatThrownBy(() -> health(to(PROXY.url(),
-                        TrustSettings.caCertificate(otherCertificate)).build()))
+        assertThatThrownBy(
+                        () ->
+                                health(
+                                        to(
+                                                        PROXY.url(),
+                                                        TrustSettings.caCertificate(
+                                                                otherCertificate))
+                                                .build()))
                 .isInstanceOf(SSLHandshakeException.class)
                 .hasMessageContaining("PKIX path building failed");
-        assertThatThrownBy(() -> health(to(PROXY.url(),
-                        TrustSettings.caFingerprint(PROXY.get("ES_TLS_SELF_SIGNED_FINGERPRINT")))
-                        .build()))
+        assertThatThrownBy(
+                        () ->
+                                health(
+                                        to(
+                                                        PROXY.url(),
+                                                        TrustSettings.caFingerprint(
+                                                                PROXY.get(
+                                                                        "ES_TLS_SELF_SIGNED_FINGERPRINT")))
+                                                .build()))
                 .isInstanceOf(SSLHandshakeException.class)
-                .hasMessageContaining("none of the certificates the server presented has the pinned"
-                        + " SHA-256 fingerprint " + PROXY.get("ES_TLS_SELF_SIGNED_FINGERPRINT"))
-                .hasMessageContaining("CN=sshdnetcon test CA (SHA-256 "
-                        + PROXY.get("ES_TLS_CA_FINGERPRINT") + ")");
+                .hasMessageContaining(
+                        "none of the certificates the server presented has the pinned"
+                                + " SHA-256 fingerprint "
+                                + PROXY.get("ES_TLS_SELF_SIGNED_FINGERPRINT"))
+                .hasMessageContaining(
+                        "CN=sshdnetcon test CA (SHA-256 "
+                                + PROXY.get("ES_TLS_CA_FINGERPRINT")
+                                + ")");
     }
 
     @Test
@@ -149,8 +186,9 @@ class ElasticsearchTlsITCase {
             assertThatThrownBy(() -> health(to(wrongHost, trust).build()))
                     .as("%s", trust)
                     .hasRootCauseInstanceOf(SSLPeerUnverifiedException.class)
-                    .hasRootCauseMessage("Host name '127.0.0.1' does not match the certificate"
-                            + " subject provided by the peer (CN=wrong-host.invalid)");
+                    .hasRootCauseMessage(
+                            "Host name '127.0.0.1' does not match the certificate"
+                                    + " subject provided by the peer (CN=wrong-host.invalid)");
         }
         assertThat(PROXY.requestsOn(wrongHost)).isEmpty();
     }
@@ -158,12 +196,22 @@ class ElasticsearchTlsITCase {
     @Test
     void aPinnedSelfSignedNodeCertificateIsItsOwnAnchor() throws IOException {
         String selfSigned = PROXY.get("ES_TLS_SELF_SIGNED_URL");
-        assertThat(health(to(selfSigned,
-                        TrustSettings.caFingerprint(PROXY.get("ES_TLS_SELF_SIGNED_FINGERPRINT")))
-                        .build()))
+        assertThat(
+                        health(
+                                to(
+                                                selfSigned,
+                                                TrustSettings.caFingerprint(
+                                                        PROXY.get(
+                                                                "ES_TLS_SELF_SIGNED_FINGERPRINT")))
+                                        .build()))
                 .isEqualTo(200);
-        assertThat(health(to(selfSigned,
-                        TrustSettings.caCertificate(PROXY.get("ES_TLS_SELF_SIGNED_FILE"))).build()))
+        assertThat(
+                        health(
+                                to(
+                                                selfSigned,
+                                                TrustSettings.caCertificate(
+                                                        PROXY.get("ES_TLS_SELF_SIGNED_FILE")))
+                                        .build()))
                 .isEqualTo(200);
         // The CA's pin does not cover a certificate the CA did not sign.
         assertThatThrownBy(() -> health(to(selfSigned, caPin()).build()))
@@ -173,19 +221,26 @@ class ElasticsearchTlsITCase {
 
     @Test
     void basicAuthenticationIsWhatLetsTheSinkIn() throws IOException {
-        Path wrongPassword = Path.of(System.getProperty("java.io.tmpdir"))
-                .resolve("sshdnetcon-tls-it-wrong-password");
+        Path wrongPassword =
+                Path.of(System.getProperty("java.io.tmpdir"))
+                        .resolve("sshdnetcon-tls-it-wrong-password");
         java.nio.file.Files.writeString(wrongPassword, "not-" + PROXY.password());
-        ElasticsearchSinkConfig wrong = to(PROXY.url(), caPin())
-                .credentials(Credentials.basic(PROXY.user(), SecretRef.file(wrongPassword.toString())))
-                .build();
-        ElasticsearchSinkConfig none = to(PROXY.url(), caPin()).credentials(Credentials.NONE).build();
+        ElasticsearchSinkConfig wrong =
+                to(PROXY.url(), caPin())
+                        .credentials(
+                                Credentials.basic(
+                                        PROXY.user(), SecretRef.file(wrongPassword.toString())))
+                        .build();
+        ElasticsearchSinkConfig none =
+                to(PROXY.url(), caPin()).credentials(Credentials.NONE).build();
 
         for (ElasticsearchSinkConfig config : List.of(wrong, none)) {
             assertThatThrownBy(() -> health(config))
-                    .isInstanceOfSatisfying(ResponseException.class, e -> assertThat(
-                                    e.getResponse().getStatusLine().getStatusCode())
-                            .isEqualTo(401));
+                    .isInstanceOfSatisfying(
+                            ResponseException.class,
+                            e ->
+                                    assertThat(e.getResponse().getStatusLine().getStatusCode())
+                                            .isEqualTo(401));
         }
         assertThat(health(to(PROXY.url(), caPin()).build())).isEqualTo(200);
     }
@@ -205,10 +260,18 @@ class ElasticsearchTlsITCase {
         assertThat(ELASTICSEARCH.queries().count(config.dataStream())).isEqualTo(alerts.size());
         assertThat(deadLetters.letters()).isEmpty();
         assertThat(PROXY.requestsOn(PROXY.url()))
-                .anyMatch(l -> l.contains(" " + PROXY.user() + " \"PUT /_index_template/"
-                        + config.dataStream() + " HTTP/1.1\" 200 "))
-                .anyMatch(l -> l.contains(" " + PROXY.user() + " \"POST /_bulk?")
-                        && l.contains(" 200 "));
+                .anyMatch(
+                        l ->
+                                l.contains(
+                                        " "
+                                                + PROXY.user()
+                                                + " \"PUT /_index_template/"
+                                                + config.dataStream()
+                                                + " HTTP/1.1\" 200 "))
+                .anyMatch(
+                        l ->
+                                l.contains(" " + PROXY.user() + " \"POST /_bulk?")
+                                        && l.contains(" 200 "));
     }
 
     @Test
@@ -218,13 +281,25 @@ class ElasticsearchTlsITCase {
                 to(PROXY.get("ES_TLS_WRONG_HOST_URL"), caPin()).namespace(namespace).build();
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> run(List.of(TestAlerts.alert(namespace, "h", "8.8.8.8")),
-                        ElasticsearchAlertSink.create(config, RecordingDeadLetters.fresh(namespace))))
-                .satisfies(failure -> assertThat(
-                                ExceptionUtils.findThrowableWithMessage(failure, "TLS with Elasticsearch failed"))
-                        .hasValueSatisfying(t -> assertThat(t.getMessage())
-                                .contains("which no retry can fix")
-                                .contains("does not match the certificate subject")));
+        assertThatThrownBy(
+                        () ->
+                                run(
+                                        List.of(TestAlerts.alert(namespace, "h", "8.8.8.8")),
+                                        ElasticsearchAlertSink.create(
+                                                config, RecordingDeadLetters.fresh(namespace))))
+                .satisfies(
+                        failure ->
+                                assertThat(
+                                                ExceptionUtils.findThrowableWithMessage(
+                                                        failure, "TLS with Elasticsearch failed"))
+                                        .hasValueSatisfying(
+                                                t ->
+                                                        assertThat(t.getMessage())
+                                                                .contains("which no retry can fix")
+                                                                .contains(
+                                                                        "does not match the"
+                                                                                + " certificate"
+                                                                                + " subject")));
         // One attempt, not the backoff loop an outage gets.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     }
@@ -237,46 +312,77 @@ class ElasticsearchTlsITCase {
 
     @Test
     void theStartUpCheckRefusesTlsFailuresWithTheReason() {
-        assertThatThrownBy(() -> ElasticsearchStartupCheck.run(
-                        to(PROXY.get("ES_TLS_IMPOSTOR_URL"), caPin()).build()))
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchStartupCheck.run(
+                                        to(PROXY.get("ES_TLS_IMPOSTOR_URL"), caPin()).build()))
                 .isInstanceOf(ElasticsearchStartupCheck.Refused.class)
-                .hasMessageStartingWith("TLS with Elasticsearch " + PROXY.get("ES_TLS_IMPOSTOR_URL")
-                        + " failed: CertPathValidatorException: Path does not chain with any of the"
-                        + " trust anchors");
-        assertThatThrownBy(() -> ElasticsearchStartupCheck.run(
-                        to(PROXY.get("ES_TLS_WRONG_HOST_URL"), caFile()).build()))
+                .hasMessageStartingWith(
+                        "TLS with Elasticsearch "
+                                + PROXY.get("ES_TLS_IMPOSTOR_URL")
+                                + " failed: CertPathValidatorException: Path does not chain with"
+                                + " any of the trust anchors");
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchStartupCheck.run(
+                                        to(PROXY.get("ES_TLS_WRONG_HOST_URL"), caFile()).build()))
                 .isInstanceOf(ElasticsearchStartupCheck.Refused.class)
-                .hasMessageContaining("SSLPeerUnverifiedException: Host name '127.0.0.1' does not"
-                        + " match the certificate subject provided by the peer"
-                        + " (CN=wrong-host.invalid)");
+                .hasMessageContaining(
+                        "SSLPeerUnverifiedException: Host name '127.0.0.1' does not"
+                                + " match the certificate subject provided by the peer"
+                                + " (CN=wrong-host.invalid)");
         // https to a plain http port.
-        assertThatThrownBy(() -> ElasticsearchStartupCheck.run(
-                        ElasticsearchSinkConfig.builder()
-                                .host(ELASTICSEARCH.url().replace("http://", "https://"))
-                                .trust(caFile())
-                                .build()))
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchStartupCheck.run(
+                                        ElasticsearchSinkConfig.builder()
+                                                .host(
+                                                        ELASTICSEARCH
+                                                                .url()
+                                                                .replace("http://", "https://"))
+                                                .trust(caFile())
+                                                .build()))
                 .hasMessageContaining("Unrecognized SSL message, plaintext connection?");
     }
 
     @Test
     void theStartUpCheckRefusesAWrongPasswordAndAUserWithoutPrivileges() throws IOException {
-        Path wrongPassword = Path.of(System.getProperty("java.io.tmpdir"))
-                .resolve("sshdnetcon-tls-it-wrong-password-2");
+        Path wrongPassword =
+                Path.of(System.getProperty("java.io.tmpdir"))
+                        .resolve("sshdnetcon-tls-it-wrong-password-2");
         java.nio.file.Files.writeString(wrongPassword, "not-" + PROXY.password());
-        assertThatThrownBy(() -> ElasticsearchStartupCheck.run(to(PROXY.url(), caPin())
-                        .credentials(Credentials.basic(PROXY.user(),
-                                SecretRef.file(wrongPassword.toString())))
-                        .build()))
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchStartupCheck.run(
+                                        to(PROXY.url(), caPin())
+                                                .credentials(
+                                                        Credentials.basic(
+                                                                PROXY.user(),
+                                                                SecretRef.file(
+                                                                        wrongPassword.toString())))
+                                                .build()))
                 .isInstanceOf(ElasticsearchStartupCheck.Refused.class)
-                .hasMessageStartingWith("Elasticsearch " + PROXY.url()
-                        + " refused the credentials (401 Unauthorized)");
-        assertThatThrownBy(() -> ElasticsearchStartupCheck.run(to(PROXY.url(), caPin())
-                        .credentials(Credentials.basic(PROXY.get("ES_TLS_NO_PRIVILEGE_USER"),
-                                SecretRef.file(PROXY.get("ES_TLS_NO_PRIVILEGE_PASSWORD_FILE"))))
-                        .build()))
+                .hasMessageStartingWith(
+                        "Elasticsearch "
+                                + PROXY.url()
+                                + " refused the credentials (401 Unauthorized)");
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchStartupCheck.run(
+                                        to(PROXY.url(), caPin())
+                                                .credentials(
+                                                        Credentials.basic(
+                                                                PROXY.get(
+                                                                        "ES_TLS_NO_PRIVILEGE_USER"),
+                                                                SecretRef.file(
+                                                                        PROXY.get(
+                                                                                "ES_TLS_NO_PRIVILEGE_PASSWORD_FILE"))))
+                                                .build()))
                 .isInstanceOf(ElasticsearchStartupCheck.Refused.class)
-                .hasMessageContaining("refused the sink's user (403 security_exception: action"
-                        + " [indices:data/write/bulk] is unauthorized for user [no-privilege])");
+                .hasMessageContaining(
+                        "refused the sink's user (403 security_exception: action"
+                                + " [indices:data/write/bulk] is unauthorized for user"
+                                + " [no-privilege])");
     }
 
     @Test
@@ -293,39 +399,56 @@ class ElasticsearchTlsITCase {
                 .hasMessageStartingWith("Elasticsearch " + unreachable + " cannot be reached: ")
                 .hasMessageContaining("Connection refused")
                 .hasMessageContaining("es.startup-check: LENIENT");
-        assertThat(ElasticsearchStartupCheck.run(
-                        twoHosts.startupCheck(ElasticsearchSinkConfig.StartupCheck.LENIENT).build()))
+        assertThat(
+                        ElasticsearchStartupCheck.run(
+                                twoHosts.startupCheck(ElasticsearchSinkConfig.StartupCheck.LENIENT)
+                                        .build()))
                 .singleElement()
                 .asString()
                 .startsWith("Elasticsearch " + unreachable + " cannot be reached: ");
-        assertThat(ElasticsearchStartupCheck.run(
-                        twoHosts.startupCheck(ElasticsearchSinkConfig.StartupCheck.OFF).build()))
+        assertThat(
+                        ElasticsearchStartupCheck.run(
+                                twoHosts.startupCheck(ElasticsearchSinkConfig.StartupCheck.OFF)
+                                        .build()))
                 .isEmpty();
     }
 
     @Test
     void aSecretThisProcessCannotReadStillGetsTlsChecked() throws Exception {
-        ElasticsearchSinkConfig.Builder elsewhere = to(PROXY.url(), caPin())
-                .credentials(Credentials.basic(PROXY.user(),
-                        SecretRef.environmentVariable("SSHDNETCON_SURELY_UNSET_PASSWORD")));
+        ElasticsearchSinkConfig.Builder elsewhere =
+                to(PROXY.url(), caPin())
+                        .credentials(
+                                Credentials.basic(
+                                        PROXY.user(),
+                                        SecretRef.environmentVariable(
+                                                "SSHDNETCON_SURELY_UNSET_PASSWORD")));
 
         assertThat(ElasticsearchStartupCheck.run(elsewhere.build()))
                 .hasSize(2)
-                .anySatisfy(w -> assertThat(w).contains("cannot check the Elasticsearch credentials")
-                        .contains("SSHDNETCON_SURELY_UNSET_PASSWORD is not set"))
+                .anySatisfy(
+                        w ->
+                                assertThat(w)
+                                        .contains("cannot check the Elasticsearch credentials")
+                                        .contains("SSHDNETCON_SURELY_UNSET_PASSWORD is not set"))
                 .anySatisfy(w -> assertThat(w).contains("401"));
-        assertThatThrownBy(() -> ElasticsearchStartupCheck.run(
-                        elsewhere.host(PROXY.get("ES_TLS_IMPOSTOR_URL")).build()))
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchStartupCheck.run(
+                                        elsewhere.host(PROXY.get("ES_TLS_IMPOSTOR_URL")).build()))
                 .hasMessageContaining("Path does not chain");
     }
 
     @Test
     void theStartUpCheckRefusesAnAnswerThatIsNotElasticsearchs() {
-        assertThatThrownBy(() -> ElasticsearchStartupCheck.run(
-                        ElasticsearchSinkConfig.builder().host(ELASTICSEARCH.url() + "/not-es").build()))
+        assertThatThrownBy(
+                        () ->
+                                ElasticsearchStartupCheck.run(
+                                        ElasticsearchSinkConfig.builder()
+                                                .host(ELASTICSEARCH.url() + "/not-es")
+                                                .build()))
                 .isInstanceOf(ElasticsearchStartupCheck.Refused.class)
-                .hasMessageContaining("is this an Elasticsearch node, and is the URL's path prefix"
-                        + " right?");
+                .hasMessageContaining(
+                        "is this an Elasticsearch node, and is the URL's path prefix" + " right?");
     }
 
     private static void run(List<AlertDocument> alerts, ElasticsearchAlertSink sink)
@@ -334,8 +457,12 @@ class ElasticsearchTlsITCase {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
-        env.fromData(alerts).uid("alerts").name("alerts")
-                .sinkTo(sink).uid("es-alert-sink").name("Elasticsearch alerts");
+        env.fromData(alerts)
+                .uid("alerts")
+                .name("alerts")
+                .sinkTo(sink)
+                .uid("es-alert-sink")
+                .name("Elasticsearch alerts");
         env.execute("es-tls-it");
     }
 }

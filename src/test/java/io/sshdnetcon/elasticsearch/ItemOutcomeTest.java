@@ -10,23 +10,35 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Per-item decisions on bulk answers shaped like Elasticsearch 8.19's (see the ITCase for real ones). */
+/**
+ * Per-item decisions on bulk answers shaped like Elasticsearch 8.19's (see the ITCase for real
+ * ones).
+ */
 class ItemOutcomeTest {
 
     private static BulkResponseItem ok(String id) {
         return BulkResponseItem.of(
-                b -> b.operationType(OperationType.Create).index("ds").id(id).status(201)
-                        .result("created"));
+                b ->
+                        b.operationType(OperationType.Create)
+                                .index("ds")
+                                .id(id)
+                                .status(201)
+                                .result("created"));
     }
 
     private static BulkResponseItem failed(String id, int status, String type, String reason) {
         return BulkResponseItem.of(
-                b -> b.operationType(OperationType.Create).index("ds").id(id).status(status)
-                        .error(e -> e.type(type).reason(reason)));
+                b ->
+                        b.operationType(OperationType.Create)
+                                .index("ds")
+                                .id(id)
+                                .status(status)
+                                .error(e -> e.type(type).reason(reason)));
     }
 
     private static BulkCreate entry(String id) {
-        return new BulkCreate("ds", id, ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+        return new BulkCreate(
+                "ds", id, ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -36,14 +48,22 @@ class ItemOutcomeTest {
 
     @Test
     void versionConflictOnCreateMeansAlreadyIndexed() {
-        assertThat(ItemOutcome.of(failed("a", 409, "version_conflict_engine_exception",
-                        "[a]: version conflict, document already exists (current version [1])")))
+        assertThat(
+                        ItemOutcome.of(
+                                failed(
+                                        "a",
+                                        409,
+                                        "version_conflict_engine_exception",
+                                        "[a]: version conflict, document already exists (current"
+                                                + " version [1])")))
                 .isEqualTo(ItemOutcome.ALREADY_INDEXED);
     }
 
     @Test
     void busyOrRecoveringIsRetried() {
-        assertThat(ItemOutcome.of(failed("a", 429, "es_rejected_execution_exception", "queue full")))
+        assertThat(
+                        ItemOutcome.of(
+                                failed("a", 429, "es_rejected_execution_exception", "queue full")))
                 .isEqualTo(ItemOutcome.RETRY);
         assertThat(ItemOutcome.of(failed("a", 503, "unavailable_shards_exception", "primary")))
                 .isEqualTo(ItemOutcome.RETRY);
@@ -71,11 +91,23 @@ class ItemOutcomeTest {
     @Test
     void answersAboutTheDataStreamRefuseTheTargetNotTheAlert() {
         // As Elasticsearch 8.19 answers a create under index.blocks.write (see the ITCase).
-        assertThat(ItemOutcome.of(failed("a", 403, "cluster_block_exception",
-                        "index [.ds-logs-x-2026.01.05-000001] blocked by: [FORBIDDEN/8/index write (api)];")))
+        assertThat(
+                        ItemOutcome.of(
+                                failed(
+                                        "a",
+                                        403,
+                                        "cluster_block_exception",
+                                        "index [.ds-logs-x-2026.01.05-000001] blocked by:"
+                                                + " [FORBIDDEN/8/index write (api)];")))
                 .isEqualTo(ItemOutcome.TARGET_REFUSED);
-        assertThat(ItemOutcome.of(failed("a", 403, "security_exception",
-                        "action [indices:data/write/bulk[s]] is unauthorized for user [writer]")))
+        assertThat(
+                        ItemOutcome.of(
+                                failed(
+                                        "a",
+                                        403,
+                                        "security_exception",
+                                        "action [indices:data/write/bulk[s]] is unauthorized for"
+                                                + " user [writer]")))
                 .isEqualTo(ItemOutcome.TARGET_REFUSED);
         assertThat(ItemOutcome.of(failed("a", 401, "security_exception", "unable to authenticate")))
                 .isEqualTo(ItemOutcome.TARGET_REFUSED);
@@ -91,13 +123,25 @@ class ItemOutcomeTest {
     @Test
     void blocksThatLiftByThemselvesAreRetried() {
         // The flood-stage disk block: 429, lifted by Elasticsearch once disk space is freed.
-        assertThat(ItemOutcome.of(failed("a", 429, "cluster_block_exception",
-                        "index [x] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage"
-                                + " watermark, index has read-only-allow-delete block];")))
+        assertThat(
+                        ItemOutcome.of(
+                                failed(
+                                        "a",
+                                        429,
+                                        "cluster_block_exception",
+                                        "index [x] blocked by: [TOO_MANY_REQUESTS/12/disk usage"
+                                                + " exceeded flood-stage watermark, index has"
+                                                + " read-only-allow-delete block];")))
                 .isEqualTo(ItemOutcome.RETRY);
         // No master / state not recovered: 503.
-        assertThat(ItemOutcome.of(failed("a", 503, "cluster_block_exception",
-                        "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];")))
+        assertThat(
+                        ItemOutcome.of(
+                                failed(
+                                        "a",
+                                        503,
+                                        "cluster_block_exception",
+                                        "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered /"
+                                                + " initialized];")))
                 .isEqualTo(ItemOutcome.RETRY);
     }
 
@@ -105,15 +149,32 @@ class ItemOutcomeTest {
     void describeGivesStatusTypeReasonAndCauses() {
         BulkResponseItem item =
                 BulkResponseItem.of(
-                        b -> b.operationType(OperationType.Create).index("ds").id("b").status(400)
-                                .error(e -> e.type("document_parsing_exception")
-                                        .reason("failed to parse field [destination.ip]")
-                                        .causedBy(c -> c.type("illegal_argument_exception")
-                                                .reason("'not-an-ip' is not an IP string literal."))));
+                        b ->
+                                b.operationType(OperationType.Create)
+                                        .index("ds")
+                                        .id("b")
+                                        .status(400)
+                                        .error(
+                                                e ->
+                                                        e.type("document_parsing_exception")
+                                                                .reason(
+                                                                        "failed to parse field"
+                                                                            + " [destination.ip]")
+                                                                .causedBy(
+                                                                        c ->
+                                                                                c.type(
+                                                                                                "illegal_argument_exception")
+                                                                                        .reason(
+                                                                                                "'not-an-ip'"
+                                                                                                    + " is not"
+                                                                                                    + " an IP"
+                                                                                                    + " string"
+                                                                                                    + " literal."))));
         assertThat(ItemOutcome.describe(item))
-                .isEqualTo("400 document_parsing_exception: failed to parse field [destination.ip]"
-                        + " (caused by illegal_argument_exception: 'not-an-ip' is not an IP string"
-                        + " literal.)");
+                .isEqualTo(
+                        "400 document_parsing_exception: failed to parse field [destination.ip]"
+                                + " (caused by illegal_argument_exception: 'not-an-ip' is not an IP"
+                                + " string literal.)");
     }
 
     @Test
@@ -122,13 +183,37 @@ class ItemOutcomeTest {
                 List.of(entry("a"), entry("b"), entry("c"), entry("d"), entry("e"), entry("f"));
         BulkResponse response =
                 BulkResponse.of(
-                        b -> b.errors(true).took(3).items(List.of(
-                                ok("a"),
-                                failed("b", 409, "version_conflict_engine_exception", "exists"),
-                                failed("c", 429, "es_rejected_execution_exception", "busy"),
-                                failed("d", 400, "document_parsing_exception", "bad"),
-                                failed("e", 503, "unavailable_shards_exception", "recovering"),
-                                failed("f", 403, "cluster_block_exception", "write block"))));
+                        b ->
+                                b.errors(true)
+                                        .took(3)
+                                        .items(
+                                                List.of(
+                                                        ok("a"),
+                                                        failed(
+                                                                "b",
+                                                                409,
+                                                                "version_conflict_engine_exception",
+                                                                "exists"),
+                                                        failed(
+                                                                "c",
+                                                                429,
+                                                                "es_rejected_execution_exception",
+                                                                "busy"),
+                                                        failed(
+                                                                "d",
+                                                                400,
+                                                                "document_parsing_exception",
+                                                                "bad"),
+                                                        failed(
+                                                                "e",
+                                                                503,
+                                                                "unavailable_shards_exception",
+                                                                "recovering"),
+                                                        failed(
+                                                                "f",
+                                                                403,
+                                                                "cluster_block_exception",
+                                                                "write block"))));
 
         BulkResult result = BulkResult.of(sent, response);
 
@@ -137,16 +222,22 @@ class ItemOutcomeTest {
         assertThat(result.retry()).containsExactly(entry("c"), entry("e"));
         assertThat(result.rejected()).hasSize(1);
         assertThat(result.rejected().get(0).entry()).isEqualTo(entry("d"));
-        assertThat(result.rejected().get(0).detail()).isEqualTo("400 document_parsing_exception: bad");
-        assertThat(result.targetRefused()).singleElement().satisfies(r -> {
-            assertThat(r.entry()).isEqualTo(entry("f"));
-            assertThat(r.detail()).isEqualTo("403 cluster_block_exception: write block");
-        });
+        assertThat(result.rejected().get(0).detail())
+                .isEqualTo("400 document_parsing_exception: bad");
+        assertThat(result.targetRefused())
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.entry()).isEqualTo(entry("f"));
+                            assertThat(r.detail())
+                                    .isEqualTo("403 cluster_block_exception: write block");
+                        });
     }
 
     @Test
     void bulkResultRefusesAMismatchedAnswer() {
-        BulkResponse response = BulkResponse.of(b -> b.errors(false).took(1).items(List.of(ok("a"))));
+        BulkResponse response =
+                BulkResponse.of(b -> b.errors(false).took(1).items(List.of(ok("a"))));
         assertThatThrownBy(() -> BulkResult.of(List.of(entry("a"), entry("b")), response))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("2 actions with 1 items");

@@ -30,10 +30,10 @@ import org.junit.jupiter.params.provider.FieldSource;
 /**
  * The credentials never reach a log, whatever the root level: each shipped log4j configuration is
  * loaded with its own loggers and the root at TRACE, everything is captured, and real requests go
- * through the nginx proxy with basic authentication (as the sink sends them: {@code
- * Authorization} on every request). The capture must hold the HTTP client's debug output (so TRACE
- * is really on) and neither the header value nor the password. The control removes the pins and
- * finds the header in the log, so the check can fail.
+ * through the nginx proxy with basic authentication (as the sink sends them: {@code Authorization}
+ * on every request). The capture must hold the HTTP client's debug output (so TRACE is really on)
+ * and neither the header value nor the password. The control removes the pins and finds the header
+ * in the log, so the check can fail.
  */
 class SecretLoggingITCase {
 
@@ -46,8 +46,8 @@ class SecretLoggingITCase {
                     "src/test/resources/log4j2-test.properties");
 
     /** The loggers that print request headers or bodies, and must be off in every one. */
-    private static final List<String> PINNED = List.of("org.apache.http.headers",
-            "org.apache.http.wire", "tracer");
+    private static final List<String> PINNED =
+            List.of("org.apache.http.headers", "org.apache.http.wire", "tracer");
 
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
     @RegisterExtension static final LocalTlsProxy PROXY = new LocalTlsProxy();
@@ -93,16 +93,24 @@ class SecretLoggingITCase {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         URI original = context.getConfigLocation();
         try {
-            Configurator.reconfigure(new PropertiesConfigurationBuilder()
-                    .setRootProperties(properties).setLoggerContext(context).build());
+            Configurator.reconfigure(
+                    new PropertiesConfigurationBuilder()
+                            .setRootProperties(properties)
+                            .setLoggerContext(context)
+                            .build());
             ElasticsearchSinkConfig config = config();
             try (RestClient client = ElasticsearchConnection.restClient(config, config.hosts())) {
                 client.performRequest(new Request("GET", "/_cluster/health"));
             }
             try (ElasticsearchConnection connection = ElasticsearchConnection.open(config)) {
-                connection.bulk(List.of(new BulkCreate("logs-secretlogging-it", "1",
-                                "{\"@timestamp\":\"2026-01-05T10:00:00Z\"}"
-                                        .getBytes(StandardCharsets.UTF_8))))
+                connection
+                        .bulk(
+                                List.of(
+                                        new BulkCreate(
+                                                "logs-secretlogging-it",
+                                                "1",
+                                                "{\"@timestamp\":\"2026-01-05T10:00:00Z\"}"
+                                                        .getBytes(StandardCharsets.UTF_8))))
                         .get(30, TimeUnit.SECONDS);
             }
         } finally {
@@ -112,7 +120,9 @@ class SecretLoggingITCase {
     }
 
     private static String encodedCredentials() {
-        return config().credentials().authorizationHeader().orElseThrow()
+        return config().credentials()
+                .authorizationHeader()
+                .orElseThrow()
                 .substring("Basic ".length());
     }
 
@@ -123,23 +133,34 @@ class SecretLoggingITCase {
         for (String logger : PINNED) {
             assertThat(properties.entrySet())
                     .as("%s pins %s off", shipped, logger)
-                    .anySatisfy(e -> {
-                        String key = (String) e.getKey();
-                        assertThat(key).startsWith("logger.").endsWith(".name");
-                        assertThat(e.getValue()).isEqualTo(logger);
-                        assertThat(properties.getProperty(
-                                        key.substring(0, key.length() - ".name".length()) + ".level"))
-                                .isEqualToIgnoringCase("OFF");
-                    });
+                    .anySatisfy(
+                            e -> {
+                                String key = (String) e.getKey();
+                                assertThat(key).startsWith("logger.").endsWith(".name");
+                                assertThat(e.getValue()).isEqualTo(logger);
+                                assertThat(
+                                                properties.getProperty(
+                                                        key.substring(
+                                                                        0,
+                                                                        key.length()
+                                                                                - ".name".length())
+                                                                + ".level"))
+                                        .isEqualToIgnoringCase("OFF");
+                            });
         }
 
-        String log = logOfRequests(atTrace(properties, dir.resolve("capture.log")),
-                dir.resolve("capture.log"));
+        String log =
+                logOfRequests(
+                        atTrace(properties, dir.resolve("capture.log")),
+                        dir.resolve("capture.log"));
 
         // TRACE is really on: the HTTP client's own debug lines are there.
-        assertThat(log).contains("org.apache.http.impl.nio.client.MainClientExec DEBUG")
+        assertThat(log)
+                .contains("org.apache.http.impl.nio.client.MainClientExec DEBUG")
                 .contains("org.elasticsearch.client.RestClient DEBUG");
-        assertThat(log).doesNotContain(encodedCredentials()).doesNotContain(PROXY.password())
+        assertThat(log)
+                .doesNotContain(encodedCredentials())
+                .doesNotContain(PROXY.password())
                 .doesNotContainIgnoringCase("Authorization:");
     }
 
@@ -147,29 +168,38 @@ class SecretLoggingITCase {
     void withoutThePinsTheHeaderIsLogged() throws Exception {
         Properties unpinned = load("src/test/resources/log4j2-test.properties");
         unpinned.stringPropertyNames().stream()
-                .filter(k -> k.startsWith("logger.") && k.endsWith(".name")
-                        && PINNED.contains(unpinned.getProperty(k)))
+                .filter(
+                        k ->
+                                k.startsWith("logger.")
+                                        && k.endsWith(".name")
+                                        && PINNED.contains(unpinned.getProperty(k)))
                 .map(k -> k.substring(0, k.length() - ".name".length()))
                 .toList()
-                .forEach(prefix -> {
-                    unpinned.remove(prefix + ".name");
-                    unpinned.remove(prefix + ".level");
-                });
+                .forEach(
+                        prefix -> {
+                            unpinned.remove(prefix + ".name");
+                            unpinned.remove(prefix + ".level");
+                        });
 
-        String log = logOfRequests(atTrace(unpinned, dir.resolve("control.log")),
-                dir.resolve("control.log"));
+        String log =
+                logOfRequests(
+                        atTrace(unpinned, dir.resolve("control.log")), dir.resolve("control.log"));
 
         // Connection numbers count up per JVM.
-        assertThat(log).containsPattern("org\\.apache\\.http\\.headers DEBUG http-outgoing-\\d+ >>"
-                + " Authorization: Basic " + Pattern.quote(encodedCredentials()));
+        assertThat(log)
+                .containsPattern(
+                        "org\\.apache\\.http\\.headers DEBUG http-outgoing-\\d+ >>"
+                                + " Authorization: Basic "
+                                + Pattern.quote(encodedCredentials()));
         assertThat(log).contains("org.apache.http.wire DEBUG").contains("tracer TRACE curl");
     }
 
     @Test
     void everyShippedConfigurationIsCovered() throws IOException {
         try (var files = Files.list(LocalStack.root().resolve("flink-conf"))) {
-            assertThat(files.map(f -> "flink-conf/" + f.getFileName())
-                            .filter(f -> f.contains("log4j")))
+            assertThat(
+                            files.map(f -> "flink-conf/" + f.getFileName())
+                                    .filter(f -> f.contains("log4j")))
                     .allMatch(SHIPPED::contains);
         }
     }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sshdnetcon.detect.AlertDocument;
 import io.sshdnetcon.detect.AlertDocumentWriter;
 import io.sshdnetcon.detect.SequenceMatch;
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.rule.RuleMetadata;
 import io.sshdnetcon.testing.SpecEvents;
 import java.io.IOException;
@@ -28,7 +28,9 @@ final class TestAlerts {
 
     private TestAlerts() {}
 
-    /** @param key makes the event ids, and so the alert id, unique */
+    /**
+     * @param key makes the event ids, and so the alert id, unique
+     */
     static AlertDocument alert(String key, String host, String destinationIp) {
         RuleEvent e = parse(exec("E-" + key).host(host).at(0));
         RuleEvent n = parse(connect("N-" + key).host(host).at(500).destination(destinationIp));
@@ -40,7 +42,9 @@ final class TestAlerts {
         }
     }
 
-    /** A valid alert whose {@code destination.ip} is then replaced (the job itself would refuse it). */
+    /**
+     * A valid alert whose {@code destination.ip} is then replaced (the job itself would refuse it).
+     */
     static AlertDocument withDestinationIp(AlertDocument alert, String value) {
         try {
             ObjectNode doc = (ObjectNode) MAPPER.readTree(alert.json());

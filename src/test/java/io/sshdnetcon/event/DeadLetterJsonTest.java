@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sshdnetcon.event.DeadLetter;
-import io.sshdnetcon.event.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -16,8 +14,15 @@ class DeadLetterJsonTest {
 
     @Test
     void keepsTextPayloadsReadable() throws Exception {
-        DeadLetter letter = new DeadLetter(DeadLetterReason.NOT_JSON, "Unrecognized token",
-                "not json \u00e4".getBytes(StandardCharsets.UTF_8), "events.ndjson", -1, 12, 0);
+        DeadLetter letter =
+                new DeadLetter(
+                        DeadLetterReason.NOT_JSON,
+                        "Unrecognized token",
+                        "not json \u00e4".getBytes(StandardCharsets.UTF_8),
+                        "events.ndjson",
+                        -1,
+                        12,
+                        0);
         JsonNode json = MAPPER.readTree(DeadLetterJson.encode(letter));
 
         assertThat(json.get("reason").asText()).isEqualTo("not_json");
@@ -32,10 +37,12 @@ class DeadLetterJsonTest {
     @Test
     void keepsBinaryPayloadsExact() throws Exception {
         byte[] bytes = {'{', (byte) 0xC3, (byte) 0x28, '}'};
-        DeadLetter letter = new DeadLetter(DeadLetterReason.NOT_JSON, "bad utf-8", bytes, "k", 2, 9, 0);
+        DeadLetter letter =
+                new DeadLetter(DeadLetterReason.NOT_JSON, "bad utf-8", bytes, "k", 2, 9, 0);
         JsonNode json = MAPPER.readTree(DeadLetterJson.encode(letter));
 
         assertThat(json.has("payload")).isFalse();
-        assertThat(Base64.getDecoder().decode(json.get("payload_base64").asText())).isEqualTo(bytes);
+        assertThat(Base64.getDecoder().decode(json.get("payload_base64").asText()))
+                .isEqualTo(bytes);
     }
 }

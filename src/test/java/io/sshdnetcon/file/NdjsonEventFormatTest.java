@@ -47,8 +47,7 @@ class NdjsonEventFormatTest {
 
     @Test
     void oneRecordPerLineNumberedFromOne() throws Exception {
-        List<ParsedRecord> records =
-                read(exec("E").json() + "\n" + connect("N").json() + "\n");
+        List<ParsedRecord> records = read(exec("E").json() + "\n" + connect("N").json() + "\n");
         assertThat(records).extracting(ParsedRecord::offset).containsExactly(1L, 2L);
         assertThat(records).extracting(r -> r.event().eventId()).containsExactly("E", "N");
         assertThat(records).extracting(ParsedRecord::source).containsOnly("events.ndjson");
@@ -65,7 +64,8 @@ class NdjsonEventFormatTest {
     @Test
     void anEmptyLineIsAMalformedRecordNotAGap() throws Exception {
         List<ParsedRecord> records = read(exec("E").json() + "\n\n" + connect("N").json() + "\n");
-        assertThat(records).extracting(ParsedRecord::outcome)
+        assertThat(records)
+                .extracting(ParsedRecord::outcome)
                 .containsExactly(Outcome.CANDIDATE, Outcome.MALFORMED, Outcome.CANDIDATE);
         assertThat(records.get(1).deadLetter().offset()).isEqualTo(2);
     }
@@ -75,7 +75,8 @@ class NdjsonEventFormatTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         out.write(exec("E").bytes());
-        assertThat(read(out.toByteArray(), 1 << 20)).extracting(ParsedRecord::outcome)
+        assertThat(read(out.toByteArray(), 1 << 20))
+                .extracting(ParsedRecord::outcome)
                 .containsExactly(Outcome.CANDIDATE);
     }
 
@@ -90,13 +91,17 @@ class NdjsonEventFormatTest {
 
     @Test
     void aLineOverTheLimitIsDeadLetteredAndReadingContinues() throws Exception {
-        byte[] content = (exec("big").set("process.args", "x".repeat(300_000)).json() + "\n"
-                        + connect("N").json() + "\n")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] content =
+                (exec("big").set("process.args", "x".repeat(300_000)).json()
+                                + "\n"
+                                + connect("N").json()
+                                + "\n")
+                        .getBytes(StandardCharsets.UTF_8);
         List<ParsedRecord> records = read(content, 4096);
 
         assertThat(records).hasSize(2);
-        assertThat(records.get(0).deadLetter().reason()).isEqualTo(DeadLetterReason.RECORD_TOO_LARGE);
+        assertThat(records.get(0).deadLetter().reason())
+                .isEqualTo(DeadLetterReason.RECORD_TOO_LARGE);
         assertThat(records.get(0).deadLetter().payload()).hasSize(4096);
         assertThat(records.get(1).event().eventId()).isEqualTo("N");
         assertThat(records.get(1).offset()).isEqualTo(2);

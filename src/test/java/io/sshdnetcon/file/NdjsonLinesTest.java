@@ -18,7 +18,12 @@ class NdjsonLinesTest {
         NdjsonLines lines = new NdjsonLines(new ByteArrayInputStream(input), max);
         List<String> read = new ArrayList<>();
         while (lines.next()) {
-            read.add(new String(lines.buffer(), lines.offset(), lines.length(), StandardCharsets.UTF_8));
+            read.add(
+                    new String(
+                            lines.buffer(),
+                            lines.offset(),
+                            lines.length(),
+                            StandardCharsets.UTF_8));
         }
         return read;
     }
@@ -81,7 +86,9 @@ class NdjsonLinesTest {
     void aLineExactlyAtTheLimitIsWhole() throws IOException {
         String line = "w".repeat(70_000);
         NdjsonLines lines =
-                new NdjsonLines(new ByteArrayInputStream((line + "\n").getBytes(StandardCharsets.UTF_8)), 70_000);
+                new NdjsonLines(
+                        new ByteArrayInputStream((line + "\n").getBytes(StandardCharsets.UTF_8)),
+                        70_000);
 
         assertThat(lines.next()).isTrue();
         assertThat(lines.truncated()).isFalse();

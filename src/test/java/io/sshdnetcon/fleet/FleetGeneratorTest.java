@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sshdnetcon.fleet.PlantedAttack.AttackVariant;
 import io.sshdnetcon.fleet.PlantedNearMiss.NearMissKind;
+import io.sshdnetcon.testing.NdjsonLines;
 import io.sshdnetcon.testing.ReferenceDetector;
 import io.sshdnetcon.testing.ReferenceDetector.AlertPair;
 import io.sshdnetcon.testing.ReferenceDetector.Exclusions;
 import io.sshdnetcon.testing.ReferenceDetector.Result;
-import io.sshdnetcon.testing.NdjsonLines;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,14 +32,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class FleetGeneratorTest {
 
-    /** 15 attacks means 45 near misses, enough to plant every attack variant and every near-miss spec. */
+    /**
+     * 15 attacks means 45 near misses, enough to plant every attack variant and every near-miss
+     * spec.
+     */
     private static final FleetConfig CLEAN = FleetConfig.of(60_000, 40, 20260302L).withAttacks(15);
+
     private static final long DISORDER_MS = 3_000;
-    private static final FleetConfig CHAOTIC = CLEAN.withDisorderMs(DISORDER_MS).withDuplicateRate(0.05)
-            .withMalformedRate(0.02);
+    private static final FleetConfig CHAOTIC =
+            CLEAN.withDisorderMs(DISORDER_MS).withDuplicateRate(0.05).withMalformedRate(0.02);
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern MILLIS_Z = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+    private static final Pattern MILLIS_Z =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
 
     private static Corpus clean;
     private static Result cleanResult;
@@ -54,11 +59,16 @@ class FleetGeneratorTest {
 
     @Test
     void theSameSeedGivesTheSameBytesAndAnotherSeedDoesNot() {
-        FleetConfig small = FleetConfig.of(8_000, 12, 99).withAttacks(3).withDisorderMs(500).withDuplicateRate(0.1)
-                .withMalformedRate(0.05);
+        FleetConfig small =
+                FleetConfig.of(8_000, 12, 99)
+                        .withAttacks(3)
+                        .withDisorderMs(500)
+                        .withDuplicateRate(0.1)
+                        .withMalformedRate(0.05);
         assertThat(generate(small).bytes).isEqualTo(generate(small).bytes);
-        FleetConfig otherSeed = new FleetConfig(8_000, 12, 100, small.start(), small.eventsPerSecond(), 3, 500, 0.1,
-                0.05);
+        FleetConfig otherSeed =
+                new FleetConfig(
+                        8_000, 12, 100, small.start(), small.eventsPerSecond(), 3, 500, 0.1, 0.05);
         assertThat(generate(otherSeed).bytes).isNotEqualTo(generate(small).bytes);
     }
 
@@ -77,9 +87,10 @@ class FleetGeneratorTest {
 
     @Test
     void theOracleFindsExactlyThePlantedAttacks() {
-        Set<AlertPair> expected = clean.report.attacks().stream()
-                .map(a -> new AlertPair(a.execEventId(), a.networkEventId()))
-                .collect(Collectors.toSet());
+        Set<AlertPair> expected =
+                clean.report.attacks().stream()
+                        .map(a -> new AlertPair(a.execEventId(), a.networkEventId()))
+                        .collect(Collectors.toSet());
         assertThat(expected).hasSize(CLEAN.attacks());
         assertThat(cleanResult.alerts()).doesNotHaveDuplicates();
         assertThat(cleanResult.alerts()).containsExactlyInAnyOrderElementsOf(expected);
@@ -92,24 +103,38 @@ class FleetGeneratorTest {
     @Test
     void noPlantedNearMissAlerts() {
         Set<String> alerted = new HashSet<>();
-        cleanResult.alerts().forEach(p -> {
-            alerted.add(p.execEventId());
-            alerted.add(p.networkEventId());
-        });
+        cleanResult
+                .alerts()
+                .forEach(
+                        p -> {
+                            alerted.add(p.execEventId());
+                            alerted.add(p.networkEventId());
+                        });
         assertThat(clean.report.nearMisses()).hasSize(CLEAN.nearMisses());
         for (PlantedNearMiss miss : clean.report.nearMisses()) {
-            assertThat(alerted).as("%s", miss).doesNotContain(miss.networkEventId(), miss.execEventId());
+            assertThat(alerted)
+                    .as("%s", miss)
+                    .doesNotContain(miss.networkEventId(), miss.execEventId());
         }
     }
 
     @Test
     void everyVariantAndNearMissKindIsPlanted() {
-        assertThat(clean.report.attacks().stream().map(PlantedAttack::variant).collect(Collectors.toSet()))
+        assertThat(
+                        clean.report.attacks().stream()
+                                .map(PlantedAttack::variant)
+                                .collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder(AttackVariant.values());
-        assertThat(clean.report.nearMisses().stream().map(PlantedNearMiss::kind).collect(Collectors.toSet()))
+        assertThat(
+                        clean.report.nearMisses().stream()
+                                .map(PlantedNearMiss::kind)
+                                .collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder(NearMissKind.values());
-        assertThat(clean.report.nearMisses()).hasSizeGreaterThanOrEqualTo(PlantedScenarios.nearMissSpecCount());
-        assertThat(clean.report.attacks()).anyMatch(a -> a.gapMs() == 0).anyMatch(a -> a.gapMs() == 1000)
+        assertThat(clean.report.nearMisses())
+                .hasSizeGreaterThanOrEqualTo(PlantedScenarios.nearMissSpecCount());
+        assertThat(clean.report.attacks())
+                .anyMatch(a -> a.gapMs() == 0)
+                .anyMatch(a -> a.gapMs() == 1000)
                 .allMatch(a -> a.gapMs() >= 0 && a.gapMs() <= 1000);
         assertThat(clean.report.attacks()).anyMatch(a -> a.destinationIp().contains(":"));
     }
@@ -122,7 +147,9 @@ class FleetGeneratorTest {
         assertThat(result.alerts()).containsExactlyInAnyOrderElementsOf(cleanResult.alerts());
         assertThat(result.late()).isZero();
         assertThat(result.malformed()).isEqualTo(chaotic.report.malformedTotal()).isPositive();
-        assertThat(result.read()).isEqualTo(chaotic.lines.size()).isEqualTo(chaotic.report.linesWritten());
+        assertThat(result.read())
+                .isEqualTo(chaotic.lines.size())
+                .isEqualTo(chaotic.report.linesWritten());
         assertThat(chaotic.report.duplicatesWritten()).isPositive();
         assertThat(chaotic.report.attacks()).isEqualTo(clean.report.attacks());
         assertThat(chaotic.report.nearMisses()).isEqualTo(clean.report.nearMisses());
@@ -131,7 +158,8 @@ class FleetGeneratorTest {
     @Test
     void chaosDeliversTheCleanEventsDisorderedWithinTheBound() {
         Corpus chaotic = generate(CHAOTIC);
-        Set<String> cleanLines = clean.lines.stream().map(FleetGeneratorTest::text).collect(Collectors.toSet());
+        Set<String> cleanLines =
+                clean.lines.stream().map(FleetGeneratorTest::text).collect(Collectors.toSet());
         Set<String> seen = new HashSet<>();
         long max = Long.MIN_VALUE;
         long outOfOrder = 0;
@@ -153,7 +181,8 @@ class FleetGeneratorTest {
         assertThat(outOfOrder).isGreaterThan(100);
         assertThat(worstLag).isLessThanOrEqualTo(DISORDER_MS).isGreaterThan(DISORDER_MS / 2);
         // With a tighter bound than the disorder, the oracle does see late lines.
-        assertThat(ReferenceDetector.detect(chaotic.lines, 100, Exclusions.defaults()).late()).isPositive();
+        assertThat(ReferenceDetector.detect(chaotic.lines, 100, Exclusions.defaults()).late())
+                .isPositive();
     }
 
     @Test
@@ -174,9 +203,11 @@ class FleetGeneratorTest {
 
     @Test
     void everyMalformedLineIsMalformedForTheOracle() {
-        Corpus junk = generate(FleetConfig.of(6_000, 10, 11).withAttacks(2).withMalformedRate(0.25));
+        Corpus junk =
+                generate(FleetConfig.of(6_000, 10, 11).withAttacks(2).withMalformedRate(0.25));
         Result result = ReferenceDetector.detect(junk.lines, 0, Exclusions.defaults());
-        assertThat(junk.report.malformedWritten().keySet()).containsExactlyInAnyOrder(MalformedKind.values());
+        assertThat(junk.report.malformedWritten().keySet())
+                .containsExactlyInAnyOrder(MalformedKind.values());
         assertThat(result.malformed()).isEqualTo(junk.report.malformedTotal());
         assertThat(result.read() - result.malformed()).isEqualTo(6_000);
         assertThat(result.alerts()).hasSize(2);
@@ -213,25 +244,41 @@ class FleetGeneratorTest {
             assertThat(ids.add(id)).as("unique event.id %s", id).isTrue();
             assertThat(e.path("event").path("kind").textValue()).isEqualTo("event");
             assertThat(e.path("data_stream").path("dataset").textValue())
-                    .isEqualTo(e.path("event").path("dataset").textValue()).startsWith("endpoint.events.");
+                    .isEqualTo(e.path("event").path("dataset").textValue())
+                    .startsWith("endpoint.events.");
             assertThat(e.path("agent").path("type").textValue()).isEqualTo("endpoint");
             assertThat(e.path("process").path("entity_id").isTextual()).isTrue();
             assertThat(e.path("user").path("name").isTextual()).isTrue();
             JsonNode host = e.get("host");
             assertThat(host.path("name").isTextual()).isTrue();
             assertThat(host.path("os").path("kernel").isTextual()).isTrue();
-            String osType = e.has("host.os.type") ? e.get("host.os.type").textValue()
-                    : host.path("os").path("type").textValue();
+            String osType =
+                    e.has("host.os.type")
+                            ? e.get("host.os.type").textValue()
+                            : host.path("os").path("type").textValue();
             osTypes.add(osType);
-            actions.add(e.has("event.action") ? e.get("event.action").textValue()
-                    : e.path("event").path("action").textValue());
+            actions.add(
+                    e.has("event.action")
+                            ? e.get("event.action").textValue()
+                            : e.path("event").path("action").textValue());
             if (styleOf(text(line)) != KeyStyle.NESTED) {
                 dotted++;
             }
         }
         assertThat(osTypes).contains("linux", "windows", "macos");
-        assertThat(actions).contains("fork", "exec", "end", "start", "connection_attempted", "connection_accepted",
-                "disconnect_received", "lookup_requested", "creation", "modification", "deletion");
+        assertThat(actions)
+                .contains(
+                        "fork",
+                        "exec",
+                        "end",
+                        "start",
+                        "connection_attempted",
+                        "connection_accepted",
+                        "disconnect_received",
+                        "lookup_requested",
+                        "creation",
+                        "modification",
+                        "deletion");
         assertThat(dotted).isBetween(clean.lines.size() / 100, clean.lines.size() / 10);
     }
 
@@ -240,7 +287,8 @@ class FleetGeneratorTest {
     void theEventRateFollowsEventsPerSecond(double rate, int events) {
         FleetConfig config = FleetConfig.of(events, 20, 1).withAttacks(1).withEventsPerSecond(rate);
         Corpus corpus = generate(config);
-        // Activities lay out events ahead of the clock, so the corpus ends in a sparse tail; the first half of
+        // Activities lay out events ahead of the clock, so the corpus ends in a sparse tail; the
+        // first half of
         // the nominal duration must hold half of the events.
         long halfway = config.start().toEpochMilli() + (long) (events / rate / 2 * 1000);
         long firstHalf = corpus.lines.stream().filter(line -> timestamp(line) < halfway).count();

@@ -53,14 +53,24 @@ class DeadLetterOutageITCase {
     void detectionGoesOnWhileTheDeadLetterTopicIsGone() throws Exception {
         try (StreamingRun run = StreamingRun.create(KAFKA, ELASTICSEARCH, "dlq-outage", 1);
                 DetectorJobs jobs = new DetectorJobs()) {
-            StreamingJob.Settings settings = run.settings("earliest", run.exclusionsTopic(), Map.of(
-                    "kafka.dead-letter-buffer.max-records", Integer.toString(BOUND),
-                    "kafka.dead-letter-buffer.flush-timeout", "2 s"));
+            StreamingJob.Settings settings =
+                    run.settings(
+                            "earliest",
+                            run.exclusionsTopic(),
+                            Map.of(
+                                    "kafka.dead-letter-buffer.max-records",
+                                    Integer.toString(BOUND),
+                                    "kafka.dead-letter-buffer.flush-timeout",
+                                    "2 s"));
             Configuration job = new Configuration();
             job.setString("execution.checkpointing.interval", "500 ms");
             job.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
-            JobClient first = run.watch(jobs.start(
-                    Start.fresh(1).with(job), settings, ExclusionSetJson.defaults()));
+            JobClient first =
+                    run.watch(
+                            jobs.start(
+                                    Start.fresh(1).with(job),
+                                    settings,
+                                    ExclusionSetJson.defaults()));
 
             long at = 10_000;
             sendMalformed(run, "m0");
@@ -74,35 +84,49 @@ class DeadLetterOutageITCase {
             }
             long checkpointsBefore = completedCheckpoints(first.getJobID());
             at = alertFor(run, "during", at);
-            await(() -> gauge(first.getJobID(), MetricNames.DEAD_LETTERS_BUFFERED) == BOUND
-                            && counter(first.getJobID(), MetricNames.DEAD_LETTERS_DROPPED) == 2,
+            await(
+                    () ->
+                            gauge(first.getJobID(), MetricNames.DEAD_LETTERS_BUFFERED) == BOUND
+                                    && counter(first.getJobID(), MetricNames.DEAD_LETTERS_DROPPED)
+                                            == 2,
                     "four letters buffered and two dropped");
-            await(() -> completedCheckpoints(first.getJobID()) >= checkpointsBefore + 3,
+            await(
+                    () -> completedCheckpoints(first.getJobID()) >= checkpointsBefore + 3,
                     "checkpoints to go on completing during the outage");
             assertThat(first.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
             // 2. It returns: the four buffered letters arrive, the two dropped ones never do.
             KAFKA.recreateTopic(run.deadLetterTopic(), 1, false);
-            await(() -> gauge(first.getJobID(), MetricNames.DEAD_LETTERS_BUFFERED) == 0,
+            await(
+                    () -> gauge(first.getJobID(), MetricNames.DEAD_LETTERS_BUFFERED) == 0,
                     "the buffer to empty");
             assertThat(payloads(run)).containsExactlyInAnyOrder("m1", "m2", "m3", "m4");
             assertThat(counter(first.getJobID(), MetricNames.DEAD_LETTERS_DROPPED)).isEqualTo(2);
             assertThat(counter(first.getJobID(), MetricNames.DEAD_LETTERS_DELIVERED)).isEqualTo(5);
 
-            // 3. Gone again, and the job stops with two letters buffered: they are in the savepoint.
+            // 3. Gone again, and the job stops with two letters buffered: they are in the
+            // savepoint.
             KAFKA.deleteTopic(run.deadLetterTopic());
             sendMalformed(run, "m7");
             sendMalformed(run, "m8");
             at = alertFor(run, "before-savepoint", at);
-            await(() -> gauge(first.getJobID(), MetricNames.DEAD_LETTERS_BUFFERED) == 2,
+            await(
+                    () -> gauge(first.getJobID(), MetricNames.DEAD_LETTERS_BUFFERED) == 2,
                     "two letters buffered");
             String savepoint = DetectorJobs.stop(first, dir.resolve("savepoint"));
 
             KAFKA.recreateTopic(run.deadLetterTopic(), 1, false);
-            JobClient second = run.watch(jobs.start(
-                    Start.restore(savepoint, 1).with(job), run.settings("latest", run.exclusionsTopic(),
-                            Map.of("kafka.dead-letter-buffer.max-records", Integer.toString(BOUND))),
-                    ExclusionSetJson.defaults()));
+            JobClient second =
+                    run.watch(
+                            jobs.start(
+                                    Start.restore(savepoint, 1).with(job),
+                                    run.settings(
+                                            "latest",
+                                            run.exclusionsTopic(),
+                                            Map.of(
+                                                    "kafka.dead-letter-buffer.max-records",
+                                                    Integer.toString(BOUND))),
+                                    ExclusionSetJson.defaults()));
             await(() -> payloads(run).size() == 2, "the letters from the savepoint");
             assertThat(payloads(run)).containsExactlyInAnyOrder("m7", "m8");
             alertFor(run, "after-restore", at);

@@ -16,8 +16,8 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * Starts the production topology ({@link StreamingJob#build}) on the test's mini cluster, fresh or
- * from a savepoint, and stops it with a savepoint. Whatever is still running on {@link #close()}
- * is cancelled.
+ * from a savepoint, and stops it with a savepoint. Whatever is still running on {@link #close()} is
+ * cancelled.
  */
 final class DetectorJobs implements AutoCloseable {
 
@@ -26,7 +26,8 @@ final class DetectorJobs implements AutoCloseable {
     private final List<JobClient> started = new ArrayList<>();
 
     /** How a job starts: fresh, or from a savepoint. */
-    record Start(int parallelism, String savepoint, boolean allowNonRestoredState, Configuration extra) {
+    record Start(
+            int parallelism, String savepoint, boolean allowNonRestoredState, Configuration extra) {
 
         static Start fresh(int parallelism) {
             return new Start(parallelism, null, false, new Configuration());
@@ -51,7 +52,9 @@ final class DetectorJobs implements AutoCloseable {
             Configuration conf = PipelineSettings.apply(new Configuration());
             if (savepoint != null) {
                 conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-                conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, allowNonRestoredState);
+                conf.set(
+                        StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE,
+                        allowNonRestoredState);
             }
             conf.addAll(extra);
             return conf;
@@ -84,15 +87,16 @@ final class DetectorJobs implements AutoCloseable {
 
     /** Stop-with-savepoint without draining (pending sequences stay pending); the path. */
     static String stop(JobClient job, Path dir) throws Exception {
-        String savepoint = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        String savepoint =
+                job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         awaitTerminal(job);
         return savepoint;
     }
 
     /**
-     * Stop-with-savepoint with draining: the sources end with the final watermark, CEP flushes,
-     * the sinks flush. After this, what Elasticsearch holds is final.
+     * Stop-with-savepoint with draining: the sources end with the final watermark, CEP flushes, the
+     * sinks flush. After this, what Elasticsearch holds is final.
      */
     static void drain(JobClient job, Path dir) throws Exception {
         job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.CANONICAL)
@@ -101,13 +105,17 @@ final class DetectorJobs implements AutoCloseable {
     }
 
     private static void awaitTerminal(JobClient job) throws Exception {
-        StreamingRun.await("the job to end", () -> {
-            try {
-                return job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState();
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        StreamingRun.await(
+                "the job to end",
+                () -> {
+                    try {
+                        return job.getJobStatus()
+                                .get(10, TimeUnit.SECONDS)
+                                .isGloballyTerminalState();
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
     }
 
     @Override

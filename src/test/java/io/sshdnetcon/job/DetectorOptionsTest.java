@@ -44,14 +44,17 @@ class DetectorOptionsTest {
     @Test
     void anExclusionsFileThatExcludesEverythingNeedsTheOperatorsConsent() throws Exception {
         Path file = dir.resolve("all.json");
-        Files.writeString(file, "{\"version\":3,\"destination_cidrs\":[\"0.0.0.0/1\",\"128.0.0.0/1\"],"
-                + "\"process_executables\":[],\"process_names\":[]}");
+        Files.writeString(
+                file,
+                "{\"version\":3,\"destination_cidrs\":[\"0.0.0.0/1\",\"128.0.0.0/1\"],"
+                        + "\"process_executables\":[],\"process_names\":[]}");
         Configuration conf = new Configuration();
         conf.setString("detector.exclusions-file", file.toString());
 
         assertThatThrownBy(() -> DetectorOptions.read(conf))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("detector.exclusions-file: " + file + " is not a valid exclusion set")
+                .hasMessageContaining(
+                        "detector.exclusions-file: " + file + " is not a valid exclusion set")
                 .hasMessageContaining("exclude every IPv4 address");
 
         conf.setString("detector.exclusions.allow-exclude-all", "true");

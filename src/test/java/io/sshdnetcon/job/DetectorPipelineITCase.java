@@ -28,9 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DetectorPipelineITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            MiniClusters.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(4);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -72,11 +70,13 @@ class DetectorPipelineITCase {
         events.add(connect("7-N").host("ex7").at(minute(7) + 200));
         // 8: a connection by the exec'd process itself (its entity is X, its parent is sshd)
         events.add(exec("8-E").host("ex8").at(minute(8)));
-        events.add(connect("8-N").host("ex8").at(minute(8) + 100).entity("X").parentEntity("SSHD-1"));
+        events.add(
+                connect("8-N").host("ex8").at(minute(8) + 100).entity("X").parentEntity("SSHD-1"));
         // 9: destination edges
         String[][] destinations = {
             {"a", "172.32.0.1"}, {"b", "172.31.255.255"}, {"c", "100.128.0.1"},
-            {"d", "::ffff:10.0.0.1"}, {"e", "fe80::1%eth0"}, {"f", "2001:4860:4860::8888"}};
+            {"d", "::ffff:10.0.0.1"}, {"e", "fe80::1%eth0"}, {"f", "2001:4860:4860::8888"}
+        };
         for (String[] d : destinations) {
             String host = "ex9" + d[0];
             events.add(exec("9" + d[0] + "-E").host(host).at(minute(9)));
@@ -135,13 +135,13 @@ class DetectorPipelineITCase {
     void everyAlertCarriesBothOriginalEvents() throws Exception {
         ReplayRun.Result result = ReplayRun.in(dir).events(specExamples());
 
-        JsonNode alert = result.alerts().stream()
-                .filter(a -> a.at("/Events/1/event/id").asText().equals("1-N"))
-                .findFirst()
-                .orElseThrow();
-        assertThat(alert.at("/Events/0")).isEqualTo(
-                MAPPER.readTree(
-                        exec("1-E").host("ex1").at(minute(1)).json()));
+        JsonNode alert =
+                result.alerts().stream()
+                        .filter(a -> a.at("/Events/1/event/id").asText().equals("1-N"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(alert.at("/Events/0"))
+                .isEqualTo(MAPPER.readTree(exec("1-E").host("ex1").at(minute(1)).json()));
         assertThat(alert.at("/event/kind").asText()).isEqualTo("alert");
         assertThat(alert.at("/host/id").asText()).isEqualTo("ex1");
         assertThat(alert.at("/detection/sequence_span_ms").asLong()).isEqualTo(500);
@@ -189,15 +189,17 @@ class DetectorPipelineITCase {
 
     @Test
     void eventsBehindTheWatermarkAreSetAsideAndCounted() throws Exception {
-        List<SpecEvents.Builder> events = List.of(
-                exec("on-time-E").host("late").at(0),
-                // Irrelevant, but it moves event time to 5 s: the watermark becomes 5000 - 1000 - 1.
-                exec("noise").host("late").at(5000).set("event.action", "fork"),
-                connect("late-N").host("late").at(500),
-                exec("late-E2").host("late").at(3999),
-                connect("late-N2").host("late").at(4000),
-                exec("boundary-E").host("boundary").at(4000),
-                connect("boundary-N").host("boundary").at(4500));
+        List<SpecEvents.Builder> events =
+                List.of(
+                        exec("on-time-E").host("late").at(0),
+                        // Irrelevant, but it moves event time to 5 s: the watermark becomes 5000 -
+                        // 1000 - 1.
+                        exec("noise").host("late").at(5000).set("event.action", "fork"),
+                        connect("late-N").host("late").at(500),
+                        exec("late-E2").host("late").at(3999),
+                        connect("late-N2").host("late").at(4000),
+                        exec("boundary-E").host("boundary").at(4000),
+                        connect("boundary-N").host("boundary").at(4500));
 
         ReplayRun.Result result = ReplayRun.in(dir).maxOutOfOrdernessMillis(1000).events(events);
 
@@ -206,7 +208,8 @@ class DetectorPipelineITCase {
                 .extracting(l -> l.get("reason").asText())
                 .containsOnly("late_event");
         assertThat(result.lateEvents())
-                .extracting(l -> MAPPER.readTree(l.get("payload").asText()).at("/event/id").asText())
+                .extracting(
+                        l -> MAPPER.readTree(l.get("payload").asText()).at("/event/id").asText())
                 .containsExactlyInAnyOrder("late-N", "late-E2");
         assertThat(result.summary().late()).isEqualTo(2);
     }
@@ -214,14 +217,15 @@ class DetectorPipelineITCase {
     @Test
     void malformedLinesAreDeadLetteredAndTheRestIsUnaffected() throws Exception {
         List<String> lines = new ArrayList<>();
-        List<String> bad = List.of(
-                "not json",
-                "{\"truncated\":",
-                "[1,2,3]",
-                "",
-                "{\"@timestamp\":\"yesterday\"}",
-                "{\"event\":{\"action\":\"exec\"}}",
-                exec("typed").set("event.action", 5).json());
+        List<String> bad =
+                List.of(
+                        "not json",
+                        "{\"truncated\":",
+                        "[1,2,3]",
+                        "",
+                        "{\"@timestamp\":\"yesterday\"}",
+                        "{\"event\":{\"action\":\"exec\"}}",
+                        exec("typed").set("event.action", 5).json());
         int i = 0;
         for (SpecEvents.Builder e : specExamples()) {
             lines.add(e.json());
@@ -234,8 +238,15 @@ class DetectorPipelineITCase {
         assertThat(result.pairs()).containsExactlyInAnyOrderElementsOf(SPEC_ALERTS);
         assertThat(result.summary().malformed()).isEqualTo(bad.size());
         assertThat(result.deadLetterReasons())
-                .containsExactlyInAnyOrder("not_json", "not_json", "not_an_object", "not_json",
-                        "invalid_timestamp", "invalid_timestamp", "wrong_type", "invalid_destination");
+                .containsExactlyInAnyOrder(
+                        "not_json",
+                        "not_json",
+                        "not_an_object",
+                        "not_json",
+                        "invalid_timestamp",
+                        "invalid_timestamp",
+                        "wrong_type",
+                        "invalid_destination");
         assertThat(result.deadLetters())
                 .extracting(d -> d.get("payload").asText())
                 .containsAll(bad);
@@ -246,8 +257,12 @@ class DetectorPipelineITCase {
         ExclusionSet defaults = ExclusionSetJson.defaults();
         List<String> cidrs = new ArrayList<>(defaults.destinationCidrs());
         cidrs.add("100.128.0.0/16");
-        ExclusionSet custom = new ExclusionSet(
-                1, cidrs, defaults.processExecutables(), List.of("login_duo", "sshd", "sshd-session"));
+        ExclusionSet custom =
+                new ExclusionSet(
+                        1,
+                        cidrs,
+                        defaults.processExecutables(),
+                        List.of("login_duo", "sshd", "sshd-session"));
 
         ReplayRun.Result result = ReplayRun.in(dir).exclusions(custom).events(specExamples());
 

@@ -29,21 +29,23 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DifferentialITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            MiniClusters.withSlots(2);
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     @TempDir Path dir;
 
-    /** Realistic fleet traffic with planted attacks, near misses, disorder within the bound, duplicates and malformed lines. */
+    /**
+     * Realistic fleet traffic with planted attacks, near misses, disorder within the bound,
+     * duplicates and malformed lines.
+     */
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void generatedFleetTraffic(long seed) throws Exception {
-        FleetConfig config = FleetConfig.of(40_000, 40, seed)
-                .withAttacks(15)
-                .withDisorderMs(3000)
-                .withDuplicateRate(0.02)
-                .withMalformedRate(0.01);
+        FleetConfig config =
+                FleetConfig.of(40_000, 40, seed)
+                        .withAttacks(15)
+                        .withDisorderMs(3000)
+                        .withDuplicateRate(0.02)
+                        .withMalformedRate(0.01);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FleetReport report = new FleetGenerator(config).writeTo(out);
         List<byte[]> lines = NdjsonLines.split(out.toByteArray());
@@ -82,10 +84,12 @@ class DifferentialITCase {
         assertThat(actual.summary().malformed()).isEqualTo(expected.malformed());
     }
 
-    private static void assertSamePairs(ReplayRun.Result actual, ReferenceDetector.Result expected) {
-        List<ReplayRun.AlertPair> expectedPairs = expected.alerts().stream()
-                .map(a -> ReplayRun.AlertPair.of(a.execEventId(), a.networkEventId()))
-                .toList();
+    private static void assertSamePairs(
+            ReplayRun.Result actual, ReferenceDetector.Result expected) {
+        List<ReplayRun.AlertPair> expectedPairs =
+                expected.alerts().stream()
+                        .map(a -> ReplayRun.AlertPair.of(a.execEventId(), a.networkEventId()))
+                        .toList();
         assertThat(actual.pairs()).containsExactlyInAnyOrderElementsOf(expectedPairs);
         assertThat(actual.alertIds()).doesNotHaveDuplicates();
     }
@@ -95,10 +99,27 @@ class DifferentialITCase {
         private static final String[] HOSTS = {"h1", "h2", "h3"};
         private static final String[] ENTITIES = {"X1", "X2", "X3", "X4"};
         private static final String[] DESTINATIONS = {
-            "8.8.8.8", "172.32.0.1", "172.31.255.255", "100.128.0.1", "100.127.255.255",
-            "::ffff:10.0.0.1", "fe80::1%eth0", "2001:4860:4860::8888", "0.0.0.0", "0.0.0.1",
-            "::", "::1", "192.0.0.9", "192.0.0.11", "224.0.0.1", "FF02::1", "::10.0.0.1"};
-        private static final String[] NAMES = {"curl", "ssh", "SSH", "sshd-session", "login_duo", "python3"};
+            "8.8.8.8",
+            "172.32.0.1",
+            "172.31.255.255",
+            "100.128.0.1",
+            "100.127.255.255",
+            "::ffff:10.0.0.1",
+            "fe80::1%eth0",
+            "2001:4860:4860::8888",
+            "0.0.0.0",
+            "0.0.0.1",
+            "::",
+            "::1",
+            "192.0.0.9",
+            "192.0.0.11",
+            "224.0.0.1",
+            "FF02::1",
+            "::10.0.0.1"
+        };
+        private static final String[] NAMES = {
+            "curl", "ssh", "SSH", "sshd-session", "login_duo", "python3"
+        };
 
         private final SplittableRandom random;
         private int ids;
@@ -114,7 +135,8 @@ class DifferentialITCase {
             long t = 0;
             for (int i = 0; i < count; i++) {
                 t += pick(new long[] {0, 0, 0, 1, 5, 30, 100, 300, 999, 1000, 1001});
-                long deliver = t + (random.nextInt(10) == 0 ? random.nextLong(maxDisorderMs + 1) : 0);
+                long deliver =
+                        t + (random.nextInt(10) == 0 ? random.nextLong(maxDisorderMs + 1) : 0);
                 byte[] line = event(t).getBytes(StandardCharsets.UTF_8);
                 timed.add(new Timed(deliver, i, line));
                 if (random.nextInt(25) == 0) {
@@ -135,11 +157,18 @@ class DifferentialITCase {
             if (random.nextInt(3) == 0) {
                 b = SpecEvents.exec(id).host(host).entity(pick(ENTITIES)).at(t);
                 if (random.nextInt(12) == 0) {
-                    b.set("process.parent.executable", pick(new String[] {"/usr/bin/sshd", "/USR/SBIN/SSHD"}));
+                    b.set(
+                            "process.parent.executable",
+                            pick(new String[] {"/usr/bin/sshd", "/USR/SBIN/SSHD"}));
                 }
             } else {
-                b = SpecEvents.connect(id).host(host).parentEntity(pick(ENTITIES)).at(t)
-                        .destination(pick(DESTINATIONS)).processName(pick(NAMES));
+                b =
+                        SpecEvents.connect(id)
+                                .host(host)
+                                .parentEntity(pick(ENTITIES))
+                                .at(t)
+                                .destination(pick(DESTINATIONS))
+                                .processName(pick(NAMES));
                 if (random.nextInt(15) == 0) {
                     b.set("process.executable", "/usr/bin/yum");
                 }
@@ -173,9 +202,15 @@ class DifferentialITCase {
         }
 
         private String malformed() {
-            return pick(new String[] {
-                "not json", "{\"@timestamp\":\"nope\"}", "[]", "", "{\"a\":1,\"a\":2}",
-                "{\"@timestamp\":\"2026-01-05T10:00:00Z\",\"event\":{\"action\":7}}"});
+            return pick(
+                    new String[] {
+                        "not json",
+                        "{\"@timestamp\":\"nope\"}",
+                        "[]",
+                        "",
+                        "{\"a\":1,\"a\":2}",
+                        "{\"@timestamp\":\"2026-01-05T10:00:00Z\",\"event\":{\"action\":7}}"
+                    });
         }
 
         private <T> T pick(T[] values) {

@@ -22,12 +22,15 @@ class EventTimeWatermarksTest {
 
     private void event(long timestamp) {
         generator.onEvent(
-                new ParsedRecord(Outcome.IRRELEVANT, timestamp, null, null, "t", 0, 0), timestamp, output);
+                new ParsedRecord(Outcome.IRRELEVANT, timestamp, null, null, "t", 0, 0),
+                timestamp,
+                output);
     }
 
     private void malformed() {
         generator.onEvent(
-                new ParsedRecord(Outcome.MALFORMED, ParsedRecord.NO_TIMESTAMP, null, null, "t", 0, 0),
+                new ParsedRecord(
+                        Outcome.MALFORMED, ParsedRecord.NO_TIMESTAMP, null, null, "t", 0, 0),
                 ParsedRecord.NO_TIMESTAMP,
                 output);
     }
@@ -79,10 +82,12 @@ class EventTimeWatermarksTest {
 
     @Test
     void replayEmitsAfterEveryEventThatAdvancesTime() {
-        var perEvent = EventTimeWatermarks.perEvent(java.time.Duration.ofMillis(1000))
-                .createWatermarkGenerator(null);
+        var perEvent =
+                EventTimeWatermarks.perEvent(java.time.Duration.ofMillis(1000))
+                        .createWatermarkGenerator(null);
         for (long t : new long[] {5000, 4000, 5000, 6000}) {
-            perEvent.onEvent(new ParsedRecord(Outcome.IRRELEVANT, t, null, null, "t", -1, 0), t, output);
+            perEvent.onEvent(
+                    new ParsedRecord(Outcome.IRRELEVANT, t, null, null, "t", -1, 0), t, output);
         }
         assertThat(output.watermarks).containsExactly(3999L, 4999L);
     }

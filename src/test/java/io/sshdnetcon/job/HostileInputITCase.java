@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sshdnetcon.detect.AlertIds;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.kafka.DeadLetterHeaders;
 import io.sshdnetcon.kafka.HostIdKey;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.rule.RuleMetadata;
 import io.sshdnetcon.testing.HostileCorpus;
@@ -51,8 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileInputITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(4);
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
@@ -87,7 +86,8 @@ class HostileInputITCase {
         ReplayRun.Result result = ReplayRun.in(dir).parallelism(2).bytes(LINES);
 
         Map<Long, String> reasons = new TreeMap<>();
-        result.deadLetters().forEach(d -> reasons.put(d.get("offset").asLong(), d.get("reason").asText()));
+        result.deadLetters()
+                .forEach(d -> reasons.put(d.get("offset").asLong(), d.get("reason").asText()));
         assertThat(reasons).isEqualTo(expectedReasonsByLine());
         assertThat(result.lateEvents()).isEmpty();
 
@@ -104,17 +104,24 @@ class HostileInputITCase {
 
     @Test
     void theStreamingJobOnKafkaAndElasticsearchDoesTheSame() throws Exception {
-        String events = KAFKA.createTopic("hostile-events", 4,
-                Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES)));
+        String events =
+                KAFKA.createTopic(
+                        "hostile-events",
+                        4,
+                        Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES)));
         String exclusions = KAFKA.createTopic("hostile-exclusions", 1, true);
         String deadLetters = KAFKA.createTopic("hostile-dead-letters", 1, false);
         String namespace = StreamingRun.uniqueNamespace("hostile");
-        try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer(
-                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                KAFKA.producer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES))) {
             for (byte[] line : LINES) {
                 String host = HostIdKey.find(line, 0, line.length);
-                producer.send(new ProducerRecord<>(events,
-                        host == null ? null : host.getBytes(StandardCharsets.UTF_8), line)).get();
+                producer.send(
+                                new ProducerRecord<>(
+                                        events,
+                                        host == null ? null : host.getBytes(StandardCharsets.UTF_8),
+                                        line))
+                        .get();
             }
         }
 
@@ -129,49 +136,94 @@ class HostileInputITCase {
         conf.put("es.hosts", ELASTICSEARCH.url());
         conf.put("es.namespace", namespace);
         conf.put("es.template.replicas", "0");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                PipelineSettings.apply(new Configuration()));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        PipelineSettings.apply(new Configuration()));
         env.setParallelism(2);
-        StreamingJob.build(env, StreamingJob.Settings.read(Configuration.fromMap(conf)),
+        StreamingJob.build(
+                env,
+                StreamingJob.Settings.read(Configuration.fromMap(conf)),
                 ExclusionSetJson.defaults());
         env.execute("hostile input through kafka"); // throws if the job fails
 
         List<ConsumerRecord<byte[], byte[]>> all = KAFKA.readAll(deadLetters);
-        List<ConsumerRecord<byte[], byte[]>> letters = all.stream()
-                .filter(r -> !reason(r).equals(DeadLetterReason.ELASTICSEARCH_REJECTED.code()))
-                .toList();
+        List<ConsumerRecord<byte[], byte[]>> letters =
+                all.stream()
+                        .filter(
+                                r ->
+                                        !reason(r)
+                                                .equals(
+                                                        DeadLetterReason.ELASTICSEARCH_REJECTED
+                                                                .code()))
+                        .toList();
         assertThat(letters)
                 .extracting(HostileInputITCase::reason)
                 .containsExactlyInAnyOrderElementsOf(expectedReasonsByLine().values());
         // Alerts Elasticsearch refuses, as it refuses their events: dead letters, not failures.
-        assertThat(all.stream()
-                        .filter(r -> reason(r).equals(DeadLetterReason.ELASTICSEARCH_REJECTED.code()))
-                        .map(r -> RealKafka.header(r, DeadLetterHeaders.EXCEPTION_MESSAGE).orElse("")))
+        assertThat(
+                        all.stream()
+                                .filter(
+                                        r ->
+                                                reason(r)
+                                                        .equals(
+                                                                DeadLetterReason
+                                                                        .ELASTICSEARCH_REJECTED
+                                                                        .code()))
+                                .map(
+                                        r ->
+                                                RealKafka.header(
+                                                                r,
+                                                                DeadLetterHeaders.EXCEPTION_MESSAGE)
+                                                        .orElse("")))
                 .hasSize(ELASTICSEARCH_REFUSES.size())
-                .allSatisfy(message -> assertThat(message).contains(" 400 document_parsing_exception"))
-                .anySatisfy(message -> assertThat(message)
-                        .startsWith("alert " + alertId("dotted-keys-and-a-scalar-process"))
-                        .contains("object mapping for [process] tried to parse field [null] as object"))
-                .anySatisfy(message -> assertThat(message)
-                        .startsWith("alert " + alertId("empty-segments-in-process"))
-                        .contains("field name cannot contain only whitespace"));
+                .allSatisfy(
+                        message -> assertThat(message).contains(" 400 document_parsing_exception"))
+                .anySatisfy(
+                        message ->
+                                assertThat(message)
+                                        .startsWith(
+                                                "alert "
+                                                        + alertId(
+                                                                "dotted-keys-and-a-scalar-process"))
+                                        .contains(
+                                                "object mapping for [process] tried to parse field"
+                                                        + " [null] as object"))
+                .anySatisfy(
+                        message ->
+                                assertThat(message)
+                                        .startsWith("alert " + alertId("empty-segments-in-process"))
+                                        .contains("field name cannot contain only whitespace"));
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
             // The original bytes, cut at the dead-letter payload limit (1 MB by default).
-            byte[] original = LINES.stream()
-                    .filter(line -> startsWith(line, letter.value()))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no record starts with a dead letter's value"));
+            byte[] original =
+                    LINES.stream()
+                            .filter(line -> startsWith(line, letter.value()))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new AssertionError(
+                                                    "no record starts with a dead letter's value"));
             assertThat(letter.value().length).isEqualTo(Math.min(original.length, 1_000_000));
         }
 
         String dataStream = "logs-sshdnetcon.alerts-" + namespace;
-        List<JsonNode> stored = ELASTICSEARCH.queries().search(dataStream, "{\"match_all\":{}}",
-                List.of("detection.exec_event_id", "detection.network_event_id"));
+        List<JsonNode> stored =
+                ELASTICSEARCH
+                        .queries()
+                        .search(
+                                dataStream,
+                                "{\"match_all\":{}}",
+                                List.of("detection.exec_event_id", "detection.network_event_id"));
         assertThat(pairs(stored.stream().map(h -> h.get("_source")).toList()))
-                .containsExactlyInAnyOrderElementsOf(CASES.stream()
-                        .filter(c -> c.alerts() && !ELASTICSEARCH_REFUSES.contains(c.name()))
-                        .map(Case::alert)
-                        .toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        CASES.stream()
+                                .filter(
+                                        c ->
+                                                c.alerts()
+                                                        && !ELASTICSEARCH_REFUSES.contains(
+                                                                c.name()))
+                                .map(Case::alert)
+                                .toList());
     }
 
     private static String reason(ConsumerRecord<byte[], byte[]> record) {
@@ -181,7 +233,8 @@ class HostileInputITCase {
     private static String alertId(String caseName) {
         Case c = CASES.stream().filter(x -> x.name().equals(caseName)).findFirst().orElseThrow();
         EcsEventParser parser = new EcsEventParser();
-        return AlertIds.of(RuleMetadata.get().ruleId(),
+        return AlertIds.of(
+                RuleMetadata.get().ruleId(),
                 parser.parse(c.exec(), "t", -1, 1).event(),
                 parser.parse(c.connect(), "t", -1, 2).event());
     }
@@ -203,21 +256,29 @@ class HostileInputITCase {
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports"))
                 .forEach(command::add);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                ReplayJob.class.getName(),
-                "--events", events.toString(),
-                "--alerts", alerts.toString(),
-                "--dead-letter", deadLetters.toString()));
+        command.addAll(
+                List.of(
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ReplayJob.class.getName(),
+                        "--events",
+                        events.toString(),
+                        "--alerts",
+                        alerts.toString(),
+                        "--dead-letter",
+                        deadLetters.toString()));
         Path output = dir.resolve("replay.log");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String log = Files.readString(output);
 
         assertThat(process.exitValue()).as(log).isZero();
-        assertThat(log).contains("replay: read=2 parsed=1 malformed=1 relevant=1 ")
+        assertThat(log)
+                .contains("replay: read=2 parsed=1 malformed=1 relevant=1 ")
                 .contains(" alerts=0 ")
                 .doesNotContain("StackOverflowError");
         assertThat(Files.readString(alerts)).isEmpty();
@@ -268,14 +329,17 @@ class HostileInputITCase {
 
     private static List<AlertPair> pairs(List<JsonNode> alerts) {
         return alerts.stream()
-                .map(a -> AlertPair.of(
-                        a.at("/detection/exec_event_id").asText(null),
-                        a.at("/detection/network_event_id").asText(null)))
+                .map(
+                        a ->
+                                AlertPair.of(
+                                        a.at("/detection/exec_event_id").asText(null),
+                                        a.at("/detection/network_event_id").asText(null)))
                 .toList();
     }
 
     private static boolean startsWith(byte[] line, byte[] prefix) {
-        return prefix != null && line.length >= prefix.length
+        return prefix != null
+                && line.length >= prefix.length
                 && java.util.Arrays.equals(line, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

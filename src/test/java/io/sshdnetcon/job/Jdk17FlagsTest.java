@@ -18,9 +18,9 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JDK 17 module flags have one copy, {@code flink-conf/jdk17-flags.properties}. The pom and
- * the scripts read it; {@code flink-conf/config.yaml} keeps its own {@code env.java.opts.all},
- * because a Flink distribution reads that file as it is (users copy it), so it must say the same.
+ * The JDK 17 module flags have one copy, {@code flink-conf/jdk17-flags.properties}. The pom and the
+ * scripts read it; {@code flink-conf/config.yaml} keeps its own {@code env.java.opts.all}, because
+ * a Flink distribution reads that file as it is (users copy it), so it must say the same.
  */
 class Jdk17FlagsTest {
 
@@ -48,9 +48,10 @@ class Jdk17FlagsTest {
     /** The pom passes them to the surefire and failsafe JVMs, this one included. */
     @Test
     void theTestJvmRunsWithThem() throws IOException {
-        List<String> moduleFlags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(argument -> argument.startsWith("--add-"))
-                .toList();
+        List<String> moduleFlags =
+                ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(argument -> argument.startsWith("--add-"))
+                        .toList();
 
         assertThat(moduleFlags).containsExactlyElementsOf(theOneCopy());
     }
@@ -58,10 +59,14 @@ class Jdk17FlagsTest {
     /** scripts/lib/project.sh launches replay, the demo's job and the tools with them. */
     @Test
     void theScriptsLaunchJavaWithThem() throws Exception {
-        Process bash = new ProcessBuilder("bash", "-c",
-                        "source scripts/lib/project.sh && printf '%s\\n' \"${JDK17_OPENS[@]}\"")
-                .redirectErrorStream(true)
-                .start();
+        Process bash =
+                new ProcessBuilder(
+                                "bash",
+                                "-c",
+                                "source scripts/lib/project.sh && printf '%s\\n"
+                                        + "' \"${JDK17_OPENS[@]}\"")
+                        .redirectErrorStream(true)
+                        .start();
         String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
 

@@ -10,10 +10,15 @@ class ReplayOptionsTest {
 
     @Test
     void readsEveryOption() {
-        ReplayOptions o = ReplayOptions.parse(new String[] {
-            "--events", "in.ndjson.gz", "--alerts", "-", "--dead-letter", "dl.ndjson",
-            "--late", "late.ndjson", "--max-out-of-orderness-ms", "1500", "--parallelism", "3",
-            "--max-record-bytes", "2048"});
+        ReplayOptions o =
+                ReplayOptions.parse(
+                        new String[] {
+                            "--events", "in.ndjson.gz", "--alerts", "-", "--dead-letter",
+                                    "dl.ndjson",
+                            "--late", "late.ndjson", "--max-out-of-orderness-ms", "1500",
+                                    "--parallelism", "3",
+                            "--max-record-bytes", "2048"
+                        });
 
         assertThat(o.events()).isEqualTo("in.ndjson.gz");
         assertThat(o.alerts()).isEqualTo("-");
@@ -40,25 +45,55 @@ class ReplayOptionsTest {
     void rejectsBadCommandLinesWithAClearMessage() {
         assertThatThrownBy(() -> ReplayOptions.parse(new String[] {"--alerts", "-"}))
                 .hasMessage("--events is required");
-        assertThatThrownBy(() -> ReplayOptions.parse(new String[] {"--events", "a", "--alerts", "-", "--bogus", "1"}))
+        assertThatThrownBy(
+                        () ->
+                                ReplayOptions.parse(
+                                        new String[] {
+                                            "--events", "a", "--alerts", "-", "--bogus", "1"
+                                        }))
                 .hasMessage("unknown option --bogus");
         assertThatThrownBy(() -> ReplayOptions.parse(new String[] {"--events", "a", "--alerts"}))
                 .hasMessage("--alerts needs a value");
-        assertThatThrownBy(() -> ReplayOptions.parse(new String[] {"--events", "a", "--alerts", "-",
-                "--max-out-of-orderness-ms", "-1"}))
+        assertThatThrownBy(
+                        () ->
+                                ReplayOptions.parse(
+                                        new String[] {
+                                            "--events",
+                                            "a",
+                                            "--alerts",
+                                            "-",
+                                            "--max-out-of-orderness-ms",
+                                            "-1"
+                                        }))
                 .hasMessageContaining("must not be negative");
-        assertThatThrownBy(() -> ReplayOptions.parse(new String[] {"--events", "a", "--alerts", "-",
-                "--parallelism", "two"}))
+        assertThatThrownBy(
+                        () ->
+                                ReplayOptions.parse(
+                                        new String[] {
+                                            "--events", "a", "--alerts", "-", "--parallelism", "two"
+                                        }))
                 .hasMessageContaining("must be a whole number");
-        assertThatThrownBy(() -> ReplayOptions.parse(new String[] {"--events", "a", "--alerts", "-",
-                "--dead-letter", "-"}))
+        assertThatThrownBy(
+                        () ->
+                                ReplayOptions.parse(
+                                        new String[] {
+                                            "--events", "a", "--alerts", "-", "--dead-letter", "-"
+                                        }))
                 .hasMessageContaining("same place");
     }
 
     @Test
     void anInvalidExclusionFileStopsTheStart() {
-        ReplayOptions o = ReplayOptions.parse(new String[] {"--events", "a", "--alerts", "b",
-                "--exclusions", "/nonexistent/exclusions.json"});
+        ReplayOptions o =
+                ReplayOptions.parse(
+                        new String[] {
+                            "--events",
+                            "a",
+                            "--alerts",
+                            "b",
+                            "--exclusions",
+                            "/nonexistent/exclusions.json"
+                        });
         assertThatThrownBy(() -> DetectorOptions.read(o.detector()))
                 .hasMessageContaining("detector.exclusions-file")
                 .hasMessageContaining("/nonexistent/exclusions.json");

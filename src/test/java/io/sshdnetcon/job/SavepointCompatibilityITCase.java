@@ -35,9 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SavepointCompatibilityITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            MiniClusters.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(4);
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
@@ -51,9 +49,18 @@ class SavepointCompatibilityITCase {
     static Stream<Arguments> fixtures() throws IOException {
         List<Path> all = SavepointFixtures.all();
         assertThat(all).as("fixtures in " + SavepointFixtures.DIRECTORY).isNotEmpty();
-        return all.stream().flatMap(fixture -> Stream.of("hashmap", "rocksdb")
-                .map(backend -> Arguments.of(
-                        Named.of(fixture.getFileName().toString(), fixture), backend)));
+        return all.stream()
+                .flatMap(
+                        fixture ->
+                                Stream.of("hashmap", "rocksdb")
+                                        .map(
+                                                backend ->
+                                                        Arguments.of(
+                                                                Named.of(
+                                                                        fixture.getFileName()
+                                                                                .toString(),
+                                                                        fixture),
+                                                                backend)));
     }
 
     @ParameterizedTest(name = "savepoint of {0} into {1}")
@@ -74,34 +81,50 @@ class SavepointCompatibilityITCase {
         String name = "compat-" + fixture.getFileName() + "-" + backend;
         Configuration stateBackend = new Configuration();
         stateBackend.set(StateBackendOptions.STATE_BACKEND, backend);
-        StreamingRun run = new StreamingRun(
-                KAFKA, ELASTICSEARCH, manifest.events().name(), manifest.events().partitions(),
-                manifest.exclusions().name(), KAFKA.createTopic(name + "-dead-letters", 1, false),
-                StreamingRun.uniqueNamespace(name));
-        try (run; DetectorJobs jobs = new DetectorJobs()) {
+        StreamingRun run =
+                new StreamingRun(
+                        KAFKA,
+                        ELASTICSEARCH,
+                        manifest.events().name(),
+                        manifest.events().partitions(),
+                        manifest.exclusions().name(),
+                        KAFKA.createTopic(name + "-dead-letters", 1, false),
+                        StreamingRun.uniqueNamespace(name));
+        try (run;
+                DetectorJobs jobs = new DetectorJobs()) {
             // The built-in exclusions (version 0): the set in force must come from the savepoint.
-            JobClient job = run.watch(jobs.start(
-                    Start.restore(savepoint.toUri().toString(), manifest.parallelism()).with(stateBackend),
-                    run.settings("latest"),
-                    ExclusionSetJson.defaults()));
+            JobClient job =
+                    run.watch(
+                            jobs.start(
+                                    Start.restore(
+                                                    savepoint.toUri().toString(),
+                                                    manifest.parallelism())
+                                            .with(stateBackend),
+                                    run.settings("latest"),
+                                    ExclusionSetJson.defaults()));
             for (Send send : manifest.complete().send()) {
                 run.send(
                         send.partition(),
                         send.key() == null ? null : send.key().getBytes(StandardCharsets.UTF_8),
-                        send.value().toString().getBytes(StandardCharsets.UTF_8)); // one line, compact
+                        send.value()
+                                .toString()
+                                .getBytes(StandardCharsets.UTF_8)); // one line, compact
             }
             for (ExpectedAlert expected : manifest.complete().expectAlerts()) {
                 run.awaitAlert(expected.networkEventId());
             }
             DetectorJobs.drain(job, dir.resolve("drained"));
 
-            List<ExpectedAlert> alerts = run.alerts().stream()
-                    .map(SavepointCompatibilityITCase::asExpected)
-                    .toList();
-            assertThat(alerts).containsExactlyInAnyOrderElementsOf(manifest.complete().expectAlerts());
+            List<ExpectedAlert> alerts =
+                    run.alerts().stream().map(SavepointCompatibilityITCase::asExpected).toList();
+            assertThat(alerts)
+                    .containsExactlyInAnyOrderElementsOf(manifest.complete().expectAlerts());
             // The alerts that waited in the sink's state keep their ids (so never a second copy).
             assertThat(run.alerts().stream().map(alert -> alert.at("/event/id").asText()))
-                    .containsAll(manifest.undeliveredAlerts().stream().map(UndeliveredAlert::id).toList());
+                    .containsAll(
+                            manifest.undeliveredAlerts().stream()
+                                    .map(UndeliveredAlert::id)
+                                    .toList());
             for (String networkEventId : manifest.complete().expectNoAlertFor()) {
                 assertThat(run.alertsFor(networkEventId)).as(networkEventId).isEmpty();
             }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sshdnetcon.elasticsearch.BulkCreate;
 import io.sshdnetcon.job.DetectorJobs.Start;
 import io.sshdnetcon.job.SavepointState.CepKeyState;
 import io.sshdnetcon.job.SavepointState.PartialMatch;
@@ -15,7 +16,6 @@ import io.sshdnetcon.kafka.ExclusionTopic;
 import io.sshdnetcon.metrics.MetricNames;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
-import io.sshdnetcon.elasticsearch.BulkCreate;
 import io.sshdnetcon.testing.LocalElasticsearch;
 import io.sshdnetcon.testing.LocalStack;
 import io.sshdnetcon.testing.MiniClusters;
@@ -74,13 +74,13 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>What the savepoint holds: exclusion set version 1 (the defaults plus 8.8.8.0/24) in broadcast
  * state, applied and read past by the control source; one exec pending in CEP (in its NFA, the
  * watermark past the exec but not past its window); one alert the Elasticsearch sink could not
- * deliver yet, in the sink's state; every event already read by the source. The completion sends
- * a connection to 8.8.8.8 (excluded by version 1: it must not consume the exec), then one to
- * 9.9.9.9 500 ms after the exec, then filler that moves event time past the window. Exactly two
- * alerts must follow, both under exclusion set version 1: the undelivered one, and (exec, 9.9.9.9
- * connection). A restore that lost the broadcast state would pair the exec with the 8.8.8.8
- * connection under version 0; one that lost CEP state would raise nothing for it; one that lost
- * the sink's state (or could not read it) would never deliver the other.
+ * deliver yet, in the sink's state; every event already read by the source. The completion sends a
+ * connection to 8.8.8.8 (excluded by version 1: it must not consume the exec), then one to 9.9.9.9
+ * 500 ms after the exec, then filler that moves event time past the window. Exactly two alerts must
+ * follow, both under exclusion set version 1: the undelivered one, and (exec, 9.9.9.9 connection).
+ * A restore that lost the broadcast state would pair the exec with the 8.8.8.8 connection under
+ * version 0; one that lost CEP state would raise nothing for it; one that lost the sink's state (or
+ * could not read it) would never deliver the other.
  */
 class SavepointFixtures {
 
@@ -101,8 +101,7 @@ class SavepointFixtures {
                     .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            MiniClusters.withSlots(4, fastHeartbeats());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(4, fastHeartbeats());
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
 
@@ -112,6 +111,7 @@ class SavepointFixtures {
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofMillis(300));
         return conf;
     }
+
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
 
     private static final int PARALLELISM = 2;
@@ -175,7 +175,8 @@ class SavepointFixtures {
      *
      * @param consumedOffsets per partition, the next offset the source reads
      */
-    record Topic(String name, int partitions, boolean compacted, Map<Integer, Long> consumedOffsets) {}
+    record Topic(
+            String name, int partitions, boolean compacted, Map<Integer, Long> consumedOffsets) {}
 
     /**
      * @param sequenceKey the CEP key ({@code RuleEvent#sequenceKey})
@@ -194,7 +195,8 @@ class SavepointFixtures {
      * @param expectAlerts exactly the alerts that must be in Elasticsearch afterwards
      * @param expectNoAlertFor network event ids that must not be alerted
      */
-    record Completion(List<Send> send, List<ExpectedAlert> expectAlerts, List<String> expectNoAlertFor) {}
+    record Completion(
+            List<Send> send, List<ExpectedAlert> expectAlerts, List<String> expectNoAlertFor) {}
 
     /** One record; a null key sends it unkeyed. */
     record Send(int partition, String key, JsonNode value) {}
@@ -233,13 +235,19 @@ class SavepointFixtures {
     static void prepareTopic(RealKafka kafka, Topic topic) {
         kafka.recreateTopic(topic.name(), topic.partitions(), topic.compacted());
         try (var producer = kafka.producer()) {
-            topic.consumedOffsets().forEach((partition, offset) -> {
-                for (long i = 0; i < offset; i++) {
-                    byte[] key = ("padding-" + i).getBytes(StandardCharsets.UTF_8);
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                            topic.name(), partition, key, "padding".getBytes(StandardCharsets.UTF_8)));
-                }
-            });
+            topic.consumedOffsets()
+                    .forEach(
+                            (partition, offset) -> {
+                                for (long i = 0; i < offset; i++) {
+                                    byte[] key = ("padding-" + i).getBytes(StandardCharsets.UTF_8);
+                                    producer.send(
+                                            new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                                    topic.name(),
+                                                    partition,
+                                                    key,
+                                                    "padding".getBytes(StandardCharsets.UTF_8)));
+                                }
+                            });
             producer.flush();
         }
     }
@@ -248,10 +256,14 @@ class SavepointFixtures {
     @EnabledIfSystemProperty(named = WRITE_PROPERTY, matches = ".+")
     void writeFixture(@TempDir Path tmp) throws Exception {
         String version = System.getProperty(WRITE_PROPERTY);
-        assertThat(version).as("a release version").matches("[0-9]+\\.[0-9]+\\.[0-9]+([.-][A-Za-z0-9.]+)?");
+        assertThat(version)
+                .as("a release version")
+                .matches("[0-9]+\\.[0-9]+\\.[0-9]+([.-][A-Za-z0-9.]+)?");
         Path fixture = DIRECTORY.resolve(version);
         assertThat(fixture)
-                .as("a released fixture is never rewritten; delete it by hand if that release was never published")
+                .as(
+                        "a released fixture is never rewritten; delete it by hand if that release"
+                                + " was never published")
                 .doesNotExist();
 
         String prefix = "sshdnetcon-fixture-" + version;
@@ -267,14 +279,24 @@ class SavepointFixtures {
         String savepoint;
         long at;
         RecordMetadata exec;
-        StreamingRun run = new StreamingRun(
-                KAFKA, ELASTICSEARCH, events.name(), EVENT_PARTITIONS, exclusions.name(),
-                KAFKA.createTopic("fixture-dead-letters", 1, false),
-                StreamingRun.uniqueNamespace("fixture"));
-        try (run; DetectorJobs jobs = new DetectorJobs()) {
+        StreamingRun run =
+                new StreamingRun(
+                        KAFKA,
+                        ELASTICSEARCH,
+                        events.name(),
+                        EVENT_PARTITIONS,
+                        exclusions.name(),
+                        KAFKA.createTopic("fixture-dead-letters", 1, false),
+                        StreamingRun.uniqueNamespace("fixture"));
+        try (run;
+                DetectorJobs jobs = new DetectorJobs()) {
             // 1. On the real node: set version 1 in force, then an exec pending in CEP.
-            JobClient job = run.watch(jobs.start(
-                    Start.fresh(PARALLELISM), run.settings("earliest"), ExclusionSetJson.defaults()));
+            JobClient job =
+                    run.watch(
+                            jobs.start(
+                                    Start.fresh(PARALLELISM),
+                                    run.settings("earliest"),
+                                    ExclusionSetJson.defaults()));
             at = run.awaitExclusionsVersion(1, 0);
             exec = run.parkExecs(at, List.of(sequence)).get(0);
             String parked = DetectorJobs.stop(job, tmp.resolve("parked"));
@@ -283,13 +305,18 @@ class SavepointFixtures {
             // wait in the sink's state. Event time restarts with the restored job: filler at
             // exec + 1400 ms takes it to exec + 399 ms, past this sequence, short of the pending
             // exec's window and of the connection that will complete it (exec + 500 ms).
-            JobClient offline = run.watch(jobs.start(
-                    Start.restore(parked, PARALLELISM),
-                    run.settings("latest", exclusions.name(), Map.of(
-                            "es.hosts", "http://127.0.0.1:1",
-                            "es.template.install", "false",
-                            "es.retry.max-backoff", "200 ms")),
-                    ExclusionSetJson.defaults()));
+            JobClient offline =
+                    run.watch(
+                            jobs.start(
+                                    Start.restore(parked, PARALLELISM),
+                                    run.settings(
+                                            "latest",
+                                            exclusions.name(),
+                                            Map.of(
+                                                    "es.hosts", "http://127.0.0.1:1",
+                                                    "es.template.install", "false",
+                                                    "es.retry.max-backoff", "200 ms")),
+                                    ExclusionSetJson.defaults()));
             run.send(undelivered.exec(at + 200));
             run.send(undelivered.connect(at + 300, "1.1.1.1"));
             run.advanceEventTime(at + 1400);
@@ -309,14 +336,17 @@ class SavepointFixtures {
         List<UndeliveredAlert> undeliveredAlerts = new ArrayList<>();
         for (BulkCreate alert : state.bufferedAlerts()) {
             JsonNode document = JSON.readTree(alert.source());
-            undeliveredAlerts.add(new UndeliveredAlert(
-                    alert.id(),
-                    document.at("/detection/exec_event_id").asText(),
-                    document.at("/detection/network_event_id").asText(),
-                    document.at("/detection/exclusions_version").asLong()));
+            undeliveredAlerts.add(
+                    new UndeliveredAlert(
+                            alert.id(),
+                            document.at("/detection/exec_event_id").asText(),
+                            document.at("/detection/network_event_id").asText(),
+                            document.at("/detection/exclusions_version").asLong()));
         }
         assertThat(undeliveredAlerts)
-                .extracting(UndeliveredAlert::execEventId, UndeliveredAlert::networkEventId,
+                .extracting(
+                        UndeliveredAlert::execEventId,
+                        UndeliveredAlert::networkEventId,
                         UndeliveredAlert::exclusionsVersion)
                 .containsExactly(tuple(undelivered.execId(), undelivered.connectId(), 1L));
 
@@ -327,12 +357,24 @@ class SavepointFixtures {
 
         List<Send> send = new ArrayList<>();
         int partition = exec.partition();
-        send.add(new Send(partition, sequence.host(),
-                json(sequence.connect(sequence.host() + "-N-excluded", at + 400, "8.8.8.8"))));
-        send.add(new Send(partition, sequence.host(),
-                json(sequence.connect(at + StreamingRun.CONNECT_AFTER, "9.9.9.9"))));
+        send.add(
+                new Send(
+                        partition,
+                        sequence.host(),
+                        json(
+                                sequence.connect(
+                                        sequence.host() + "-N-excluded", at + 400, "8.8.8.8"))));
+        send.add(
+                new Send(
+                        partition,
+                        sequence.host(),
+                        json(sequence.connect(at + StreamingRun.CONNECT_AFTER, "9.9.9.9"))));
         for (int p = 0; p < EVENT_PARTITIONS; p++) {
-            send.add(new Send(p, null, json(StreamingRun.filler(at + StreamingRun.FLUSH_FILLER_AFTER, p))));
+            send.add(
+                    new Send(
+                            p,
+                            null,
+                            json(StreamingRun.filler(at + StreamingRun.FLUSH_FILLER_AFTER, p))));
         }
         new Manifest(
                         MANIFEST_FORMAT,
@@ -357,8 +399,11 @@ class SavepointFixtures {
                         undeliveredAlerts,
                         new Completion(
                                 send,
-                                List.of(new ExpectedAlert(undelivered.execId(), undelivered.connectId(), 1),
-                                        new ExpectedAlert(sequence.execId(), sequence.connectId(), 1)),
+                                List.of(
+                                        new ExpectedAlert(
+                                                undelivered.execId(), undelivered.connectId(), 1),
+                                        new ExpectedAlert(
+                                                sequence.execId(), sequence.connectId(), 1)),
                                 List.of(sequence.host() + "-N-excluded")))
                 .write(staging);
         copySavepoint(staging.resolve(SAVEPOINT), fixture.resolve(SAVEPOINT));
@@ -388,8 +433,9 @@ class SavepointFixtures {
         CheckpointMetadata metadata;
         try (DataInputStream in =
                 new DataInputStream(Files.newInputStream(to.resolve("_metadata")))) {
-            metadata = Checkpoints.loadCheckpointMetadata(
-                    in, SavepointFixtures.class.getClassLoader(), to.toUri().toString());
+            metadata =
+                    Checkpoints.loadCheckpointMetadata(
+                            in, SavepointFixtures.class.getClassLoader(), to.toUri().toString());
         }
         Map<String, Long> uids = new java.util.TreeMap<>();
         List<StreamStateHandle> handles = new ArrayList<>();
@@ -398,27 +444,39 @@ class SavepointFixtures {
                 handles.add(operator.getCoordinatorState());
             }
             for (OperatorSubtaskState subtask : operator.getStates()) {
-                Stream.concat(subtask.getManagedOperatorState().stream(),
+                Stream.concat(
+                                subtask.getManagedOperatorState().stream(),
                                 subtask.getRawOperatorState().stream())
                         .forEach(handle -> handles.add(handle.getDelegateStateHandle()));
-                Stream.concat(subtask.getManagedKeyedState().stream(),
+                Stream.concat(
+                                subtask.getManagedKeyedState().stream(),
                                 subtask.getRawKeyedState().stream())
-                        .forEach(handle -> {
-                            assertThat(handle).as("canonical keyed state").isInstanceOf(KeyGroupsStateHandle.class);
-                            handles.add(((KeyGroupsStateHandle) handle).getDelegateStateHandle());
-                        });
+                        .forEach(
+                                handle -> {
+                                    assertThat(handle)
+                                            .as("canonical keyed state")
+                                            .isInstanceOf(KeyGroupsStateHandle.class);
+                                    handles.add(
+                                            ((KeyGroupsStateHandle) handle)
+                                                    .getDelegateStateHandle());
+                                });
                 assertThat(subtask.getInputChannelState()).as("no in-flight data").isEmpty();
                 assertThat(subtask.getResultSubpartitionState()).as("no in-flight data").isEmpty();
             }
             if (operator.getStateSize() > 0) {
-                uids.put(operator.getOperatorUid().orElse(operator.getOperatorID().toString()),
+                uids.put(
+                        operator.getOperatorUid().orElse(operator.getOperatorID().toString()),
                         operator.getStateSize());
             }
         }
         assertThat(handles)
                 .as("state handles in _metadata")
-                .allSatisfy(handle -> assertThat(handle)
-                        .isInstanceOfAny(ByteStreamStateHandle.class, RelativeFileStateHandle.class));
+                .allSatisfy(
+                        handle ->
+                                assertThat(handle)
+                                        .isInstanceOfAny(
+                                                ByteStreamStateHandle.class,
+                                                RelativeFileStateHandle.class));
         return uids;
     }
 }

@@ -46,14 +46,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * state; and a savepoint whose state has nowhere to go is refused.
  *
  * <p>Each test makes sure that only the savepoint can carry what it checks: the source has read
- * past the exec before the savepoint (checked in the savepoint), and the restored job starts at
- * the latest offsets, so a job that failed to restore would never see the exec again.
+ * past the exec before the savepoint (checked in the savepoint), and the restored job starts at the
+ * latest offsets, so a job that failed to restore would never see the exec again.
  */
 class SavepointITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            MiniClusters.withSlots(4);
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(4);
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
     @RegisterExtension static final LocalElasticsearch ELASTICSEARCH = new LocalElasticsearch();
@@ -69,9 +67,11 @@ class SavepointITCase {
     @CsvSource({"2, 2, 1", "2, 3, 6", "2, 1, 4"})
     void pendingExecsCompleteAfterARestore(int from, int to, int count) throws Exception {
         List<Sequence> sequences = spread("rescale", from, to, count);
-        try (StreamingRun run = StreamingRun.create(KAFKA, ELASTICSEARCH, "sp-" + from + "to" + to, 4);
+        try (StreamingRun run =
+                        StreamingRun.create(KAFKA, ELASTICSEARCH, "sp-" + from + "to" + to, 4);
                 DetectorJobs jobs = new DetectorJobs()) {
-            JobClient job = run.watch(jobs.start(Start.fresh(from), run.settings("earliest"), DEFAULTS));
+            JobClient job =
+                    run.watch(jobs.start(Start.fresh(from), run.settings("earliest"), DEFAULTS));
             List<RecordMetadata> execs = run.parkExecs(AT, sequences);
             String savepoint = DetectorJobs.stop(job, dir.resolve("stopped"));
 
@@ -89,7 +89,11 @@ class SavepointITCase {
             }
 
             JobClient restored =
-                    run.watch(jobs.start(Start.restore(savepoint, to), run.settings("latest"), DEFAULTS));
+                    run.watch(
+                            jobs.start(
+                                    Start.restore(savepoint, to),
+                                    run.settings("latest"),
+                                    DEFAULTS));
             for (Sequence sequence : sequences) {
                 run.send(sequence.connect(AT + CONNECT_AFTER, "8.8.8.8"));
             }
@@ -118,7 +122,8 @@ class SavepointITCase {
                 DetectorJobs jobs = new DetectorJobs()) {
             ExclusionSet version1 = excluding8888(DEFAULTS);
             ExclusionTopic.publish(KAFKA.clientConfig(), run.exclusionsTopic(), version1);
-            JobClient job = run.watch(jobs.start(Start.fresh(2), run.settings("earliest"), DEFAULTS));
+            JobClient job =
+                    run.watch(jobs.start(Start.fresh(2), run.settings("earliest"), DEFAULTS));
             long at = run.awaitExclusionsVersion(1, AT);
             String savepoint = DetectorJobs.stop(job, dir.resolve("stopped"));
 
@@ -130,8 +135,12 @@ class SavepointITCase {
             // Restored with the defaults (version 0) and configured with an empty control topic: a
             // job that did not restore would run on version 0. Rescaled to 3 on the way.
             String emptyControlTopic = KAFKA.createTopic("sp-exclusions-empty", 1, true);
-            JobClient restored = run.watch(jobs.start(
-                    Start.restore(savepoint, 3), run.settings("latest", emptyControlTopic), DEFAULTS));
+            JobClient restored =
+                    run.watch(
+                            jobs.start(
+                                    Start.restore(savepoint, 3),
+                                    run.settings("latest", emptyControlTopic),
+                                    DEFAULTS));
             for (Sequence sequence : google) {
                 run.send(sequence.exec(at));
                 run.send(sequence.connect(at + 100, "8.8.8.8"));
@@ -157,14 +166,18 @@ class SavepointITCase {
         Sequence control = new Sequence("control", "X");
         try (StreamingRun run = StreamingRun.create(KAFKA, ELASTICSEARCH, "sp-unmapped", 2);
                 DetectorJobs jobs = new DetectorJobs()) {
-            JobClient job = run.watch(jobs.start(Start.fresh(2), run.settings("earliest"), DEFAULTS));
+            JobClient job =
+                    run.watch(jobs.start(Start.fresh(2), run.settings("earliest"), DEFAULTS));
             run.parkExecs(AT, List.of(pending));
             String savepoint = DetectorJobs.stop(job, dir.resolve("stopped"));
 
             // The CEP operator under another uid: its state would have nowhere to go.
-            JobClient renamed = jobs.start(
-                    Start.restore(savepoint, 2), run.settings("latest"), DEFAULTS,
-                    SavepointITCase::renameCepUid);
+            JobClient renamed =
+                    jobs.start(
+                            Start.restore(savepoint, 2),
+                            run.settings("latest"),
+                            DEFAULTS,
+                            SavepointITCase::renameCepUid);
             assertThatThrownBy(() -> renamed.getJobExecutionResult().get(60, TimeUnit.SECONDS))
                     .hasStackTraceContaining("Cannot map checkpoint/savepoint state for operator")
                     .hasStackTraceContaining("allowNonRestoredState");
@@ -172,15 +185,22 @@ class SavepointITCase {
             // Another max parallelism: key groups would not line up.
             Configuration maxParallelism256 = new Configuration();
             maxParallelism256.set(PipelineOptions.MAX_PARALLELISM, 256);
-            JobClient regrouped = jobs.start(
-                    Start.restore(savepoint, 2).with(maxParallelism256), run.settings("latest"), DEFAULTS);
+            JobClient regrouped =
+                    jobs.start(
+                            Start.restore(savepoint, 2).with(maxParallelism256),
+                            run.settings("latest"),
+                            DEFAULTS);
             assertThatThrownBy(() -> regrouped.getJobExecutionResult().get(60, TimeUnit.SECONDS))
                     .hasStackTraceContaining("Max parallelism mismatch");
 
             // Allowed explicitly, the job starts, and the pending exec is silently gone.
-            JobClient dropped = run.watch(jobs.start(
-                    Start.restore(savepoint, 2).allowingNonRestoredState(), run.settings("latest"),
-                    DEFAULTS, SavepointITCase::renameCepUid));
+            JobClient dropped =
+                    run.watch(
+                            jobs.start(
+                                    Start.restore(savepoint, 2).allowingNonRestoredState(),
+                                    run.settings("latest"),
+                                    DEFAULTS,
+                                    SavepointITCase::renameCepUid));
             run.send(pending.connect(AT + CONNECT_AFTER, "8.8.8.8"));
             run.send(control.exec(AT + 600));
             run.send(control.connect(AT + 700, "8.8.8.8"));
@@ -192,31 +212,37 @@ class SavepointITCase {
         }
     }
 
-    /** What a savepoint shows for a sequence whose exec at {@code atMillis} waits for its connection. */
+    /**
+     * What a savepoint shows for a sequence whose exec at {@code atMillis} waits for its
+     * connection.
+     */
     static void assertPendingExec(CepKeyState state, Sequence sequence, long atMillis) {
         long at = SpecEvents.BEGINNING.toEpochMilli() + atMillis;
         assertThat(state).as("CEP state of %s", sequence.key()).isNotNull();
         assertThat(state.queuedEvents()).as("events still waiting for the watermark").isEmpty();
         assertThat(state.pendingExecs())
                 .singleElement()
-                .satisfies(match -> {
-                    assertThat(match.startTimestamp()).isEqualTo(at);
-                    assertThat(match.lastStep().stage()).isEqualTo("exec");
-                    assertThat(match.lastStep().timestamp()).isEqualTo(at);
-                });
+                .satisfies(
+                        match -> {
+                            assertThat(match.startTimestamp()).isEqualTo(at);
+                            assertThat(match.lastStep().stage()).isEqualTo("exec");
+                            assertThat(match.lastStep().timestamp()).isEqualTo(at);
+                        });
         assertThat(state.bufferedEvents())
                 .singleElement()
-                .satisfies(event -> {
-                    assertThat(event.stage()).isEqualTo(Stage.EXEC);
-                    assertThat(event.eventId()).isEqualTo(sequence.execId());
-                    assertThat(event.sequenceKey()).isEqualTo(sequence.key());
-                    assertThat(event.timestamp()).isEqualTo(at);
-                });
+                .satisfies(
+                        event -> {
+                            assertThat(event.stage()).isEqualTo(Stage.EXEC);
+                            assertThat(event.eventId()).isEqualTo(sequence.execId());
+                            assertThat(event.sequenceKey()).isEqualTo(sequence.key());
+                            assertThat(event.timestamp()).isEqualTo(at);
+                        });
     }
 
     static void assertAlert(JsonNode alert, Sequence sequence, long exclusionsVersion) {
         assertThat(alert.at("/detection/exec_event_id").asText()).isEqualTo(sequence.execId());
-        assertThat(alert.at("/detection/network_event_id").asText()).isEqualTo(sequence.connectId());
+        assertThat(alert.at("/detection/network_event_id").asText())
+                .isEqualTo(sequence.connectId());
         assertThat(alert.at("/detection/exclusions_version").asLong()).isEqualTo(exclusionsVersion);
         assertThat(alert.at("/host/id").asText()).isEqualTo(sequence.host());
     }
@@ -231,8 +257,8 @@ class SavepointITCase {
     /**
      * {@code count} sequences whose keys, when parallelism changes from {@code from} to {@code to},
      * come from every old subtask, reach every new one, and (if it changes) include one that
-     * changes subtask: the restore must really move key groups. Keys that add to that coverage
-     * are taken first, then any.
+     * changes subtask: the restore must really move key groups. Keys that add to that coverage are
+     * taken first, then any.
      */
     static List<Sequence> spread(String prefix, int from, int to, int count) {
         List<Sequence> chosen = new ArrayList<>();
@@ -244,8 +270,10 @@ class SavepointITCase {
             int before = subtask(candidate, from);
             int after = subtask(candidate, to);
             boolean covered = oldSubtasks.size() == from && newSubtasks.size() == to && moved;
-            boolean adds = !oldSubtasks.contains(before) || !newSubtasks.contains(after)
-                    || (!moved && before != after);
+            boolean adds =
+                    !oldSubtasks.contains(before)
+                            || !newSubtasks.contains(after)
+                            || (!moved && before != after);
             if (covered || adds) {
                 chosen.add(candidate);
                 oldSubtasks.add(before);
@@ -269,10 +297,11 @@ class SavepointITCase {
 
     /** The seam for "someone renamed the CEP operator's uid": the same topology otherwise. */
     static void renameCepUid(StreamGraph graph) {
-        StreamNode cep = graph.getStreamNodes().stream()
-                .filter(node -> Uids.EXEC_THEN_CONNECT.equals(node.getTransformationUID()))
-                .findFirst()
-                .orElseThrow();
+        StreamNode cep =
+                graph.getStreamNodes().stream()
+                        .filter(node -> Uids.EXEC_THEN_CONNECT.equals(node.getTransformationUID()))
+                        .findFirst()
+                        .orElseThrow();
         graph.setTransformationUID(cep.getId(), Uids.EXEC_THEN_CONNECT + "-renamed");
     }
 }

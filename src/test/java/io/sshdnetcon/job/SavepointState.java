@@ -1,10 +1,10 @@
 package io.sshdnetcon.job;
 
+import io.sshdnetcon.elasticsearch.BulkCreate;
+import io.sshdnetcon.elasticsearch.BulkCreateStateSerializer;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.rule.ApplyExclusions;
 import io.sshdnetcon.rule.ExclusionSet;
-import io.sshdnetcon.elasticsearch.BulkCreate;
-import io.sshdnetcon.elasticsearch.BulkCreateStateSerializer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,24 +46,30 @@ import org.apache.flink.util.Collector;
 /**
  * What a savepoint of the detector holds, read with the State Processor API: CEP's pending
  * sequences per key, the Kafka sources' positions, the exclusion sets in broadcast state, and the
- * alerts the Elasticsearch sink had not delivered yet.
- * Each read is a small batch job on the current (mini) cluster.
+ * alerts the Elasticsearch sink had not delivered yet. Each read is a small batch job on the
+ * current (mini) cluster.
  *
- * <p>The state names and serializers of CEP ({@code CepOperator}, {@code SharedBuffer} in
- * flink-cep 2.2), sources ({@code SourceOperator}) and sinks ({@code
- * StatefulSinkWriterStateHandler}) are Flink's: this class is the only place that knows them.
+ * <p>The state names and serializers of CEP ({@code CepOperator}, {@code SharedBuffer} in flink-cep
+ * 2.2), sources ({@code SourceOperator}) and sinks ({@code StatefulSinkWriterStateHandler}) are
+ * Flink's: this class is the only place that knows them.
  */
 final class SavepointState {
 
     /** CepOperator: the NFA's partial matches per key. */
     static final String NFA_STATE = "nfaStateName";
+
     /** CepOperator: events waiting for the watermark, by timestamp. */
     static final String EVENT_QUEUE_STATE = "eventQueuesStateName";
+
     /** SharedBuffer: the events partial matches refer to. */
     static final String SHARED_BUFFER_EVENTS_STATE = "sharedBuffer-events";
+
     /** SourceOperator: the reader's splits, each serialized with the source's split serializer. */
     static final String SOURCE_READER_STATE = "SourceReaderState";
-    /** SinkWriterOperator: the writer's state, serialized with the sink's writer state serializer. */
+
+    /**
+     * SinkWriterOperator: the writer's state, serialized with the sink's writer state serializer.
+     */
     static final String SINK_WRITER_STATE = "writer_raw_states";
 
     private final String path;
@@ -104,9 +110,7 @@ final class SavepointState {
 
         /** The partial matches that have taken an exec and wait for its connection. */
         List<PartialMatch> pendingExecs() {
-            return partialMatches.stream()
-                    .filter(m -> m.lastStep() != null)
-                    .toList();
+            return partialMatches.stream().filter(m -> m.lastStep() != null).toList();
         }
     }
 
@@ -115,10 +119,12 @@ final class SavepointState {
         StreamExecutionEnvironment env = environment();
         Map<String, CepKeyState> byKey = new HashMap<>();
         for (CepKeyState state :
-                collect(SavepointReader.read(env, path)
-                        .readKeyedState(
-                                OperatorIdentifier.forUid(Uids.EXEC_THEN_CONNECT), new ReadCep())
-                        .executeAndCollect())) {
+                collect(
+                        SavepointReader.read(env, path)
+                                .readKeyedState(
+                                        OperatorIdentifier.forUid(Uids.EXEC_THEN_CONNECT),
+                                        new ReadCep())
+                                .executeAndCollect())) {
             byKey.put(state.key(), state);
         }
         return byKey;
@@ -130,12 +136,13 @@ final class SavepointState {
         KafkaPartitionSplitSerializer serializer = new KafkaPartitionSplitSerializer();
         List<KafkaPartitionSplit> splits = new ArrayList<>();
         for (byte[] bytes :
-                collect(SavepointReader.read(env, path)
-                        .readListState(
-                                OperatorIdentifier.forUid(uid),
-                                SOURCE_READER_STATE,
-                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
-                        .executeAndCollect())) {
+                collect(
+                        SavepointReader.read(env, path)
+                                .readListState(
+                                        OperatorIdentifier.forUid(uid),
+                                        SOURCE_READER_STATE,
+                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                                .executeAndCollect())) {
             splits.add(SimpleVersionedSerialization.readVersionAndDeSerialize(serializer, bytes));
         }
         return splits;
@@ -158,12 +165,13 @@ final class SavepointState {
         BulkCreateStateSerializer serializer = new BulkCreateStateSerializer();
         List<BulkCreate> alerts = new ArrayList<>();
         for (byte[] bytes :
-                collect(SavepointReader.read(environment(), path)
-                        .readListState(
-                                OperatorIdentifier.forUid(Uids.ALERTS_SINK),
-                                SINK_WRITER_STATE,
-                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
-                        .executeAndCollect())) {
+                collect(
+                        SavepointReader.read(environment(), path)
+                                .readListState(
+                                        OperatorIdentifier.forUid(Uids.ALERTS_SINK),
+                                        SINK_WRITER_STATE,
+                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                                .executeAndCollect())) {
             BufferedRequestState<BulkCreate> state =
                     SimpleVersionedSerialization.readVersionAndDeSerialize(serializer, bytes);
             for (RequestEntryWrapper<BulkCreate> entry : state.getBufferedRequestEntries()) {
@@ -181,13 +189,14 @@ final class SavepointState {
         MapStateDescriptor<String, ExclusionSet> descriptor = ApplyExclusions.stateDescriptor();
         Map<String, ExclusionSet> sets = new HashMap<>();
         for (Tuple2<String, ExclusionSet> entry :
-                collect(SavepointReader.read(environment(), path)
-                        .readBroadcastState(
-                                OperatorIdentifier.forUid(Uids.APPLY_EXCLUSIONS),
-                                descriptor.getName(),
-                                Types.STRING,
-                                TypeInformation.of(ExclusionSet.class))
-                        .executeAndCollect())) {
+                collect(
+                        SavepointReader.read(environment(), path)
+                                .readBroadcastState(
+                                        OperatorIdentifier.forUid(Uids.APPLY_EXCLUSIONS),
+                                        descriptor.getName(),
+                                        Types.STRING,
+                                        TypeInformation.of(ExclusionSet.class))
+                                .executeAndCollect())) {
             sets.put(entry.f0, entry.f1);
         }
         return sets;
@@ -226,16 +235,25 @@ final class SavepointState {
         public void open(OpenContext openContext) {
             TypeSerializer<RuleEvent> events =
                     getRuntimeContext().createSerializer(TypeInformation.of(RuleEvent.class));
-            nfa = getRuntimeContext()
-                    .getState(new ValueStateDescriptor<>(NFA_STATE, new NFAStateSerializer()));
-            sharedBufferEvents = getRuntimeContext()
-                    .getMapState(new MapStateDescriptor<>(
-                            SHARED_BUFFER_EVENTS_STATE,
-                            EventId.EventIdSerializer.INSTANCE,
-                            new Lockable.LockableTypeSerializer<>(events)));
-            eventQueue = getRuntimeContext()
-                    .getMapState(new MapStateDescriptor<>(
-                            EVENT_QUEUE_STATE, LongSerializer.INSTANCE, new ListSerializer<>(events)));
+            nfa =
+                    getRuntimeContext()
+                            .getState(
+                                    new ValueStateDescriptor<>(
+                                            NFA_STATE, new NFAStateSerializer()));
+            sharedBufferEvents =
+                    getRuntimeContext()
+                            .getMapState(
+                                    new MapStateDescriptor<>(
+                                            SHARED_BUFFER_EVENTS_STATE,
+                                            EventId.EventIdSerializer.INSTANCE,
+                                            new Lockable.LockableTypeSerializer<>(events)));
+            eventQueue =
+                    getRuntimeContext()
+                            .getMapState(
+                                    new MapStateDescriptor<>(
+                                            EVENT_QUEUE_STATE,
+                                            LongSerializer.INSTANCE,
+                                            new ListSerializer<>(events)));
         }
 
         @Override
@@ -244,13 +262,17 @@ final class SavepointState {
             NFAState state = nfa.value();
             if (state != null) {
                 for (ComputationState match : state.getPartialMatches()) {
-                    Step last = match.getPreviousBufferEntry() == null
-                            ? null
-                            : new Step(
-                                    match.getPreviousBufferEntry().getPageName(),
-                                    match.getPreviousBufferEntry().getEventId().getTimestamp());
-                    partialMatches.add(new PartialMatch(
-                            match.getCurrentStateName(), match.getStartTimestamp(), last));
+                    Step last =
+                            match.getPreviousBufferEntry() == null
+                                    ? null
+                                    : new Step(
+                                            match.getPreviousBufferEntry().getPageName(),
+                                            match.getPreviousBufferEntry()
+                                                    .getEventId()
+                                                    .getTimestamp());
+                    partialMatches.add(
+                            new PartialMatch(
+                                    match.getCurrentStateName(), match.getStartTimestamp(), last));
                 }
             }
             List<RuleEvent> buffered = new ArrayList<>();

@@ -36,8 +36,9 @@ class StreamingJobStartUpITCase {
 
         assertThat(result.status()).as(result.output()).isEqualTo(2);
         assertThat(result.output())
-                .contains("sshd-netcon-detector: checkpointing is off; set"
-                        + " execution.checkpointing.interval");
+                .contains(
+                        "sshd-netcon-detector: checkpointing is off; set"
+                                + " execution.checkpointing.interval");
     }
 
     @Test
@@ -45,12 +46,19 @@ class StreamingJobStartUpITCase {
         String exclusions = KAFKA.createTopic("it-startup-exclusions", 1, true);
         String missing = "it-startup-no-such-dlq-" + UUID.randomUUID();
 
-        Result result = run(List.of(
-                "--execution.checkpointing.interval", "10s",
-                // Nothing listens at es.hosts: skip that check to reach the Kafka ones.
-                "--es.startup-check", "OFF",
-                "--kafka.exclusions-topic", exclusions,
-                "--kafka.dead-letter-topic", missing));
+        Result result =
+                run(
+                        List.of(
+                                "--execution.checkpointing.interval",
+                                "10s",
+                                // Nothing listens at es.hosts: skip that check to reach the Kafka
+                                // ones.
+                                "--es.startup-check",
+                                "OFF",
+                                "--kafka.exclusions-topic",
+                                exclusions,
+                                "--kafka.dead-letter-topic",
+                                missing));
 
         assertThat(result.status()).as(result.output()).isEqualTo(2);
         assertThat(result.output())
@@ -64,10 +72,16 @@ class StreamingJobStartUpITCase {
     void anExistingTopicOnBrokersWithoutAnAuthorizerIsReportedAsSuch() {
         String topic = KAFKA.createTopic("it-startup-dlq", 1, false);
 
-        assertThat(DeadLetterTopicCheck.requireWritable(KAFKA.clientConfig(), topic, Duration.ofSeconds(20)))
+        assertThat(
+                        DeadLetterTopicCheck.requireWritable(
+                                KAFKA.clientConfig(), topic, Duration.ofSeconds(20)))
                 .isEqualTo(DeadLetterTopicCheck.Result.NO_AUTHORIZER);
-        assertThatThrownBy(() -> DeadLetterTopicCheck.requireWritable(
-                        KAFKA.clientConfig(), topic + "-missing", Duration.ofSeconds(20)))
+        assertThatThrownBy(
+                        () ->
+                                DeadLetterTopicCheck.requireWritable(
+                                        KAFKA.clientConfig(),
+                                        topic + "-missing",
+                                        Duration.ofSeconds(20)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("does not exist");
     }
@@ -79,18 +93,24 @@ class StreamingJobStartUpITCase {
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(argument -> argument.startsWith("--add-"))
                 .forEach(command::add);
-        command.addAll(List.of(
-                "-cp", System.getProperty("java.class.path"),
-                StreamingJob.class.getName(),
-                "--kafka.bootstrap-servers", KAFKA.bootstrap(),
-                "--kafka.events-topics", "it-startup-events",
-                "--es.hosts", "http://127.0.0.1:9"));
+        command.addAll(
+                List.of(
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        StreamingJob.class.getName(),
+                        "--kafka.bootstrap-servers",
+                        KAFKA.bootstrap(),
+                        "--kafka.events-topics",
+                        "it-startup-events",
+                        "--es.hosts",
+                        "http://127.0.0.1:9"));
         command.addAll(options);
         File output = dir.resolve("job-" + UUID.randomUUID() + ".log").toFile();
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(output)
-                .start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output)
+                        .start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the job did not stop: " + Files.readString(output.toPath()));

@@ -33,9 +33,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * topics and data stream, its settings, and events sent at event times the test chooses.
  *
  * <p>Event time is driven by the test, never by the wall clock: every run uses a bound of 1 s and
- * an idleness of 10 minutes, so a partition never flushes on its own, and {@link
- * #advanceEventTime} writes an irrelevant event into every partition, which moves the watermark to
- * exactly that time minus 1001 ms. Times are milliseconds after {@link SpecEvents#BEGINNING}.
+ * an idleness of 10 minutes, so a partition never flushes on its own, and {@link #advanceEventTime}
+ * writes an irrelevant event into every partition, which moves the watermark to exactly that time
+ * minus 1001 ms. Times are milliseconds after {@link SpecEvents#BEGINNING}.
  */
 final class StreamingRun implements AutoCloseable {
 
@@ -169,7 +169,9 @@ final class StreamingRun implements AutoCloseable {
         return settings(startingOffsets, exclusionsTopic);
     }
 
-    /** Sends an event keyed by its {@code host.id}, as the product's tools do; waits for the ack. */
+    /**
+     * Sends an event keyed by its {@code host.id}, as the product's tools do; waits for the ack.
+     */
     RecordMetadata send(SpecEvents.Builder event) {
         byte[] bytes = event.bytes();
         String host = HostIdKey.find(bytes, 0, bytes.length);
@@ -209,10 +211,10 @@ final class StreamingRun implements AutoCloseable {
      * sequence (exec at {@code atMillis}, connection 100 ms later) and filler at {@code atMillis +
      * 1500}, and wait until the probe's alert is in Elasticsearch.
      *
-     * <p>Why the probe proves it: the alert means one CEP subtask's watermark passed {@code atMillis
-     * + 100}, so every source subtask had sent that watermark down every channel. A savepoint
-     * barrier injected later follows it on each channel, so every CEP subtask processes the
-     * watermark, and puts the execs into its NFA, before its snapshot.
+     * <p>Why the probe proves it: the alert means one CEP subtask's watermark passed {@code
+     * atMillis + 100}, so every source subtask had sent that watermark down every channel. A
+     * savepoint barrier injected later follows it on each channel, so every CEP subtask processes
+     * the watermark, and puts the execs into its NFA, before its snapshot.
      *
      * @return the execs as sent (partition and offset), in the order of {@code sequences}
      */
@@ -247,7 +249,8 @@ final class StreamingRun implements AutoCloseable {
                 return at;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("exclusion set version " + version + " never came in force");
+                throw new AssertionError(
+                        "exclusion set version " + version + " never came in force");
             }
         }
     }
@@ -256,18 +259,28 @@ final class StreamingRun implements AutoCloseable {
     JsonNode awaitAlert(String networkEventId) {
         List<JsonNode> found = new ArrayList<>();
         try {
-            await("the alert for " + networkEventId, () -> {
-                failIfTheJobFailed();
-                found.addAll(alertsFor(networkEventId));
-                return !found.isEmpty();
-            });
+            await(
+                    "the alert for " + networkEventId,
+                    () -> {
+                        failIfTheJobFailed();
+                        found.addAll(alertsFor(networkEventId));
+                        return !found.isEmpty();
+                    });
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; alerts (exec, connection, exclusions version): "
-                    + alerts().stream()
-                            .map(a -> a.at("/detection/exec_event_id").asText() + ", "
-                                    + a.at("/detection/network_event_id").asText() + ", "
-                                    + a.at("/detection/exclusions_version").asText())
-                            .toList(),
+            throw new AssertionError(
+                    e.getMessage()
+                            + "; alerts (exec, connection, exclusions version): "
+                            + alerts().stream()
+                                    .map(
+                                            a ->
+                                                    a.at("/detection/exec_event_id").asText()
+                                                            + ", "
+                                                            + a.at("/detection/network_event_id")
+                                                                    .asText()
+                                                            + ", "
+                                                            + a.at("/detection/exclusions_version")
+                                                                    .asText())
+                                    .toList(),
                     e.getCause());
         }
         return found.get(0);
@@ -324,13 +337,17 @@ final class StreamingRun implements AutoCloseable {
     Map<Integer, Long> endOffsets(String topic) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> topicPartitions = consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
+            List<TopicPartition> topicPartitions =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
             Map<Integer, Long> ends = new TreeMap<>();
             consumer.endOffsets(topicPartitions, Duration.ofSeconds(30))
                     .forEach((tp, end) -> ends.put(tp.partition(), end));

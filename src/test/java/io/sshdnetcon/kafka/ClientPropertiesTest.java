@@ -17,7 +17,9 @@ class ClientPropertiesTest {
         settings.put("ssl.truststore.password", "s3cr3t-1");
         settings.put("ssl.key.password", "s3cr3t-2");
         settings.put("ssl.keystore.key", "-----BEGIN PRIVATE KEY-----");
-        settings.put("sasl.jaas.config", "PlainLoginModule required username=\"u\" password=\"s3cr3t-3\";");
+        settings.put(
+                "sasl.jaas.config",
+                "PlainLoginModule required username=\"u\" password=\"s3cr3t-3\";");
         settings.put("sasl.oauthbearer.token.endpoint.url", "https://idp/token");
         settings.put("basic.auth.user.info.SECRET", "s3cr3t-4");
         settings.put("sasl.client.callback.handler.class", "com.example.Handler");

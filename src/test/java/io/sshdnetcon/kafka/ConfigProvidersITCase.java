@@ -1,9 +1,9 @@
 package io.sshdnetcon.kafka;
 
-import io.sshdnetcon.tools.ExclusionsTool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.testing.RealKafka;
+import io.sshdnetcon.tools.ExclusionsTool;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +58,8 @@ class ConfigProvidersITCase {
                 settings("config.providers=file\nclient.id=" + placeholder + "\n");
         assertThat(withProvider.toString()).contains("client.id=" + placeholder);
 
-        assertThat(clientIdSeenByBroker(withProvider.clientConfig(), topic)).containsExactly(secretClientId);
+        assertThat(clientIdSeenByBroker(withProvider.clientConfig(), topic))
+                .containsExactly(secretClientId);
         assertThat(producerClientId(withProvider.clientConfig(), topic)).isEqualTo(secretClientId);
 
         KafkaOptions.Settings withoutProvider = settings("client.id=" + placeholder + "\n");
@@ -71,8 +72,14 @@ class ConfigProvidersITCase {
     void envProviderResolvesInTheExclusionsTool() throws Exception {
         String topic = KAFKA.createTopic("it-providers-env", 1, true);
         io.sshdnetcon.rule.ExclusionSet defaults = io.sshdnetcon.rule.ExclusionSetJson.defaults();
-        ExclusionTopic.publish(KAFKA.clientConfig(), topic, new io.sshdnetcon.rule.ExclusionSet(
-                1, defaults.destinationCidrs(), defaults.processExecutables(), defaults.processNames()));
+        ExclusionTopic.publish(
+                KAFKA.clientConfig(),
+                topic,
+                new io.sshdnetcon.rule.ExclusionSet(
+                        1,
+                        defaults.destinationCidrs(),
+                        defaults.processExecutables(),
+                        defaults.processNames()));
         Path properties = dir.resolve("env-client.properties");
         // With an unresolved placeholder the client refuses "${env:...}" as a security protocol.
         Files.writeString(
@@ -85,10 +92,14 @@ class ConfigProvidersITCase {
                         System.getProperty("java.class.path"),
                         ExclusionsTool.class.getName(),
                         "show",
-                        "--bootstrap-servers", KAFKA.bootstrap(),
-                        "--topic", topic,
-                        "--properties-file", properties.toString(),
-                        "--timeout-ms", "15000");
+                        "--bootstrap-servers",
+                        KAFKA.bootstrap(),
+                        "--topic",
+                        topic,
+                        "--properties-file",
+                        properties.toString(),
+                        "--timeout-ms",
+                        "15000");
 
         Result resolved = run(command, Map.of("SSHDNETCON_IT_SECURITY_PROTOCOL", "PLAINTEXT"));
         assertThat(resolved.status).as(resolved.output).isZero();
@@ -103,8 +114,12 @@ class ConfigProvidersITCase {
         String group = "it-providers-" + UUID.randomUUID();
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -116,10 +131,12 @@ class ConfigProvidersITCase {
         }
     }
 
-    private static String producerClientId(Map<String, String> clientConfig, String topic) throws Exception {
+    private static String producerClientId(Map<String, String> clientConfig, String topic)
+            throws Exception {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(ClientProperties.durableProducer(clientConfig))) {
-            producer.send(new ProducerRecord<>(topic, "x".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, "x".getBytes(StandardCharsets.UTF_8)))
+                    .get(30, TimeUnit.SECONDS);
             return producer.metrics().keySet().stream()
                     .map(name -> name.tags().get("client-id"))
                     .filter(id -> id != null)
@@ -132,15 +149,17 @@ class ConfigProvidersITCase {
 
     private Result run(List<String> command, Map<String, String> env) throws Exception {
         File output = dir.resolve("tool-" + UUID.randomUUID() + ".log").toFile();
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
-                .redirectErrorStream(true)
-                .redirectOutput(output);
+        ProcessBuilder builder =
+                new ProcessBuilder(new ArrayList<>(command))
+                        .redirectErrorStream(true)
+                        .redirectOutput(output);
         builder.environment().remove("SSHDNETCON_IT_SECURITY_PROTOCOL");
         builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("tool did not finish: " + Files.readString(output.toPath()));
+            throw new IllegalStateException(
+                    "tool did not finish: " + Files.readString(output.toPath()));
         }
         return new Result(process.exitValue(), Files.readString(output.toPath()));
     }

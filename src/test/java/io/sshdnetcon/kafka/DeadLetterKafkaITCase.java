@@ -4,10 +4,10 @@ import static io.sshdnetcon.testing.RealKafka.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.event.DeadLetter;
-import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.event.DeadLetterPublisher;
 import io.sshdnetcon.event.DeadLetterPublisherFactory;
+import io.sshdnetcon.event.DeadLetterReason;
+import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
 import java.io.IOException;
@@ -37,32 +37,44 @@ class DeadLetterKafkaITCase {
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            MiniClusters.withSlots(2);
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     private static final long AT = Instant.parse("2026-01-05T10:00:00.250Z").toEpochMilli();
 
     private static final List<DeadLetter> LETTERS =
             List.of(
                     new DeadLetter(
-                            DeadLetterReason.NOT_JSON, "Unexpected character ('o')",
+                            DeadLetterReason.NOT_JSON,
+                            "Unexpected character ('o')",
                             "{\"@timestamp\": oops".getBytes(StandardCharsets.UTF_8),
-                            "ecs-events", 2, 17L, AT),
+                            "ecs-events",
+                            2,
+                            17L,
+                            AT),
                     new DeadLetter(
                             DeadLetterReason.INVALID_EXCLUSION_SET,
                             "'destination_cidrs': invalid prefix length in '10.0.0.0/33'",
                             "{\"version\":2}".getBytes(StandardCharsets.UTF_8),
-                            "sshd-netcon-exclusions", 0, 5L, AT + 1),
+                            "sshd-netcon-exclusions",
+                            0,
+                            5L,
+                            AT + 1),
                     new DeadLetter(
                             DeadLetterReason.ELASTICSEARCH_REJECTED,
                             "mapper_parsing_exception: failed to parse field [destination.ip] – ü",
                             new byte[] {(byte) 0xff, 0, 1, (byte) 0xfe},
-                            "logs-sshd_netcon.alerts-default", -1, -1L, AT + 2),
+                            "logs-sshd_netcon.alerts-default",
+                            -1,
+                            -1L,
+                            AT + 2),
                     new DeadLetter(
-                            DeadLetterReason.LATE_EVENT, "event time is 12 s behind the watermark",
+                            DeadLetterReason.LATE_EVENT,
+                            "event time is 12 s behind the watermark",
                             "{\"event\":{\"id\":\"N\"}}".getBytes(StandardCharsets.UTF_8),
-                            "ecs-events", 0, 99L, AT + 3));
+                            "ecs-events",
+                            0,
+                            99L,
+                            AT + 3));
 
     @TempDir Path dir;
 
@@ -96,7 +108,8 @@ class DeadLetterKafkaITCase {
     @Test
     void thePublisherWritesTheSameLayoutAndFlushWaitsForAcks() throws Exception {
         String topic = KAFKA.createTopic("it-dlq-publisher", 1, false);
-        DeadLetterPublisherFactory factory = KafkaConnectors.deadLetterPublisherFactory(settings(topic));
+        DeadLetterPublisherFactory factory =
+                KafkaConnectors.deadLetterPublisherFactory(settings(topic));
         // The factory travels inside the job graph.
         DeadLetterPublisherFactory shipped =
                 InstantiationUtil.clone(factory, getClass().getClassLoader());
@@ -119,10 +132,14 @@ class DeadLetterKafkaITCase {
     @Test
     void thePublisherBuffersThroughATopicOutageAndDeliversWhenItReturns() throws Exception {
         String topic = KAFKA.createTopic("it-dlq-outage", 1, false);
-        DeadLetterBuffer.Limits limits = new DeadLetterBuffer.Limits(3, 1 << 20, Duration.ofSeconds(2));
-        KafkaDeadLetterPublisher publisher = new KafkaDeadLetterPublisher(
-                settings(topic).clientConfig(), new DeadLetterRecords(topic, 1_000_000), limits,
-                "it publisher");
+        DeadLetterBuffer.Limits limits =
+                new DeadLetterBuffer.Limits(3, 1 << 20, Duration.ofSeconds(2));
+        KafkaDeadLetterPublisher publisher =
+                new KafkaDeadLetterPublisher(
+                        settings(topic).clientConfig(),
+                        new DeadLetterRecords(topic, 1_000_000),
+                        limits,
+                        "it publisher");
         try (publisher) {
             publisher.publish(LETTERS.get(0));
             publisher.flush();
@@ -149,14 +166,16 @@ class DeadLetterKafkaITCase {
             assertThat(delivered)
                     .extracting(ConsumerRecord::value)
                     .containsExactlyInAnyOrder(
-                            LETTERS.get(1).payload(), LETTERS.get(2).payload(), LETTERS.get(3).payload());
+                            LETTERS.get(1).payload(),
+                            LETTERS.get(2).payload(),
+                            LETTERS.get(3).payload());
             assertThat(publisher.dropped()).isEqualTo(1);
         }
     }
 
     private static DeadLetter letter(DeadLetterReason reason, String payload) {
-        return new DeadLetter(reason, "test", payload.getBytes(StandardCharsets.UTF_8), "ecs-events",
-                0, 1L, AT);
+        return new DeadLetter(
+                reason, "test", payload.getBytes(StandardCharsets.UTF_8), "ecs-events", 0, 1L, AT);
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -188,10 +207,13 @@ class DeadLetterKafkaITCase {
             assertThat(headers).containsEntry("__connect.errors.topic", letter.source());
             if (letter.partition() >= 0) {
                 assertThat(headers)
-                        .containsEntry("__connect.errors.partition", Integer.toString(letter.partition()))
+                        .containsEntry(
+                                "__connect.errors.partition", Integer.toString(letter.partition()))
                         .containsEntry("__connect.errors.offset", Long.toString(letter.offset()));
             } else {
-                assertThat(headers).doesNotContainKeys("__connect.errors.partition", "__connect.errors.offset");
+                assertThat(headers)
+                        .doesNotContainKeys(
+                                "__connect.errors.partition", "__connect.errors.offset");
             }
             assertThat(headers)
                     .containsEntry(
@@ -199,7 +221,8 @@ class DeadLetterKafkaITCase {
                             DeadLetterHeaders.exceptionClassName(letter.reason()))
                     .containsEntry("__connect.errors.exception.message", letter.detail())
                     .containsEntry(
-                            "__connect.errors.stage", DeadLetterHeaders.stage(letter.reason()).name())
+                            "__connect.errors.stage",
+                            DeadLetterHeaders.stage(letter.reason()).name())
                     .containsEntry("__connect.errors.connector.name", "sshd-netcon-detector")
                     .containsEntry("sshdnetcon.reason", letter.reason().code())
                     .containsEntry(
@@ -207,10 +230,12 @@ class DeadLetterKafkaITCase {
                             Instant.ofEpochMilli(letter.timestamp()).toString());
             assertThat(headers).hasSize(letter.partition() >= 0 ? 9 : 7);
         }
-        assertThat(header(byTime.get(0), "__connect.errors.exception.class.name")).hasValue("io.sshdnetcon.NotJson");
+        assertThat(header(byTime.get(0), "__connect.errors.exception.class.name"))
+                .hasValue("io.sshdnetcon.NotJson");
         assertThat(header(byTime.get(1), "__connect.errors.stage")).hasValue("CONTROL");
         assertThat(header(byTime.get(2), "__connect.errors.stage")).hasValue("SINK");
         assertThat(header(byTime.get(3), "__connect.errors.stage")).hasValue("DETECT");
-        assertThat(header(byTime.get(0), "sshdnetcon.dead_lettered_at")).hasValue("2026-01-05T10:00:00.250Z");
+        assertThat(header(byTime.get(0), "sshdnetcon.dead_lettered_at"))
+                .hasValue("2026-01-05T10:00:00.250Z");
     }
 }

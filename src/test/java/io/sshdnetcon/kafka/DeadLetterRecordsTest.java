@@ -30,8 +30,13 @@ class DeadLetterRecordsTest {
         byte[] payload = "{\"@timestamp\": nope}".getBytes(StandardCharsets.UTF_8);
         DeadLetter letter =
                 new DeadLetter(
-                        DeadLetterReason.NOT_JSON, "Unrecognized token 'nope'", payload,
-                        "ecs-events", 3, 4711L, AT);
+                        DeadLetterReason.NOT_JSON,
+                        "Unrecognized token 'nope'",
+                        payload,
+                        "ecs-events",
+                        3,
+                        4711L,
+                        AT);
 
         ProducerRecord<byte[], byte[]> record = records.toRecord(letter);
 
@@ -45,7 +50,8 @@ class DeadLetterRecordsTest {
                         Map.entry("__connect.errors.partition", "3"),
                         Map.entry("__connect.errors.offset", "4711"),
                         Map.entry("__connect.errors.exception.class.name", "io.sshdnetcon.NotJson"),
-                        Map.entry("__connect.errors.exception.message", "Unrecognized token 'nope'"),
+                        Map.entry(
+                                "__connect.errors.exception.message", "Unrecognized token 'nope'"),
                         Map.entry("__connect.errors.stage", "PARSE"),
                         Map.entry("__connect.errors.connector.name", "sshd-netcon-detector"),
                         Map.entry("sshdnetcon.reason", "not_json"),
@@ -56,8 +62,13 @@ class DeadLetterRecordsTest {
     void unknownPartitionAndOffsetAreOmitted() {
         DeadLetter letter =
                 new DeadLetter(
-                        DeadLetterReason.ELASTICSEARCH_REJECTED, "mapper_parsing_exception: ü",
-                        new byte[] {1, 2}, "alerts", -1, -1, AT);
+                        DeadLetterReason.ELASTICSEARCH_REJECTED,
+                        "mapper_parsing_exception: ü",
+                        new byte[] {1, 2},
+                        "alerts",
+                        -1,
+                        -1,
+                        AT);
 
         Map<String, String> headers = headers(records.toRecord(letter));
 
@@ -67,19 +78,25 @@ class DeadLetterRecordsTest {
                 .containsEntry("__connect.errors.stage", "SINK")
                 .containsEntry("__connect.errors.exception.message", "mapper_parsing_exception: ü")
                 .containsEntry(
-                        "__connect.errors.exception.class.name", "io.sshdnetcon.ElasticsearchRejected");
+                        "__connect.errors.exception.class.name",
+                        "io.sshdnetcon.ElasticsearchRejected");
     }
 
     @Test
     void everyReasonHasAStageAndAStableName() {
-        assertThat(DeadLetterHeaders.stage(DeadLetterReason.LATE_EVENT)).isEqualTo(DeadLetterHeaders.Stage.DETECT);
-        assertThat(DeadLetterHeaders.stage(DeadLetterReason.ALERT_BUILD_FAILED)).isEqualTo(DeadLetterHeaders.Stage.DETECT);
-        assertThat(DeadLetterHeaders.stage(DeadLetterReason.INVALID_EXCLUSION_SET)).isEqualTo(DeadLetterHeaders.Stage.CONTROL);
-        assertThat(DeadLetterHeaders.stage(DeadLetterReason.RECORD_TOO_LARGE)).isEqualTo(DeadLetterHeaders.Stage.PARSE);
+        assertThat(DeadLetterHeaders.stage(DeadLetterReason.LATE_EVENT))
+                .isEqualTo(DeadLetterHeaders.Stage.DETECT);
+        assertThat(DeadLetterHeaders.stage(DeadLetterReason.ALERT_BUILD_FAILED))
+                .isEqualTo(DeadLetterHeaders.Stage.DETECT);
+        assertThat(DeadLetterHeaders.stage(DeadLetterReason.INVALID_EXCLUSION_SET))
+                .isEqualTo(DeadLetterHeaders.Stage.CONTROL);
+        assertThat(DeadLetterHeaders.stage(DeadLetterReason.RECORD_TOO_LARGE))
+                .isEqualTo(DeadLetterHeaders.Stage.PARSE);
         assertThat(DeadLetterHeaders.exceptionClassName(DeadLetterReason.INVALID_EXCLUSION_SET))
                 .isEqualTo("io.sshdnetcon.InvalidExclusionSet");
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            assertThat(DeadLetterHeaders.exceptionClassName(reason)).matches("io\\.sshdnetcon\\.[A-Z][A-Za-z]+");
+            assertThat(DeadLetterHeaders.exceptionClassName(reason))
+                    .matches("io\\.sshdnetcon\\.[A-Z][A-Za-z]+");
         }
     }
 
@@ -87,7 +104,8 @@ class DeadLetterRecordsTest {
     void oversizedPayloadIsCutAndSaysSo() {
         byte[] payload = new byte[5000];
         DeadLetter letter =
-                new DeadLetter(DeadLetterReason.RECORD_TOO_LARGE, "too large", payload, "t", 0, 1, AT);
+                new DeadLetter(
+                        DeadLetterReason.RECORD_TOO_LARGE, "too large", payload, "t", 0, 1, AT);
 
         ProducerRecord<byte[], byte[]> record = records.toRecord(letter);
 
@@ -101,7 +119,14 @@ class DeadLetterRecordsTest {
     void longMessagesAreShortened() {
         String detail = "x".repeat(10_000);
         DeadLetter letter =
-                new DeadLetter(DeadLetterReason.ELASTICSEARCH_REJECTED, detail, new byte[0], "a", -1, -1, AT);
+                new DeadLetter(
+                        DeadLetterReason.ELASTICSEARCH_REJECTED,
+                        detail,
+                        new byte[0],
+                        "a",
+                        -1,
+                        -1,
+                        AT);
 
         assertThat(headers(records.toRecord(letter)).get("__connect.errors.exception.message"))
                 .hasSize(DeadLetterRecords.MAX_MESSAGE_CHARS + 3)

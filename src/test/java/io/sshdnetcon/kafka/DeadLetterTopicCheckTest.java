@@ -12,13 +12,18 @@ class DeadLetterTopicCheckTest {
 
     @Test
     void withAnAuthorizerThePrincipalNeedsWrite() {
-        assertThatThrownBy(() -> DeadLetterTopicCheck.judge(
-                        "dlq", Set.of(AclOperation.READ, AclOperation.DESCRIBE), true))
+        assertThatThrownBy(
+                        () ->
+                                DeadLetterTopicCheck.judge(
+                                        "dlq",
+                                        Set.of(AclOperation.READ, AclOperation.DESCRIBE),
+                                        true))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("may not WRITE the dead-letter topic 'dlq'")
                 .hasMessageContaining("Kafka ACLs");
-        assertThat(DeadLetterTopicCheck.judge(
-                        "dlq", Set.of(AclOperation.WRITE, AclOperation.DESCRIBE), true))
+        assertThat(
+                        DeadLetterTopicCheck.judge(
+                                "dlq", Set.of(AclOperation.WRITE, AclOperation.DESCRIBE), true))
                 .isEqualTo(DeadLetterTopicCheck.Result.WRITE_AUTHORIZED);
         assertThat(DeadLetterTopicCheck.judge("dlq", Set.of(AclOperation.ALL), true))
                 .isEqualTo(DeadLetterTopicCheck.Result.WRITE_AUTHORIZED);

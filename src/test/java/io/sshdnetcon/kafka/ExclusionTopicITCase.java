@@ -1,6 +1,5 @@
 package io.sshdnetcon.kafka;
 
-import io.sshdnetcon.tools.ExclusionsTool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import io.sshdnetcon.rule.InvalidExclusionSetException;
 import io.sshdnetcon.testing.RealKafka;
+import io.sshdnetcon.tools.ExclusionsTool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +33,13 @@ class ExclusionTopicITCase {
 
     /** What a job with the rule's defaults and the default policy applies from {@code topic}. */
     private static ExclusionSet inForce(String topic) {
-        return ExclusionTopic.readInForce(KAFKA.clientConfig(), topic, TIMEOUT,
-                ExclusionSetJson.defaults(), ExclusionPolicy.DEFAULTS).newest();
+        return ExclusionTopic.readInForce(
+                        KAFKA.clientConfig(),
+                        topic,
+                        TIMEOUT,
+                        ExclusionSetJson.defaults(),
+                        ExclusionPolicy.DEFAULTS)
+                .newest();
     }
 
     private static byte[] utf8(String text) {
@@ -45,14 +50,23 @@ class ExclusionTopicITCase {
     void theHighestValidVersionWinsOverLaterInvalidRecordsAndTombstones() {
         String topic = KAFKA.createTopic("it-excl", 1, true);
         byte[] v2 =
-                utf8("{\"version\":2,\"description\":\"office VPN added\",\"destination_cidrs\":[\"10.0.0.0/8\",\"192.0.2.0/24\"],"
-                        + "\"process_executables\":[],\"process_names\":[\"ssh\"]}");
+                utf8(
+                        "{\"version\":2,\"description\":\"office VPN"
+                            + " added\",\"destination_cidrs\":[\"10.0.0.0/8\",\"192.0.2.0/24\"],"
+                            + "\"process_executables\":[],\"process_names\":[\"ssh\"]}");
 
-        ExclusionTopic.Published first = ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(1, "10.0.0.0/8"));
-        ExclusionTopic.Published second = ExclusionTopic.publish(KAFKA.clientConfig(), topic, v2, TIMEOUT, ExclusionTopic.Judging.DEFAULTS);
+        ExclusionTopic.Published first =
+                ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(1, "10.0.0.0/8"));
+        ExclusionTopic.Published second =
+                ExclusionTopic.publish(
+                        KAFKA.clientConfig(), topic, v2, TIMEOUT, ExclusionTopic.Judging.DEFAULTS);
         // Another tool publishes an invalid higher version, and someone deletes a key.
-        KAFKA.send(topic, null, utf8(ExclusionTopic.key(9)),
-                utf8("{\"version\":9,\"destination_cidrs\":[\"10.0.0.0/33\"],\"process_executables\":[],\"process_names\":[]}"));
+        KAFKA.send(
+                topic,
+                null,
+                utf8(ExclusionTopic.key(9)),
+                utf8(
+                        "{\"version\":9,\"destination_cidrs\":[\"10.0.0.0/33\"],\"process_executables\":[],\"process_names\":[]}"));
         KAFKA.send(topic, null, utf8(ExclusionTopic.key(10)), null);
 
         assertThat(first.version()).isEqualTo(1);
@@ -60,23 +74,32 @@ class ExclusionTopicITCase {
         assertThat(second.offset()).isEqualTo(first.offset() + 1);
         assertThat(inForce(topic)).isEqualTo(ExclusionSetJson.parse(v2));
 
-        ExclusionTopic.Contents contents = ExclusionTopic.read(KAFKA.clientConfig(), topic, TIMEOUT);
+        ExclusionTopic.Contents contents =
+                ExclusionTopic.read(KAFKA.clientConfig(), topic, TIMEOUT);
         assertThat(contents.records()).isEqualTo(4);
         assertThat(contents.validRecords()).isEqualTo(2);
         assertThat(contents.tombstones()).isEqualTo(1);
-        assertThat(contents.invalid()).singleElement()
-                .satisfies(invalid -> {
-                    assertThat(invalid.offset()).isEqualTo(second.offset() + 1);
-                    assertThat(invalid.problem()).contains("10.0.0.0/33");
-                });
-        assertThat(contents.inForce(ExclusionTopic.Judging.DEFAULTS).record()).hasValueSatisfying(latest -> {
-            assertThat(latest.json()).as("published unchanged, description included").isEqualTo(v2);
-            assertThat(latest.offset()).isEqualTo(second.offset());
-        });
+        assertThat(contents.invalid())
+                .singleElement()
+                .satisfies(
+                        invalid -> {
+                            assertThat(invalid.offset()).isEqualTo(second.offset() + 1);
+                            assertThat(invalid.problem()).contains("10.0.0.0/33");
+                        });
+        assertThat(contents.inForce(ExclusionTopic.Judging.DEFAULTS).record())
+                .hasValueSatisfying(
+                        latest -> {
+                            assertThat(latest.json())
+                                    .as("published unchanged, description included")
+                                    .isEqualTo(v2);
+                            assertThat(latest.offset()).isEqualTo(second.offset());
+                        });
 
         List<ConsumerRecord<byte[], byte[]>> raw = KAFKA.readAll(topic);
-        assertThat(new String(raw.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("v0000000000000000001");
-        assertThat(new String(raw.get(1).key(), StandardCharsets.UTF_8)).isEqualTo("v0000000000000000002");
+        assertThat(new String(raw.get(0).key(), StandardCharsets.UTF_8))
+                .isEqualTo("v0000000000000000001");
+        assertThat(new String(raw.get(1).key(), StandardCharsets.UTF_8))
+                .isEqualTo("v0000000000000000002");
         assertThat(ExclusionSetJson.parse(raw.get(0).value())).isEqualTo(set(1, "10.0.0.0/8"));
     }
 
@@ -85,15 +108,31 @@ class ExclusionTopicITCase {
         String topic = KAFKA.createTopic("it-excl-invalid", 1, true);
         ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(1, "10.0.0.0/8"));
 
-        assertThatThrownBy(() -> ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(2, "10.0.0.0/33")))
+        assertThatThrownBy(
+                        () ->
+                                ExclusionTopic.publish(
+                                        KAFKA.clientConfig(), topic, set(2, "10.0.0.0/33")))
                 .isInstanceOf(InvalidExclusionSetException.class)
                 .hasMessageContaining("10.0.0.0/33");
-        assertThatThrownBy(() -> ExclusionTopic.publish(KAFKA.clientConfig(), topic,
-                        utf8("{\"version\":3,\"destination_cidrs\":[],\"process_executables\":[],\"process_names\":[],\"extra\":1}"),
-                        TIMEOUT, ExclusionTopic.Judging.DEFAULTS))
+        assertThatThrownBy(
+                        () ->
+                                ExclusionTopic.publish(
+                                        KAFKA.clientConfig(),
+                                        topic,
+                                        utf8(
+                                                "{\"version\":3,\"destination_cidrs\":[],\"process_executables\":[],\"process_names\":[],\"extra\":1}"),
+                                        TIMEOUT,
+                                        ExclusionTopic.Judging.DEFAULTS))
                 .isInstanceOf(InvalidExclusionSetException.class)
                 .hasMessageStartingWith("unknown field 'extra'");
-        assertThatThrownBy(() -> ExclusionTopic.publish(KAFKA.clientConfig(), topic, utf8("{not json"), TIMEOUT, ExclusionTopic.Judging.DEFAULTS))
+        assertThatThrownBy(
+                        () ->
+                                ExclusionTopic.publish(
+                                        KAFKA.clientConfig(),
+                                        topic,
+                                        utf8("{not json"),
+                                        TIMEOUT,
+                                        ExclusionTopic.Judging.DEFAULTS))
                 .isInstanceOf(InvalidExclusionSetException.class)
                 .hasMessageStartingWith("not valid JSON");
 
@@ -105,14 +144,21 @@ class ExclusionTopicITCase {
         String topic = KAFKA.createTopic("it-excl-versions", 1, true);
         ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(5, "10.0.0.0/8"));
 
-        ExclusionTopic.Published again = ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(5, "10.0.0.0/8"));
+        ExclusionTopic.Published again =
+                ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(5, "10.0.0.0/8"));
         assertThat(again.alreadyPresent()).isTrue();
-        assertThatThrownBy(() -> ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(5, "172.16.0.0/12")))
+        assertThatThrownBy(
+                        () ->
+                                ExclusionTopic.publish(
+                                        KAFKA.clientConfig(), topic, set(5, "172.16.0.0/12")))
                 .isInstanceOf(InvalidExclusionSetException.class)
                 .hasMessageContaining("version 5 is not higher than version 5")
                 .hasMessageContaining("with different lists")
                 .hasMessageContaining("publish version 6 or higher");
-        assertThatThrownBy(() -> ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(4, "10.0.0.0/8")))
+        assertThatThrownBy(
+                        () ->
+                                ExclusionTopic.publish(
+                                        KAFKA.clientConfig(), topic, set(4, "10.0.0.0/8")))
                 .isInstanceOf(InvalidExclusionSetException.class)
                 .hasMessageContaining("version 4 is not higher than version 5");
         assertThat(KAFKA.readAll(topic)).hasSize(1);
@@ -122,7 +168,8 @@ class ExclusionTopicITCase {
     void versionsSpreadOverPartitionsStillYieldTheHighest() {
         String topic = KAFKA.createTopic("it-excl-partitions", 3, true);
         for (long version = 1; version <= 6; version++) {
-            ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(version, "10.0.0.0/" + (8 + version)));
+            ExclusionTopic.publish(
+                    KAFKA.clientConfig(), topic, set(version, "10.0.0.0/" + (8 + version)));
         }
 
         assertThat(KAFKA.readAll(topic).stream().map(ConsumerRecord::partition).distinct().count())
@@ -134,7 +181,9 @@ class ExclusionTopicITCase {
     @Test
     void emptyAndMissingTopics() {
         String empty = KAFKA.createTopic("it-excl-empty", 2, true);
-        assertThat(inForce(empty)).as("the configured set stays").isEqualTo(ExclusionSetJson.defaults());
+        assertThat(inForce(empty))
+                .as("the configured set stays")
+                .isEqualTo(ExclusionSetJson.defaults());
 
         assertThatThrownBy(() -> inForce("it-excl-missing"))
                 .isInstanceOf(UnknownTopicOrPartitionException.class)
@@ -148,27 +197,61 @@ class ExclusionTopicITCase {
         Path bad = Files.createTempFile("exclusions-bad", ".json");
         try {
             Files.write(file, ExclusionSetJson.write(set(3, "10.0.0.0/8", "fe80::/10")));
-            Files.writeString(bad,
+            Files.writeString(
+                    bad,
                     "{\"version\":4,\"destination_cidrs\":[\"300.0.0.0/8\"],\"process_executables\":[],\"process_names\":[]}");
-            ToolRun publish = ToolRun.exclusions("publish", file.toString(), "--bootstrap-servers", KAFKA.bootstrap(), "--topic", topic);
+            ToolRun publish =
+                    ToolRun.exclusions(
+                            "publish",
+                            file.toString(),
+                            "--bootstrap-servers",
+                            KAFKA.bootstrap(),
+                            "--topic",
+                            topic);
             assertThat(publish.status).isZero();
-            assertThat(publish.out).startsWith("published version 3 to " + topic + " (partition 0, offset 0, key v0000000000000000003)");
+            assertThat(publish.out)
+                    .startsWith(
+                            "published version 3 to "
+                                    + topic
+                                    + " (partition 0, offset 0, key v0000000000000000003)");
 
-            ToolRun invalid = ToolRun.exclusions("publish", bad.toString(), "--bootstrap-servers", KAFKA.bootstrap(), "--topic", topic);
+            ToolRun invalid =
+                    ToolRun.exclusions(
+                            "publish",
+                            bad.toString(),
+                            "--bootstrap-servers",
+                            KAFKA.bootstrap(),
+                            "--topic",
+                            topic);
             assertThat(invalid.status).isEqualTo(1);
-            assertThat(invalid.err).contains(bad + ": 'destination_cidrs': ").contains("300.0.0.0/8").contains("nothing was published");
+            assertThat(invalid.err)
+                    .contains(bad + ": 'destination_cidrs': ")
+                    .contains("300.0.0.0/8")
+                    .contains("nothing was published");
 
             KAFKA.send(topic, null, utf8("junk"), utf8("[]"));
-            ToolRun show = ToolRun.exclusions("show", "--bootstrap-servers", KAFKA.bootstrap(), "--topic", topic);
+            ToolRun show =
+                    ToolRun.exclusions(
+                            "show", "--bootstrap-servers", KAFKA.bootstrap(), "--topic", topic);
             assertThat(show.status).isZero();
             assertThat(show.out)
                     .contains("topic " + topic + ": 2 records: 1 valid, 1 invalid, 0 tombstones")
-                    .contains("invalid: partition 0, offset 1: an exclusion set must be a JSON object")
+                    .contains(
+                            "invalid: partition 0, offset 1: an exclusion set must be a JSON"
+                                    + " object")
                     .contains("version in force: 3 (partition 0, offset 0")
                     .contains("2 destination_cidrs, 1 process_executables, 1 process_names")
                     .contains("\"fe80::/10\"");
 
-            ToolRun missing = ToolRun.exclusions("show", "--bootstrap-servers", KAFKA.bootstrap(), "--topic", "it-excl-nope", "--timeout-ms", "5000");
+            ToolRun missing =
+                    ToolRun.exclusions(
+                            "show",
+                            "--bootstrap-servers",
+                            KAFKA.bootstrap(),
+                            "--topic",
+                            "it-excl-nope",
+                            "--timeout-ms",
+                            "5000");
             assertThat(missing.status).isEqualTo(1);
             assertThat(missing.err).contains("topic 'it-excl-nope' does not exist");
         } finally {
@@ -191,31 +274,63 @@ class ExclusionTopicITCase {
         String topic = KAFKA.createTopic("it-excl-attack", 1, true);
         ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(1, "10.0.0.0/8"));
         KAFKA.send(topic, null, utf8(ExclusionTopic.key(Long.MAX_VALUE)), utf8(EVERYTHING_AT_MAX));
-        KAFKA.send(topic, null, utf8(ExclusionTopic.key(5000)), utf8(
-                "{\"version\":5000,\"destination_cidrs\":[\"10.0.0.0/8\"],\"process_executables\":[],\"process_names\":[]}"));
+        KAFKA.send(
+                topic,
+                null,
+                utf8(ExclusionTopic.key(5000)),
+                utf8(
+                        "{\"version\":5000,\"destination_cidrs\":[\"10.0.0.0/8\"],\"process_executables\":[],\"process_names\":[]}"));
 
-        ExclusionTopic.Published next = ExclusionTopic.publish(KAFKA.clientConfig(), topic, set(2, "10.0.0.0/8", "192.0.2.0/24"));
+        ExclusionTopic.Published next =
+                ExclusionTopic.publish(
+                        KAFKA.clientConfig(), topic, set(2, "10.0.0.0/8", "192.0.2.0/24"));
         assertThat(next.alreadyPresent()).isFalse();
 
-        ExclusionPolicy.Chain chain = ExclusionTopic.readInForce(KAFKA.clientConfig(), topic, TIMEOUT,
-                ExclusionSetJson.defaults(), ExclusionPolicy.DEFAULTS);
+        ExclusionPolicy.Chain chain =
+                ExclusionTopic.readInForce(
+                        KAFKA.clientConfig(),
+                        topic,
+                        TIMEOUT,
+                        ExclusionSetJson.defaults(),
+                        ExclusionPolicy.DEFAULTS);
         assertThat(chain.newest()).isEqualTo(set(2, "10.0.0.0/8", "192.0.2.0/24"));
-        assertThat(chain.refused()).extracting(r -> r.set().version()).containsExactly(5000L, Long.MAX_VALUE);
-        assertThat(chain.refused()).extracting(ExclusionPolicy.Refusal::reason).satisfiesExactly(
-                step -> assertThat(step).contains("version 5000 is 4998 versions ahead of version 2"),
-                all -> assertThat(all).contains("exclude every IPv4 address"));
+        assertThat(chain.refused())
+                .extracting(r -> r.set().version())
+                .containsExactly(5000L, Long.MAX_VALUE);
+        assertThat(chain.refused())
+                .extracting(ExclusionPolicy.Refusal::reason)
+                .satisfiesExactly(
+                        step ->
+                                assertThat(step)
+                                        .contains(
+                                                "version 5000 is 4998 versions ahead of version 2"),
+                        all -> assertThat(all).contains("exclude every IPv4 address"));
 
         // An operator who really means it: allowed by the job's option, the step still applies.
         ExclusionPolicy permissive = new ExclusionPolicy(true, Long.MAX_VALUE, 0);
-        assertThat(ExclusionTopic.readInForce(KAFKA.clientConfig(), topic, TIMEOUT,
-                        ExclusionSetJson.defaults(), permissive).newest().version())
+        assertThat(
+                        ExclusionTopic.readInForce(
+                                        KAFKA.clientConfig(),
+                                        topic,
+                                        TIMEOUT,
+                                        ExclusionSetJson.defaults(),
+                                        permissive)
+                                .newest()
+                                .version())
                 .isEqualTo(Long.MAX_VALUE);
 
         // A tombstone removes the refused record for good.
         KAFKA.send(topic, null, utf8(ExclusionTopic.key(Long.MAX_VALUE)), null);
-        assertThat(ExclusionTopic.readInForce(KAFKA.clientConfig(), topic, TIMEOUT,
-                        ExclusionSetJson.defaults(), ExclusionPolicy.DEFAULTS).refused())
-                .extracting(r -> r.set().version()).containsExactly(5000L);
+        assertThat(
+                        ExclusionTopic.readInForce(
+                                        KAFKA.clientConfig(),
+                                        topic,
+                                        TIMEOUT,
+                                        ExclusionSetJson.defaults(),
+                                        ExclusionPolicy.DEFAULTS)
+                                .refused())
+                .extracting(r -> r.set().version())
+                .containsExactly(5000L);
     }
 
     @Test
@@ -224,37 +339,63 @@ class ExclusionTopicITCase {
         Path everything = Files.createTempFile("exclusions-all", ".json");
         Path far = Files.createTempFile("exclusions-far", ".json");
         try {
-            Files.writeString(everything,
+            Files.writeString(
+                    everything,
                     "{\"version\":1,\"destination_cidrs\":[\"0.0.0.0/1\",\"128.0.0.0/1\"],\"process_executables\":[],\"process_names\":[]}");
             Files.write(far, ExclusionSetJson.write(set(1500, "10.0.0.0/8")));
             String[] connection = {"--bootstrap-servers", KAFKA.bootstrap(), "--topic", topic};
 
-            ToolRun refused = ToolRun.exclusions(concat(new String[] {"publish", everything.toString()}, connection));
+            ToolRun refused =
+                    ToolRun.exclusions(
+                            concat(new String[] {"publish", everything.toString()}, connection));
             assertThat(refused.status).isEqualTo(1);
-            assertThat(refused.err).contains("exclude every IPv4 address").contains("--force").contains("nothing was published");
+            assertThat(refused.err)
+                    .contains("exclude every IPv4 address")
+                    .contains("--force")
+                    .contains("nothing was published");
 
-            ToolRun forced = ToolRun.exclusions(concat(new String[] {"publish", everything.toString(), "--force"}, connection));
+            ToolRun forced =
+                    ToolRun.exclusions(
+                            concat(
+                                    new String[] {"publish", everything.toString(), "--force"},
+                                    connection));
             assertThat(forced.status).as(forced.err).isZero();
             assertThat(forced.out).startsWith("published version 1");
 
-            ToolRun jump = ToolRun.exclusions(concat(new String[] {"publish", far.toString(), "--force"}, connection));
+            ToolRun jump =
+                    ToolRun.exclusions(
+                            concat(
+                                    new String[] {"publish", far.toString(), "--force"},
+                                    connection));
             assertThat(jump.status).isEqualTo(1);
-            assertThat(jump.err).contains("version 1500 is 1499 versions ahead of version 1 in force")
+            assertThat(jump.err)
+                    .contains("version 1500 is 1499 versions ahead of version 1 in force")
                     .contains("detector.exclusions.max-version-step");
-            ToolRun wider = ToolRun.exclusions(concat(
-                    new String[] {"publish", far.toString(), "--max-version-step", "5000"}, connection));
+            ToolRun wider =
+                    ToolRun.exclusions(
+                            concat(
+                                    new String[] {
+                                        "publish", far.toString(), "--max-version-step", "5000"
+                                    },
+                                    connection));
             assertThat(wider.status).as(wider.err).isZero();
 
-            KAFKA.send(topic, null, utf8(ExclusionTopic.key(Long.MAX_VALUE)), utf8(EVERYTHING_AT_MAX));
+            KAFKA.send(
+                    topic, null, utf8(ExclusionTopic.key(Long.MAX_VALUE)), utf8(EVERYTHING_AT_MAX));
             ToolRun show = ToolRun.exclusions(concat(new String[] {"show"}, connection));
             assertThat(show.status).isZero();
             assertThat(show.out)
-                    .contains("refused: version 1: 'destination_cidrs' together exclude every IPv4 address")
+                    .contains(
+                            "refused: version 1: 'destination_cidrs' together exclude every IPv4"
+                                    + " address")
                     .contains("(tombstone key v9223372036854775807 to remove it)")
                     .contains("refused: version 1500 is 1500 versions ahead of version 0 in force")
                     .contains("no set on the topic is newer than version 0");
-            ToolRun showAsTheJobSeesIt = ToolRun.exclusions(concat(
-                    new String[] {"show", "--max-version-step", "5000", "--force"}, connection));
+            ToolRun showAsTheJobSeesIt =
+                    ToolRun.exclusions(
+                            concat(
+                                    new String[] {"show", "--max-version-step", "5000", "--force"},
+                                    connection));
             assertThat(showAsTheJobSeesIt.out).contains("version in force: 1500");
         } finally {
             Files.deleteIfExists(everything);
@@ -273,10 +414,15 @@ class ExclusionTopicITCase {
         static ToolRun exclusions(String... args) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = ExclusionsTool.run(args,
-                    new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new ToolRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            int status =
+                    ExclusionsTool.run(
+                            args,
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new ToolRun(
+                    status,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
         }
     }
 }

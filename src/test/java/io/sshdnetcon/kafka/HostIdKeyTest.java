@@ -14,7 +14,9 @@ class HostIdKeyTest {
 
     @Test
     void nestedAndDottedForms() {
-        assertThat(find("{\"process\":{\"args\":[\"a\",{\"host\":{\"id\":\"no\"}}]},\"host\":{\"name\":\"w\",\"os\":{\"type\":\"linux\"},\"id\":\"h-1\"}}"))
+        assertThat(
+                        find(
+                                "{\"process\":{\"args\":[\"a\",{\"host\":{\"id\":\"no\"}}]},\"host\":{\"name\":\"w\",\"os\":{\"type\":\"linux\"},\"id\":\"h-1\"}}"))
                 .isEqualTo("h-1");
         assertThat(find("{\"@timestamp\":\"t\",\"host.id\":\"h-2\"}")).isEqualTo("h-2");
         assertThat(find("{\"host\":{\"name\":\"w\"},\"host.id\":\"h-3\"}")).isEqualTo("h-3");

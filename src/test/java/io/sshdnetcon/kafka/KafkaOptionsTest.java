@@ -36,7 +36,8 @@ class KafkaOptionsTest {
         assertThat(settings.deadLetterTopic()).isEqualTo("sshd-netcon-dead-letters");
         assertThat(settings.clientProperties()).isEmpty();
         assertThat(settings.partitionDiscoveryInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(settings.clientConfig()).containsExactly(Map.entry("bootstrap.servers", "127.0.0.1:19092"));
+        assertThat(settings.clientConfig())
+                .containsExactly(Map.entry("bootstrap.servers", "127.0.0.1:19092"));
     }
 
     @Test
@@ -72,16 +73,24 @@ class KafkaOptionsTest {
         assertRejected("kafka.events-topics", "a;a", "lists 'a' twice");
         assertRejected("kafka.events-topics", "sshd-netcon-dead-letters", "must not contain");
         assertRejected("kafka.events-topics", "sshd-netcon-exclusions", "must not contain");
-        assertRejected("kafka.dead-letter-topic", "sshd-netcon-exclusions", "must be different topics");
+        assertRejected(
+                "kafka.dead-letter-topic", "sshd-netcon-exclusions", "must be different topics");
         assertRejected("kafka.group-id", " ", "kafka.group-id must not be empty");
-        assertRejected("kafka.starting-offsets", "newest", "is not one of committed, earliest, latest");
-        assertRejected("kafka.starting-offsets", "timestamp:yesterday", "non-negative epoch-millisecond");
+        assertRejected(
+                "kafka.starting-offsets", "newest", "is not one of committed, earliest, latest");
+        assertRejected(
+                "kafka.starting-offsets", "timestamp:yesterday", "non-negative epoch-millisecond");
         assertRejected("kafka.starting-offsets", "timestamp:-5", "non-negative epoch-millisecond");
         assertRejected("kafka.partition-discovery-interval", "0 s", "must be positive");
         assertRejected("kafka.dead-letter-max-payload-bytes", "100", "at least 1024");
-        assertRejected("kafka.properties-file", dir.resolve("missing").toString(), "kafka.properties-file: cannot read");
+        assertRejected(
+                "kafka.properties-file",
+                dir.resolve("missing").toString(),
+                "kafka.properties-file: cannot read");
         assertRejected("kafka.dead-letter-buffer.max-records", "0", "at least 1");
-        assertRejected("kafka.dead-letter-buffer.max-bytes", "100 kb",
+        assertRejected(
+                "kafka.dead-letter-buffer.max-bytes",
+                "100 kb",
                 "must be at least kafka.dead-letter-max-payload-bytes (1000000 bytes)");
         assertRejected("kafka.dead-letter-buffer.flush-timeout", "0 s", "must be positive");
     }
@@ -101,7 +110,8 @@ class KafkaOptionsTest {
 
     @Test
     void theDeadLetterProducerTimeoutsDefaultShortUnlessTheFileSetsThem() {
-        Map<String, Object> defaults = DeadLetterBuffer.producerConfig(Map.of("bootstrap.servers", "h:1"));
+        Map<String, Object> defaults =
+                DeadLetterBuffer.producerConfig(Map.of("bootstrap.servers", "h:1"));
         assertThat(defaults)
                 .containsEntry("max.block.ms", "5000")
                 .containsEntry("delivery.timeout.ms", "30000")
@@ -109,9 +119,17 @@ class KafkaOptionsTest {
                 .containsEntry("acks", "all")
                 .containsEntry("enable.idempotence", "true");
 
-        // Kafka requires delivery >= linger + request timeout: a file's own timeouts are kept whole.
-        Map<String, Object> own = DeadLetterBuffer.producerConfig(
-                Map.of("bootstrap.servers", "h:1", "request.timeout.ms", "60000", "max.block.ms", "1000"));
+        // Kafka requires delivery >= linger + request timeout: a file's own timeouts are kept
+        // whole.
+        Map<String, Object> own =
+                DeadLetterBuffer.producerConfig(
+                        Map.of(
+                                "bootstrap.servers",
+                                "h:1",
+                                "request.timeout.ms",
+                                "60000",
+                                "max.block.ms",
+                                "1000"));
         assertThat(own)
                 .containsEntry("request.timeout.ms", "60000")
                 .containsEntry("max.block.ms", "1000")
@@ -154,7 +172,8 @@ class KafkaOptionsTest {
                         "security.protocol=SASL_SSL",
                         "sasl.mechanism=SCRAM-SHA-512",
                         "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule"
-                                + " required username=\"alice-the-user\" password=\"${env:KAFKA_PASSWORD}\";",
+                                + " required username=\"alice-the-user\""
+                                + " password=\"${env:KAFKA_PASSWORD}\";",
                         "ssl.truststore.location=/etc/kafka/truststore.p12",
                         "ssl.truststore.password=${file:/run/secrets/kafka.properties:truststore}",
                         "config.providers=env, file",
@@ -176,7 +195,9 @@ class KafkaOptionsTest {
                 .containsEntry("bootstrap.servers", "127.0.0.1:19092")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
         assertThat(settings.toString())
-                .contains("security.protocol=SASL_SSL", "sasl.jaas.config=[redacted]",
+                .contains(
+                        "security.protocol=SASL_SSL",
+                        "sasl.jaas.config=[redacted]",
                         "ssl.truststore.password=[redacted]")
                 .doesNotContain("alice-the-user", "KAFKA_PASSWORD", "truststore}");
     }
@@ -201,9 +222,11 @@ class KafkaOptionsTest {
         conf.setString("kafka.properties-file", file.toString());
 
         assertThatThrownBy(() -> KafkaOptions.read(conf))
-                .hasMessageContaining("config provider 'vault' needs 'config.providers.vault.class'");
+                .hasMessageContaining(
+                        "config provider 'vault' needs 'config.providers.vault.class'");
 
-        Files.writeString(file, "config.providers=vault\nconfig.providers.vault.class=com.example.Vault\n");
+        Files.writeString(
+                file, "config.providers=vault\nconfig.providers.vault.class=com.example.Vault\n");
         assertThat(KafkaOptions.read(conf).clientProperties())
                 .containsEntry("config.providers.vault.class", "com.example.Vault");
     }

@@ -35,15 +35,14 @@ class KafkaSourcesITCase {
 
     @RegisterExtension static final RealKafka KAFKA = new RealKafka();
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            MiniClusters.withSlots(2);
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     private static final int MAX_RECORD_BYTES = 1024;
 
     @TempDir Path dir;
 
-    private KafkaOptions.Settings settings(String eventsTopic, String exclusionsTopic) throws Exception {
+    private KafkaOptions.Settings settings(String eventsTopic, String exclusionsTopic)
+            throws Exception {
         // The client settings go through Kafka's file config provider, as secrets would: if the
         // source's admin client or consumers did not resolve it, "${file:...}" would be an invalid
         // security.protocol and the job would fail.
@@ -81,7 +80,8 @@ class KafkaSourcesITCase {
         byte[] irrelevant = SpecEvents.exec("E2").set("event.action", "fork").bytes();
         byte[] notJson = "{\"@timestamp\": oops".getBytes(StandardCharsets.UTF_8);
         byte[] noTimestamp = SpecEvents.exec("E3").remove("@timestamp").bytes();
-        byte[] tooLarge = SpecEvents.exec("E4").set("message", "x".repeat(2 * MAX_RECORD_BYTES)).bytes();
+        byte[] tooLarge =
+                SpecEvents.exec("E4").set("message", "x".repeat(2 * MAX_RECORD_BYTES)).bytes();
 
         List<RecordMetadata> sent = new ArrayList<>();
         sent.add(KAFKA.send(topic, 0, key("h1"), exec));
@@ -100,7 +100,8 @@ class KafkaSourcesITCase {
 
         assertThat(parsed).hasSize(6);
         parsed.sort(
-                Comparator.comparingInt(ParsedRecord::partition).thenComparingLong(ParsedRecord::offset));
+                Comparator.comparingInt(ParsedRecord::partition)
+                        .thenComparingLong(ParsedRecord::offset));
         assertThat(parsed).allSatisfy(p -> assertThat(p.source()).isEqualTo(topic));
         assertThat(parsed)
                 .extracting(p -> p.partition() + "/" + p.offset())
@@ -139,12 +140,17 @@ class KafkaSourcesITCase {
     @Test
     void exclusionRecordsAreAcceptedOrRejectedWithTheReasonAndTombstonesSkipped() throws Exception {
         String topic = KAFKA.createTopic("it-exclusions", 1, true);
-        String valid1 = "{\"version\":1,\"destination_cidrs\":[\"10.0.0.0/8\"],\"process_executables\":[],\"process_names\":[\"ssh\"]}";
-        String badCidr = "{\"version\":2,\"destination_cidrs\":[\"10.0.0.0/33\"],\"process_executables\":[],\"process_names\":[]}";
-        String unknownField = "{\"version\":3,\"destination_cidrs\":[],\"process_executables\":[],\"process_names\":[],\"hosts\":[]}";
-        String wrongType = "{\"version\":\"4\",\"destination_cidrs\":[],\"process_executables\":[],\"process_names\":[]}";
+        String valid1 =
+                "{\"version\":1,\"destination_cidrs\":[\"10.0.0.0/8\"],\"process_executables\":[],\"process_names\":[\"ssh\"]}";
+        String badCidr =
+                "{\"version\":2,\"destination_cidrs\":[\"10.0.0.0/33\"],\"process_executables\":[],\"process_names\":[]}";
+        String unknownField =
+                "{\"version\":3,\"destination_cidrs\":[],\"process_executables\":[],\"process_names\":[],\"hosts\":[]}";
+        String wrongType =
+                "{\"version\":\"4\",\"destination_cidrs\":[],\"process_executables\":[],\"process_names\":[]}";
         String notJson = "version: 5";
-        String valid6 = "{\"version\":6,\"description\":\"d\",\"destination_cidrs\":[\"fe80::/10\"],\"process_executables\":[\"/bin/yum\"],\"process_names\":[]}";
+        String valid6 =
+                "{\"version\":6,\"description\":\"d\",\"destination_cidrs\":[\"fe80::/10\"],\"process_executables\":[\"/bin/yum\"],\"process_names\":[]}";
 
         List<RecordMetadata> sent = new ArrayList<>();
         for (String value : List.of(valid1, badCidr, unknownField, wrongType, notJson)) {
@@ -176,12 +182,19 @@ class KafkaSourcesITCase {
         assertThat(rejected)
                 .extracting(u -> u.rejected().offset())
                 .containsExactly(
-                        sent.get(1).offset(), sent.get(2).offset(), sent.get(3).offset(), sent.get(4).offset());
-        assertThat(rejected.get(0).rejected().detail()).startsWith("'destination_cidrs': ").contains("10.0.0.0/33");
+                        sent.get(1).offset(),
+                        sent.get(2).offset(),
+                        sent.get(3).offset(),
+                        sent.get(4).offset());
+        assertThat(rejected.get(0).rejected().detail())
+                .startsWith("'destination_cidrs': ")
+                .contains("10.0.0.0/33");
         assertThat(rejected.get(1).rejected().detail()).startsWith("unknown field 'hosts'");
-        assertThat(rejected.get(2).rejected().detail()).contains("'version' must be a non-negative integer");
+        assertThat(rejected.get(2).rejected().detail())
+                .contains("'version' must be a non-negative integer");
         assertThat(rejected.get(3).rejected().detail()).startsWith("not valid JSON");
-        assertThat(rejected.get(0).rejected().payload()).isEqualTo(badCidr.getBytes(StandardCharsets.UTF_8));
+        assertThat(rejected.get(0).rejected().payload())
+                .isEqualTo(badCidr.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] key(String key) {

@@ -25,20 +25,46 @@ class PendingDeadLettersSerializerTest {
     @Test
     void everyFieldSurvivesIncludingNullsBinaryPayloadsAndLongMessages() throws IOException {
         String longDetail = "é".repeat(70_000); // beyond what writeUTF could hold
-        List<DeadLetter> letters = List.of(
-                new DeadLetter(DeadLetterReason.NOT_JSON, "Unexpected character",
-                        "{oops".getBytes(StandardCharsets.UTF_8), "ecs-events", 3, 17L, 1_000L),
-                new DeadLetter(DeadLetterReason.ELASTICSEARCH_REJECTED, longDetail,
-                        new byte[] {(byte) 0xff, 0, 1}, "logs-x-default", -1, -1L, 2_000L),
-                new DeadLetter(DeadLetterReason.LATE_EVENT, null, null, null, -1, -1L, -1L),
-                new DeadLetter(DeadLetterReason.INVALID_EXCLUSION_SET, "", new byte[0], "", 0, 0L, 0L));
+        List<DeadLetter> letters =
+                List.of(
+                        new DeadLetter(
+                                DeadLetterReason.NOT_JSON,
+                                "Unexpected character",
+                                "{oops".getBytes(StandardCharsets.UTF_8),
+                                "ecs-events",
+                                3,
+                                17L,
+                                1_000L),
+                        new DeadLetter(
+                                DeadLetterReason.ELASTICSEARCH_REJECTED,
+                                longDetail,
+                                new byte[] {(byte) 0xff, 0, 1},
+                                "logs-x-default",
+                                -1,
+                                -1L,
+                                2_000L),
+                        new DeadLetter(DeadLetterReason.LATE_EVENT, null, null, null, -1, -1L, -1L),
+                        new DeadLetter(
+                                DeadLetterReason.INVALID_EXCLUSION_SET,
+                                "",
+                                new byte[0],
+                                "",
+                                0,
+                                0L,
+                                0L));
 
-        PendingDeadLetters back = serializer.deserialize(
-                serializer.getVersion(), serializer.serialize(new PendingDeadLetters(letters)));
+        PendingDeadLetters back =
+                serializer.deserialize(
+                        serializer.getVersion(),
+                        serializer.serialize(new PendingDeadLetters(letters)));
 
         assertThat(back.letters()).containsExactlyElementsOf(letters);
-        assertThat(serializer.deserialize(serializer.getVersion(),
-                        serializer.serialize(PendingDeadLetters.NONE)).letters())
+        assertThat(
+                        serializer
+                                .deserialize(
+                                        serializer.getVersion(),
+                                        serializer.serialize(PendingDeadLetters.NONE))
+                                .letters())
                 .isEmpty();
     }
 
@@ -50,13 +76,21 @@ class PendingDeadLettersSerializerTest {
                         .setBootstrapServers("localhost:9")
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .setRecordSerializer(
-                                (KafkaRecordSerializationSchema<String>) (element, context, timestamp) ->
-                                        new ProducerRecord<>("t", element.getBytes(StandardCharsets.UTF_8)))
+                                (KafkaRecordSerializationSchema<String>)
+                                        (element, context, timestamp) ->
+                                                new ProducerRecord<>(
+                                                        "t",
+                                                        element.getBytes(StandardCharsets.UTF_8)))
                         .build()
                         .getWriterStateSerializer();
-        byte[] legacy = kafkaSink.serialize(new KafkaWriterState(
-                "kafka-sink", KafkaWriterState.UNKNOWN, KafkaWriterState.UNKNOWN,
-                TransactionOwnership.IMPLICIT_BY_SUBTASK_ID, List.of()));
+        byte[] legacy =
+                kafkaSink.serialize(
+                        new KafkaWriterState(
+                                "kafka-sink",
+                                KafkaWriterState.UNKNOWN,
+                                KafkaWriterState.UNKNOWN,
+                                TransactionOwnership.IMPLICIT_BY_SUBTASK_ID,
+                                List.of()));
 
         assertThat(kafkaSink.getVersion()).isLessThan(serializer.getVersion());
         assertThat(serializer.deserialize(kafkaSink.getVersion(), legacy).letters()).isEmpty();
@@ -64,18 +98,34 @@ class PendingDeadLettersSerializerTest {
 
     @Test
     void aNewerVersionOrCorruptBytesAreRefusedNotMisread() throws IOException {
-        byte[] one = serializer.serialize(new PendingDeadLetters(List.of(
-                new DeadLetter(DeadLetterReason.NOT_JSON, "d", new byte[] {1}, "s", 0, 1L, 2L))));
+        byte[] one =
+                serializer.serialize(
+                        new PendingDeadLetters(
+                                List.of(
+                                        new DeadLetter(
+                                                DeadLetterReason.NOT_JSON,
+                                                "d",
+                                                new byte[] {1},
+                                                "s",
+                                                0,
+                                                1L,
+                                                2L))));
 
         assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion() + 1, one))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("newer");
-        assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion(),
-                        Arrays.copyOf(one, one.length + 1)))
+        assertThatThrownBy(
+                        () ->
+                                serializer.deserialize(
+                                        serializer.getVersion(),
+                                        Arrays.copyOf(one, one.length + 1)))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("after the last letter");
-        assertThatThrownBy(() -> serializer.deserialize(serializer.getVersion(),
-                        Arrays.copyOf(one, one.length - 3)))
+        assertThatThrownBy(
+                        () ->
+                                serializer.deserialize(
+                                        serializer.getVersion(),
+                                        Arrays.copyOf(one, one.length - 3)))
                 .isInstanceOf(IOException.class);
     }
 }

@@ -1,5 +1,9 @@
 package io.sshdnetcon.parse;
 
+import static io.sshdnetcon.testing.SpecEvents.connect;
+import static io.sshdnetcon.testing.SpecEvents.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.event.JsonReadLimits;
@@ -7,10 +11,6 @@ import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.event.Stage;
-import static io.sshdnetcon.testing.SpecEvents.connect;
-import static io.sshdnetcon.testing.SpecEvents.exec;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.sshdnetcon.rule.IpLiteral;
 import io.sshdnetcon.testing.SpecEvents;
 import java.nio.charset.StandardCharsets;
@@ -80,10 +80,10 @@ class EcsEventParserTest {
         void readsDottedKeysAtTheTopLevel() {
             String json =
                     "{\"@timestamp\":\"2026-01-05T10:00:00Z\",\"event.category\":\"process\","
-                            + "\"event.type\":\"start\",\"event.action\":\"exec\",\"event.id\":\"E\","
-                            + "\"host.id\":\"h1\",\"host.os.type\":\"linux\","
-                            + "\"process.entity_id\":\"X\","
-                            + "\"process.parent.executable\":\"/usr/sbin/sshd\"}";
+                        + "\"event.type\":\"start\",\"event.action\":\"exec\",\"event.id\":\"E\","
+                        + "\"host.id\":\"h1\",\"host.os.type\":\"linux\","
+                        + "\"process.entity_id\":\"X\","
+                        + "\"process.parent.executable\":\"/usr/sbin/sshd\"}";
             RuleEvent e = parse(json).event();
             assertThat(e.stage()).isEqualTo(Stage.EXEC);
             assertThat(e.joinId()).isEqualTo("X");
@@ -93,9 +93,9 @@ class EcsEventParserTest {
         void readsDottedKeysInsideObjects() {
             String json =
                     "{\"@timestamp\":\"2026-01-05T10:00:00Z\",\"event\":{\"category\":[\"network\"],"
-                            + "\"type\":\"start\",\"action\":\"connection_attempted\"},"
-                            + "\"host\":{\"id\":\"h1\",\"os.type\":\"linux\"},"
-                            + "\"process\":{\"parent.entity_id\":\"X\"},\"destination.ip\":\"8.8.8.8\"}";
+                        + "\"type\":\"start\",\"action\":\"connection_attempted\"},"
+                        + "\"host\":{\"id\":\"h1\",\"os.type\":\"linux\"},"
+                        + "\"process\":{\"parent.entity_id\":\"X\"},\"destination.ip\":\"8.8.8.8\"}";
             RuleEvent e = parse(json).event();
             assertThat(e.stage()).isEqualTo(Stage.CONNECT);
             assertThat(e.joinId()).isEqualTo("X");
@@ -105,8 +105,7 @@ class EcsEventParserTest {
         @Test
         void samePathNestedAndDottedIsMultiValued() {
             // Elasticsearch merges both spellings into one field with two values.
-            String json =
-                    exec("E").json().replaceFirst("\\}$", ",\"process.entity_id\":\"Y\"}");
+            String json = exec("E").json().replaceFirst("\\}$", ",\"process.entity_id\":\"Y\"}");
             assertThat(parse(json).outcome()).isEqualTo(Outcome.MULTI_VALUED_JOIN_KEY);
         }
 
@@ -123,11 +122,12 @@ class EcsEventParserTest {
         @Test
         void skipsIrrelevantSubtreesOfAnyShape() {
             String json =
-                    exec("E").json()
+                    exec("E")
+                            .json()
                             .replaceFirst(
                                     "\\}$",
                                     ",\"file\":{\"a\":[1,{\"b\":[[]]},null,true],\"c\":\"x\"},"
-                                            + "\"host.ip\":[\"10.0.0.1\"],\"process.args\":[\"-c\",\"id\"]}");
+                                        + "\"host.ip\":[\"10.0.0.1\"],\"process.args\":[\"-c\",\"id\"]}");
             assertThat(parse(json).event().joinId()).isEqualTo("X");
         }
     }
@@ -160,21 +160,32 @@ class EcsEventParserTest {
                     Arguments.of("event.type missing", exec("E").remove("event.type")),
                     Arguments.of("action fork", exec("E").set("event.action", "fork")),
                     Arguments.of("action EXEC", exec("E").set("event.action", "EXEC")),
-                    Arguments.of("parent /USR/SBIN/SSHD",
+                    Arguments.of(
+                            "parent /USR/SBIN/SSHD",
                             exec("E").set("process.parent.executable", "/USR/SBIN/SSHD")),
-                    Arguments.of("parent /usr/bin/sshd",
+                    Arguments.of(
+                            "parent /usr/bin/sshd",
                             exec("E").set("process.parent.executable", "/usr/bin/sshd")),
                     Arguments.of("parent missing", exec("E").remove("process.parent.executable")),
-                    Arguments.of("category network for exec", exec("E").array("event.category", "network")),
-                    Arguments.of("category process for connect", connect("N").array("event.category", "process")),
-                    Arguments.of("connection_accepted", connect("N").set("event.action", "connection_accepted")),
-                    Arguments.of("Connection_Attempted", connect("N").set("event.action", "Connection_Attempted")),
+                    Arguments.of(
+                            "category network for exec",
+                            exec("E").array("event.category", "network")),
+                    Arguments.of(
+                            "category process for connect",
+                            connect("N").array("event.category", "process")),
+                    Arguments.of(
+                            "connection_accepted",
+                            connect("N").set("event.action", "connection_accepted")),
+                    Arguments.of(
+                            "Connection_Attempted",
+                            connect("N").set("event.action", "Connection_Attempted")),
                     Arguments.of("connect on macos", connect("N").set("host.os.type", "macos")));
         }
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("irrelevantVariants")
-        void exactCaseSensitiveComparisonsAndMissingFieldsFail(String name, SpecEvents.Builder event) {
+        void exactCaseSensitiveComparisonsAndMissingFieldsFail(
+                String name, SpecEvents.Builder event) {
             assertThat(parse(event).outcome()).isEqualTo(Outcome.IRRELEVANT);
         }
 
@@ -224,7 +235,8 @@ class EcsEventParserTest {
 
         @Test
         void sequenceKeysCannotCollide() {
-            assertThat(RuleEvent.sequenceKey("ab", "c")).isNotEqualTo(RuleEvent.sequenceKey("a", "bc"));
+            assertThat(RuleEvent.sequenceKey("ab", "c"))
+                    .isNotEqualTo(RuleEvent.sequenceKey("a", "bc"));
         }
     }
 
@@ -247,17 +259,31 @@ class EcsEventParserTest {
 
         @Test
         void everyValueOfAMultiValuedDestinationIsKept() {
-            RuleEvent e = parse(connect("N").array("destination.ip", "8.8.8.8", "10.0.0.1")).event();
+            RuleEvent e =
+                    parse(connect("N").array("destination.ip", "8.8.8.8", "10.0.0.1")).event();
             // Two longs per address (see RuleEvent#destination).
             assertThat(e.destination().length / 2).isEqualTo(2);
         }
 
         @ParameterizedTest(name = "[{0}]")
-        @ValueSource(strings = {"\"\"", "\"not-an-ip\"", "\"010.0.0.1\"", "\" 8.8.8.8\"", "8", "true",
-                "{\"a\":1}", "[\"8.8.8.8\",\"nope\"]", "[\"8.8.8.8\",5]"})
+        @ValueSource(
+                strings = {
+                    "\"\"",
+                    "\"not-an-ip\"",
+                    "\"010.0.0.1\"",
+                    "\" 8.8.8.8\"",
+                    "8",
+                    "true",
+                    "{\"a\":1}",
+                    "[\"8.8.8.8\",\"nope\"]",
+                    "[\"8.8.8.8\",5]"
+                })
         void unparsableDestinationIsDeadLetteredNotMatched(String value) {
-            String json = connect("N").remove("destination.ip").json()
-                    .replaceFirst("\\}$", ",\"destination.ip\":" + value + "}");
+            String json =
+                    connect("N")
+                            .remove("destination.ip")
+                            .json()
+                            .replaceFirst("\\}$", ",\"destination.ip\":" + value + "}");
             ParsedRecord r = parse(json);
             assertThat(r.outcome()).isEqualTo(Outcome.INVALID_DESTINATION);
             assertThat(r.deadLetter().reason()).isEqualTo(DeadLetterReason.INVALID_DESTINATION);
@@ -267,8 +293,11 @@ class EcsEventParserTest {
 
         @Test
         void destinationOfIrrelevantEventsIsNotInspected() {
-            ParsedRecord r = parse(connect("N").set("event.action", "connection_accepted")
-                    .set("destination.ip", "not-an-ip"));
+            ParsedRecord r =
+                    parse(
+                            connect("N")
+                                    .set("event.action", "connection_accepted")
+                                    .set("destination.ip", "not-an-ip"));
             assertThat(r.outcome()).isEqualTo(Outcome.IRRELEVANT);
         }
     }
@@ -282,7 +311,10 @@ class EcsEventParserTest {
                     Arguments.of("empty", "", DeadLetterReason.NOT_JSON),
                     Arguments.of("blank", "   ", DeadLetterReason.NOT_JSON),
                     Arguments.of("not json", "hello world", DeadLetterReason.NOT_JSON),
-                    Arguments.of("truncated", valid.substring(0, valid.length() / 2), DeadLetterReason.NOT_JSON),
+                    Arguments.of(
+                            "truncated",
+                            valid.substring(0, valid.length() / 2),
+                            DeadLetterReason.NOT_JSON),
                     Arguments.of("unclosed", "{\"a\":1", DeadLetterReason.NOT_JSON),
                     Arguments.of("trailing garbage", valid + "x", DeadLetterReason.NOT_JSON),
                     Arguments.of("two objects", valid + " " + valid, DeadLetterReason.NOT_JSON),
@@ -292,38 +324,98 @@ class EcsEventParserTest {
                     Arguments.of("string", "\"hello\"", DeadLetterReason.NOT_AN_OBJECT),
                     Arguments.of("number", "42", DeadLetterReason.NOT_AN_OBJECT),
                     Arguments.of("null", "null", DeadLetterReason.NOT_AN_OBJECT),
-                    Arguments.of("duplicate key", valid.replaceFirst("\\}$", ",\"@timestamp\":\"2026-01-05T10:00:00Z\"}"),
+                    Arguments.of(
+                            "duplicate key",
+                            valid.replaceFirst("\\}$", ",\"@timestamp\":\"2026-01-05T10:00:00Z\"}"),
                             DeadLetterReason.DUPLICATE_KEY),
-                    Arguments.of("duplicate nested key",
-                            valid.replace("\"action\":\"exec\"", "\"action\":\"exec\",\"action\":\"exec\""),
+                    Arguments.of(
+                            "duplicate nested key",
+                            valid.replace(
+                                    "\"action\":\"exec\"",
+                                    "\"action\":\"exec\",\"action\":\"exec\""),
                             DeadLetterReason.DUPLICATE_KEY),
-                    Arguments.of("duplicate key in a skipped subtree",
-                            valid.replaceFirst("\\}$", ",\"file\":{\"x\":[{\"a\":1,\"b\":2,\"a\":3}]}}"),
+                    Arguments.of(
+                            "duplicate key in a skipped subtree",
+                            valid.replaceFirst(
+                                    "\\}$", ",\"file\":{\"x\":[{\"a\":1,\"b\":2,\"a\":3}]}}"),
                             DeadLetterReason.DUPLICATE_KEY),
-                    Arguments.of("missing @timestamp", exec("E").remove("@timestamp").json(), DeadLetterReason.INVALID_TIMESTAMP),
-                    Arguments.of("null @timestamp", exec("E").set("@timestamp", null).json(), DeadLetterReason.INVALID_TIMESTAMP),
-                    Arguments.of("numeric @timestamp", exec("E").set("@timestamp", 1767607200000L).json(), DeadLetterReason.INVALID_TIMESTAMP),
-                    Arguments.of("array @timestamp", exec("E").array("@timestamp", "2026-01-05T10:00:00Z").json(), DeadLetterReason.INVALID_TIMESTAMP),
-                    Arguments.of("object @timestamp", exec("E").set("@timestamp", Map.of("a", 1)).json(), DeadLetterReason.INVALID_TIMESTAMP),
-                    Arguments.of("unparsable @timestamp", exec("E").set("@timestamp", "yesterday").json(), DeadLetterReason.INVALID_TIMESTAMP),
-                    Arguments.of("empty @timestamp", exec("E").set("@timestamp", "").json(), DeadLetterReason.INVALID_TIMESTAMP),
-                    Arguments.of("numeric action", exec("E").set("event.action", 5).json(), DeadLetterReason.WRONG_TYPE),
-                    Arguments.of("boolean os type", exec("E").set("host.os.type", true).json(), DeadLetterReason.WRONG_TYPE),
-                    Arguments.of("object host id", exec("E").set("host.id", Map.of("x", 1)).json(), DeadLetterReason.WRONG_TYPE),
-                    Arguments.of("number in category array", exec("E").array("event.category", "process", 7).json(), DeadLetterReason.WRONG_TYPE),
-                    Arguments.of("nested array in type", exec("E").set("event.type", List.of(List.of("start"))).json(), DeadLetterReason.WRONG_TYPE),
-                    Arguments.of("numeric entity id", exec("E").set("process.entity_id", 12).json(), DeadLetterReason.WRONG_TYPE),
-                    Arguments.of("numeric event id", exec("E").set("event.id", 12).json(), DeadLetterReason.WRONG_TYPE),
-                    Arguments.of("numeric process name", connect("N").set("process.name", 1).json(), DeadLetterReason.WRONG_TYPE),
-                    Arguments.of("object executable", connect("N").set("process.executable", Map.of()).json(), DeadLetterReason.WRONG_TYPE),
-                    Arguments.of("wrong type on an irrelevant event",
-                            exec("E").set("event.action", "fork").set("process.parent.executable", 3).json(),
+                    Arguments.of(
+                            "missing @timestamp",
+                            exec("E").remove("@timestamp").json(),
+                            DeadLetterReason.INVALID_TIMESTAMP),
+                    Arguments.of(
+                            "null @timestamp",
+                            exec("E").set("@timestamp", null).json(),
+                            DeadLetterReason.INVALID_TIMESTAMP),
+                    Arguments.of(
+                            "numeric @timestamp",
+                            exec("E").set("@timestamp", 1767607200000L).json(),
+                            DeadLetterReason.INVALID_TIMESTAMP),
+                    Arguments.of(
+                            "array @timestamp",
+                            exec("E").array("@timestamp", "2026-01-05T10:00:00Z").json(),
+                            DeadLetterReason.INVALID_TIMESTAMP),
+                    Arguments.of(
+                            "object @timestamp",
+                            exec("E").set("@timestamp", Map.of("a", 1)).json(),
+                            DeadLetterReason.INVALID_TIMESTAMP),
+                    Arguments.of(
+                            "unparsable @timestamp",
+                            exec("E").set("@timestamp", "yesterday").json(),
+                            DeadLetterReason.INVALID_TIMESTAMP),
+                    Arguments.of(
+                            "empty @timestamp",
+                            exec("E").set("@timestamp", "").json(),
+                            DeadLetterReason.INVALID_TIMESTAMP),
+                    Arguments.of(
+                            "numeric action",
+                            exec("E").set("event.action", 5).json(),
+                            DeadLetterReason.WRONG_TYPE),
+                    Arguments.of(
+                            "boolean os type",
+                            exec("E").set("host.os.type", true).json(),
+                            DeadLetterReason.WRONG_TYPE),
+                    Arguments.of(
+                            "object host id",
+                            exec("E").set("host.id", Map.of("x", 1)).json(),
+                            DeadLetterReason.WRONG_TYPE),
+                    Arguments.of(
+                            "number in category array",
+                            exec("E").array("event.category", "process", 7).json(),
+                            DeadLetterReason.WRONG_TYPE),
+                    Arguments.of(
+                            "nested array in type",
+                            exec("E").set("event.type", List.of(List.of("start"))).json(),
+                            DeadLetterReason.WRONG_TYPE),
+                    Arguments.of(
+                            "numeric entity id",
+                            exec("E").set("process.entity_id", 12).json(),
+                            DeadLetterReason.WRONG_TYPE),
+                    Arguments.of(
+                            "numeric event id",
+                            exec("E").set("event.id", 12).json(),
+                            DeadLetterReason.WRONG_TYPE),
+                    Arguments.of(
+                            "numeric process name",
+                            connect("N").set("process.name", 1).json(),
+                            DeadLetterReason.WRONG_TYPE),
+                    Arguments.of(
+                            "object executable",
+                            connect("N").set("process.executable", Map.of()).json(),
+                            DeadLetterReason.WRONG_TYPE),
+                    Arguments.of(
+                            "wrong type on an irrelevant event",
+                            exec("E")
+                                    .set("event.action", "fork")
+                                    .set("process.parent.executable", 3)
+                                    .json(),
                             DeadLetterReason.WRONG_TYPE));
         }
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("cases")
-        void isDeadLetteredWithItsBytesAndAReason(String name, String input, DeadLetterReason reason) {
+        void isDeadLetteredWithItsBytesAndAReason(
+                String name, String input, DeadLetterReason reason) {
             ParsedRecord r = parse(input);
 
             assertThat(r.outcome()).isEqualTo(Outcome.MALFORMED);
@@ -339,7 +431,8 @@ class EcsEventParserTest {
 
         @Test
         void invalidUtf8IsNotJson() {
-            byte[] bytes = exec("E").json().replace("bash", "b\u00e4sh").getBytes(StandardCharsets.UTF_8);
+            byte[] bytes =
+                    exec("E").json().replace("bash", "b\u00e4sh").getBytes(StandardCharsets.UTF_8);
             int umlaut = new String(bytes, StandardCharsets.UTF_8).indexOf('\u00e4');
             byte[] broken = bytes.clone();
             broken[umlaut + 1] = (byte) 0x28; // the continuation byte of U+00E4 replaced by '('
@@ -352,7 +445,8 @@ class EcsEventParserTest {
         @Test
         void deeplyNestedInputIsRejectedWithoutBlowingTheStack() {
             String json = "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
-            assertThat(parse(json).deadLetter().reason()).isEqualTo(DeadLetterReason.NESTING_TOO_DEEP);
+            assertThat(parse(json).deadLetter().reason())
+                    .isEqualTo(DeadLetterReason.NESTING_TOO_DEEP);
         }
 
         @Test
@@ -405,7 +499,8 @@ class EcsEventParserTest {
 
         @Test
         void arraysCountAsLevelsToo() {
-            assertThat(reasonOf(connectionWith(",\"d\":" + nested("[", DEPTH - 1, "", "]")))).isNull();
+            assertThat(reasonOf(connectionWith(",\"d\":" + nested("[", DEPTH - 1, "", "]"))))
+                    .isNull();
             assertThat(reasonOf(connectionWith(",\"d\":" + nested("[", DEPTH, "", "]"))))
                     .isEqualTo(DeadLetterReason.NESTING_TOO_DEEP);
         }
@@ -469,9 +564,16 @@ class EcsEventParserTest {
             assertThat(r.deadLetter().detail())
                     .startsWith("a value of host.id is longer than 32768 characters (at byte ");
             // A string the parser skips is bounded by the record size only.
-            assertThat(new EcsEventParser(4 * 1024 * 1024)
-                            .parse(connect("N").set("message", "m".repeat(3 * max)).bytes(), "t", -1, 1)
-                            .outcome())
+            assertThat(
+                            new EcsEventParser(4 * 1024 * 1024)
+                                    .parse(
+                                            connect("N")
+                                                    .set("message", "m".repeat(3 * max))
+                                                    .bytes(),
+                                            "t",
+                                            -1,
+                                            1)
+                                    .outcome())
                     .isEqualTo(Outcome.CANDIDATE);
         }
 
@@ -543,7 +645,8 @@ class EcsEventParserTest {
             for (int b : sequence) {
                 out.write(b);
             }
-            out.writeBytes(json.substring(i + (at.equals("#") ? 1 : 0)).getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(
+                    json.substring(i + (at.equals("#") ? 1 : 0)).getBytes(StandardCharsets.UTF_8));
             return out.toByteArray();
         }
 
@@ -570,15 +673,17 @@ class EcsEventParserTest {
 
         private ParsedRecord connectionWithLabels(String labels) {
             String json = connect("N").json();
-            byte[] bytes = (json.substring(0, json.length() - 1) + ",\"labels\":" + labels + "}")
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] bytes =
+                    (json.substring(0, json.length() - 1) + ",\"labels\":" + labels + "}")
+                            .getBytes(StandardCharsets.UTF_8);
             return large.parse(bytes, "test", -1, 1);
         }
 
         @ParameterizedTest(name = "{0} keys")
         @ValueSource(ints = {1, 31, 32, 33, 1000, 100_000})
         void aRepeatedKeyIsFoundWhereverItIs(int keys) {
-            assertThat(connectionWithLabels(objectOf(keys, "")).outcome()).isEqualTo(Outcome.CANDIDATE);
+            assertThat(connectionWithLabels(objectOf(keys, "")).outcome())
+                    .isEqualTo(Outcome.CANDIDATE);
             for (int repeated : new int[] {0, keys / 2, keys - 1}) {
                 ParsedRecord r = connectionWithLabels(objectOf(keys, ",\"k" + repeated + "\":1"));
                 assertThat(r.deadLetter().reason()).isEqualTo(DeadLetterReason.DUPLICATE_KEY);
@@ -601,11 +706,15 @@ class EcsEventParserTest {
             assertThat(colliding.stream().map(String::hashCode).distinct()).hasSize(1);
             StringBuilder labels = new StringBuilder("{");
             for (String key : colliding) {
-                labels.append(labels.length() == 1 ? "" : ",").append('"').append(key).append("\":0");
+                labels.append(labels.length() == 1 ? "" : ",")
+                        .append('"')
+                        .append(key)
+                        .append("\":0");
             }
             long start = System.nanoTime();
             ParsedRecord unique = connectionWithLabels(labels + "}");
-            ParsedRecord repeated = connectionWithLabels(labels + ",\"" + colliding.get(77) + "\":0}");
+            ParsedRecord repeated =
+                    connectionWithLabels(labels + ",\"" + colliding.get(77) + "\":0}");
             long millis = (System.nanoTime() - start) / 1_000_000;
 
             assertThat(unique.outcome()).as("%s", unique.deadLetter()).isEqualTo(Outcome.CANDIDATE);
@@ -628,34 +737,54 @@ class EcsEventParserTest {
                 colliding = next;
             }
             for (String key : colliding) {
-                labels.append(labels.length() == 1 ? "" : ",").append('"').append(key).append("\":0");
+                labels.append(labels.length() == 1 ? "" : ",")
+                        .append('"')
+                        .append(key)
+                        .append("\":0");
             }
             assertThat(connectionWithLabels(labels + "}").outcome()).isEqualTo(Outcome.CANDIDATE);
             // Limits still apply on that path, each with its own reason.
-            assertThat(connectionWithLabels(labels + ",\"" + "k".repeat(40_000) + "\":0}")
-                            .deadLetter().reason())
+            assertThat(
+                            connectionWithLabels(labels + ",\"" + "k".repeat(40_000) + "\":0}")
+                                    .deadLetter()
+                                    .reason())
                     .isEqualTo(DeadLetterReason.NAME_TOO_LONG);
-            assertThat(connectionWithLabels(labels + ",\"" + colliding.get(3) + "\":0}")
-                            .deadLetter().reason())
+            assertThat(
+                            connectionWithLabels(labels + ",\"" + colliding.get(3) + "\":0}")
+                                    .deadLetter()
+                                    .reason())
                     .isEqualTo(DeadLetterReason.DUPLICATE_KEY);
             // And the parser goes on with a fresh table.
-            assertThat(connectionWithLabels(objectOf(5000, "")).outcome()).isEqualTo(Outcome.CANDIDATE);
+            assertThat(connectionWithLabels(objectOf(5000, "")).outcome())
+                    .isEqualTo(Outcome.CANDIDATE);
         }
 
         @Test
         void aHugeObjectLeavesNothingBehindForTheNextRecords() {
             EcsEventParser reused = new EcsEventParser(4 * 1024 * 1024);
-            byte[] huge = (connect("N").json().replaceFirst("\\}$", "")
-                    + ",\"labels\":" + objectOf(200_000, ",\"k5\":1") + "}").getBytes(StandardCharsets.UTF_8);
+            byte[] huge =
+                    (connect("N").json().replaceFirst("\\}$", "")
+                                    + ",\"labels\":"
+                                    + objectOf(200_000, ",\"k5\":1")
+                                    + "}")
+                            .getBytes(StandardCharsets.UTF_8);
             assertThat(reused.parse(huge, "t", -1, 1).deadLetter().reason())
                     .isEqualTo(DeadLetterReason.DUPLICATE_KEY);
             for (int keys : new int[] {40, 2000, 40}) {
-                byte[] next = (connect("N").json().replaceFirst("\\}$", "")
-                        + ",\"labels\":" + objectOf(keys, "") + "}").getBytes(StandardCharsets.UTF_8);
+                byte[] next =
+                        (connect("N").json().replaceFirst("\\}$", "")
+                                        + ",\"labels\":"
+                                        + objectOf(keys, "")
+                                        + "}")
+                                .getBytes(StandardCharsets.UTF_8);
                 assertThat(reused.parse(next, "t", -1, 2).outcome()).isEqualTo(Outcome.CANDIDATE);
             }
-            byte[] duplicate = (connect("N").json().replaceFirst("\\}$", "")
-                    + ",\"labels\":" + objectOf(40, ",\"k39\":1") + "}").getBytes(StandardCharsets.UTF_8);
+            byte[] duplicate =
+                    (connect("N").json().replaceFirst("\\}$", "")
+                                    + ",\"labels\":"
+                                    + objectOf(40, ",\"k39\":1")
+                                    + "}")
+                            .getBytes(StandardCharsets.UTF_8);
             assertThat(reused.parse(duplicate, "t", -1, 3).deadLetter().reason())
                     .isEqualTo(DeadLetterReason.DUPLICATE_KEY);
         }

@@ -26,9 +26,11 @@ class Utf8Test {
         for (int round = 0; round < 200_000; round++) {
             byte[] bytes = new byte[random.nextInt(1, 24)];
             for (int i = 0; i < bytes.length; i++) {
-                bytes[i] = (byte) (random.nextInt(3) == 0
-                        ? random.nextInt(256)
-                        : INTERESTING[random.nextInt(INTERESTING.length)]);
+                bytes[i] =
+                        (byte)
+                                (random.nextInt(3) == 0
+                                        ? random.nextInt(256)
+                                        : INTERESTING[random.nextInt(INTERESTING.length)]);
             }
             assertThat(Utf8.firstInvalid(bytes, 0, bytes.length))
                     .as("%s", java.util.HexFormat.of().formatHex(bytes))
@@ -39,7 +41,8 @@ class Utf8Test {
     @Test
     void findsTheFirstBadByteAfterLongAsciiRuns() {
         for (int at = 0; at < 40; at++) {
-            byte[] bytes = ("x".repeat(at) + "\u00e4" + "y".repeat(40)).getBytes(StandardCharsets.UTF_8);
+            byte[] bytes =
+                    ("x".repeat(at) + "\u00e4" + "y".repeat(40)).getBytes(StandardCharsets.UTF_8);
             assertThat(Utf8.firstInvalid(bytes, 0, bytes.length)).isEqualTo(-1);
             bytes[at + 1] = '(';
             assertThat(Utf8.firstInvalid(bytes, 0, bytes.length)).isEqualTo(at);
@@ -64,9 +67,11 @@ class Utf8Test {
     }
 
     private static int jdkFirstInvalid(byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         CharBuffer out = CharBuffer.allocate(bytes.length * 2);
         CoderResult result = decoder.decode(in, out, true);

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.testing.SpecEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,13 +26,15 @@ import org.junit.jupiter.api.Test;
 
 class ApplyExclusionsTest {
 
-    private static final MapStateDescriptor<String, ExclusionSet> STATE = ApplyExclusions.stateDescriptor();
+    private static final MapStateDescriptor<String, ExclusionSet> STATE =
+            ApplyExclusions.stateDescriptor();
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
     /** What an older release accepted: anything newer, whatever it excluded. */
-    private static final ExclusionPolicy ANYTHING_GOES = new ExclusionPolicy(true, Long.MAX_VALUE, 0);
+    private static final ExclusionPolicy ANYTHING_GOES =
+            new ExclusionPolicy(true, Long.MAX_VALUE, 0);
 
     private static final ExclusionSet DEFAULTS = ExclusionSetJson.defaults();
 
@@ -40,8 +42,8 @@ class ApplyExclusionsTest {
         return new EcsEventParser().parse(b.bytes(), "t", -1, 1).event();
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, RuleEvent, ExclusionUpdate, RuleEvent> harness(
-            ExclusionSet initial) throws Exception {
+    private static KeyedBroadcastOperatorTestHarness<String, RuleEvent, ExclusionUpdate, RuleEvent>
+            harness(ExclusionSet initial) throws Exception {
         return harness(initial, ExclusionPolicy.DEFAULTS, null, 0);
     }
 
@@ -49,13 +51,24 @@ class ApplyExclusionsTest {
      * Subtask {@code subtask} of {@code subtask + 1}, optionally restored from {@code snapshot}.
      * Only subtask 0 owns every key group (probes need that).
      */
-    private static KeyedBroadcastOperatorTestHarness<String, RuleEvent, ExclusionUpdate, RuleEvent> harness(
-            ExclusionSet initial, ExclusionPolicy policy, OperatorSubtaskState snapshot, int subtask)
-            throws Exception {
-        var h = new KeyedBroadcastOperatorTestHarness<String, RuleEvent, ExclusionUpdate, RuleEvent>(
-                new CoBroadcastWithKeyedOperator<>(
-                        new ApplyExclusions(initial, STATE, policy, DEAD_LETTERS), List.of(STATE)),
-                RuleEvent::sequenceKey, Types.STRING, 128, subtask + 1, subtask);
+    private static KeyedBroadcastOperatorTestHarness<String, RuleEvent, ExclusionUpdate, RuleEvent>
+            harness(
+                    ExclusionSet initial,
+                    ExclusionPolicy policy,
+                    OperatorSubtaskState snapshot,
+                    int subtask)
+                    throws Exception {
+        var h =
+                new KeyedBroadcastOperatorTestHarness<
+                        String, RuleEvent, ExclusionUpdate, RuleEvent>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new ApplyExclusions(initial, STATE, policy, DEAD_LETTERS),
+                                List.of(STATE)),
+                        RuleEvent::sequenceKey,
+                        Types.STRING,
+                        128,
+                        subtask + 1,
+                        subtask);
         h.setup();
         if (snapshot == null) {
             h.initializeEmptyState();
@@ -69,12 +82,14 @@ class ApplyExclusionsTest {
     private static ExclusionSet withExtraDestination(long version, String... extra) {
         List<String> cidrs = new ArrayList<>(DEFAULTS.destinationCidrs());
         cidrs.addAll(List.of(extra));
-        return new ExclusionSet(version, cidrs, DEFAULTS.processExecutables(), DEFAULTS.processNames());
+        return new ExclusionSet(
+                version, cidrs, DEFAULTS.processExecutables(), DEFAULTS.processNames());
     }
 
     private static ExclusionUpdate published(ExclusionSet set, long offset) {
-        return ExclusionUpdate.accepted(set, new ExclusionUpdate.Origin(
-                ExclusionSetJson.write(set), "exclusions", 0, offset));
+        return ExclusionUpdate.accepted(
+                set,
+                new ExclusionUpdate.Origin(ExclusionSetJson.write(set), "exclusions", 0, offset));
     }
 
     private static List<DeadLetter> deadLetters(
@@ -85,7 +100,8 @@ class ApplyExclusionsTest {
 
     /** Event ids and exclusion versions of what passed; 1.1.1.1, 8.8.8.8 and 9.9.9.9 probe. */
     private static List<org.assertj.core.groups.Tuple> probe(
-            KeyedBroadcastOperatorTestHarness<String, RuleEvent, ExclusionUpdate, RuleEvent> h, String run)
+            KeyedBroadcastOperatorTestHarness<String, RuleEvent, ExclusionUpdate, RuleEvent> h,
+            String run)
             throws Exception {
         h.getOutput().clear();
         h.processElement(parse(connect(run + "-cloudflare").destination("1.1.1.1")), 10);
@@ -121,10 +137,9 @@ class ApplyExclusionsTest {
 
             assertThat(h.extractOutputValues())
                     .extracting(RuleEvent::eventId, RuleEvent::exclusionsVersion)
-                    .containsExactly(
-                            tuple("before", 0L),
-                            tuple("other", 3L));
-            assertThat(h.getBroadcastState(STATE).get(ApplyExclusions.ACTIVE).version()).isEqualTo(3);
+                    .containsExactly(tuple("before", 0L), tuple("other", 3L));
+            assertThat(h.getBroadcastState(STATE).get(ApplyExclusions.ACTIVE).version())
+                    .isEqualTo(3);
             assertThat(deadLetters(h)).isEmpty();
         }
     }
@@ -155,28 +170,42 @@ class ApplyExclusionsTest {
             ExclusionSet attack = withExtraDestination(Long.MAX_VALUE, "1.1.1.0/24", "8.8.8.0/24");
             h.processBroadcastElement(published(attack, 7), 1);
 
-            assertThat(probe(h, "a")).containsExactly(
-                    tuple("a-cloudflare", 0L), tuple("a-google", 0L), tuple("a-quad9", 0L));
-            assertThat(deadLetters(h)).singleElement().satisfies(letter -> {
-                assertThat(letter.reason()).isEqualTo(DeadLetterReason.INVALID_EXCLUSION_SET);
-                assertThat(letter.detail())
-                        .contains("version 9223372036854775807 is 9223372036854775807 versions ahead"
-                                + " of version 0 in force; at most 1000")
-                        .contains("detector.exclusions.max-version-step");
-                assertThat(new String(letter.payload(), StandardCharsets.UTF_8))
-                        .isEqualTo(new String(ExclusionSetJson.write(attack), StandardCharsets.UTF_8));
-                assertThat(letter.offset()).isEqualTo(7);
-            });
+            assertThat(probe(h, "a"))
+                    .containsExactly(
+                            tuple("a-cloudflare", 0L), tuple("a-google", 0L), tuple("a-quad9", 0L));
+            assertThat(deadLetters(h))
+                    .singleElement()
+                    .satisfies(
+                            letter -> {
+                                assertThat(letter.reason())
+                                        .isEqualTo(DeadLetterReason.INVALID_EXCLUSION_SET);
+                                assertThat(letter.detail())
+                                        .contains(
+                                                "version 9223372036854775807 is 9223372036854775807"
+                                                    + " versions ahead of version 0 in force; at"
+                                                    + " most 1000")
+                                        .contains("detector.exclusions.max-version-step");
+                                assertThat(new String(letter.payload(), StandardCharsets.UTF_8))
+                                        .isEqualTo(
+                                                new String(
+                                                        ExclusionSetJson.write(attack),
+                                                        StandardCharsets.UTF_8));
+                                assertThat(letter.offset()).isEqualTo(7);
+                            });
 
             h.processBroadcastElement(published(withExtraDestination(1, "8.8.8.0/24"), 8), 2);
-            assertThat(probe(h, "b")).containsExactly(tuple("b-cloudflare", 1L), tuple("b-quad9", 1L));
+            assertThat(probe(h, "b"))
+                    .containsExactly(tuple("b-cloudflare", 1L), tuple("b-quad9", 1L));
             h.processBroadcastElement(published(withExtraDestination(1001, "9.9.9.0/24"), 9), 3);
-            assertThat(probe(h, "c")).as("1001 is exactly 1000 ahead of 1")
+            assertThat(probe(h, "c"))
+                    .as("1001 is exactly 1000 ahead of 1")
                     .containsExactly(tuple("c-cloudflare", 1001L), tuple("c-google", 1001L));
         }
     }
 
-    /** Every subtask receives every set; only subtask 0 reports a refusal, so it is counted once. */
+    /**
+     * Every subtask receives every set; only subtask 0 reports a refusal, so it is counted once.
+     */
     @Test
     void aRefusalIsDeadLetteredOnceNotOncePerSubtask() throws Exception {
         ExclusionUpdate attack = published(withExtraDestination(5000), 1);
@@ -188,7 +217,8 @@ class ApplyExclusionsTest {
             assertThat(deadLetters(first)).hasSize(1);
             assertThat(deadLetters(second)).isEmpty();
             assertThat(second.getBroadcastState(STATE).get(ApplyExclusions.ACTIVE))
-                    .as("refused there too").isNull();
+                    .as("refused there too")
+                    .isNull();
         }
     }
 
@@ -201,7 +231,8 @@ class ApplyExclusionsTest {
         }
         // A fresh operator, as after a job restart, restored from the snapshot.
         try (var h = harness(DEFAULTS, ExclusionPolicy.DEFAULTS, snapshot, 0)) {
-            assertThat(probe(h, "r")).containsExactly(tuple("r-cloudflare", 4L), tuple("r-quad9", 4L));
+            assertThat(probe(h, "r"))
+                    .containsExactly(tuple("r-cloudflare", 4L), tuple("r-quad9", 4L));
         }
     }
 
@@ -225,8 +256,12 @@ class ApplyExclusionsTest {
      */
     @Test
     void aRestoredSetExcludingEverythingIsNotApplied() throws Exception {
-        ExclusionSet everything = new ExclusionSet(
-                Long.MAX_VALUE, List.of("0.0.0.0/1", "128.0.0.0/1", "::/0"), List.of(), List.of());
+        ExclusionSet everything =
+                new ExclusionSet(
+                        Long.MAX_VALUE,
+                        List.of("0.0.0.0/1", "128.0.0.0/1", "::/0"),
+                        List.of(),
+                        List.of());
         OperatorSubtaskState snapshot;
         try (var older = harness(DEFAULTS, ANYTHING_GOES, null, 0)) {
             older.processBroadcastElement(published(everything, 3), 1);
@@ -235,44 +270,53 @@ class ApplyExclusionsTest {
         }
 
         try (var h = harness(DEFAULTS, ExclusionPolicy.DEFAULTS, snapshot, 0)) {
-            assertThat(probe(h, "n")).containsExactly(
-                    tuple("n-cloudflare", 0L), tuple("n-google", 0L), tuple("n-quad9", 0L));
+            assertThat(probe(h, "n"))
+                    .containsExactly(
+                            tuple("n-cloudflare", 0L), tuple("n-google", 0L), tuple("n-quad9", 0L));
             h.processBroadcastElement(published(withExtraDestination(1, "8.8.8.0/24"), 4), 2);
-            assertThat(probe(h, "l")).containsExactly(tuple("l-cloudflare", 1L), tuple("l-quad9", 1L));
+            assertThat(probe(h, "l"))
+                    .containsExactly(tuple("l-cloudflare", 1L), tuple("l-quad9", 1L));
         }
     }
 
     /**
-     * Any other restored set far ahead (here version 2^63-1 excluding 1.1.1.0/24) blocks every later
-     * version, until the operator raises the reset generation when starting from the savepoint.
-     * The generation is kept in state: restores of that run keep the sets it applied since.
+     * Any other restored set far ahead (here version 2^63-1 excluding 1.1.1.0/24) blocks every
+     * later version, until the operator raises the reset generation when starting from the
+     * savepoint. The generation is kept in state: restores of that run keep the sets it applied
+     * since.
      */
     @Test
     void aResetGenerationDiscardsTheRestoredSetOnceAndOnlyOnce() throws Exception {
         OperatorSubtaskState stuck;
         try (var older = harness(DEFAULTS, ANYTHING_GOES, null, 0)) {
-            older.processBroadcastElement(published(withExtraDestination(Long.MAX_VALUE, "1.1.1.0/24"), 3), 1);
+            older.processBroadcastElement(
+                    published(withExtraDestination(Long.MAX_VALUE, "1.1.1.0/24"), 3), 1);
             stuck = older.snapshot(1, 2);
         }
         try (var kept = harness(DEFAULTS, ExclusionPolicy.DEFAULTS, stuck, 0)) {
             kept.processBroadcastElement(published(withExtraDestination(1, "8.8.8.0/24"), 4), 2);
-            assertThat(probe(kept, "k")).as("without a reset the restored set stays")
-                    .containsExactly(tuple("k-google", Long.MAX_VALUE), tuple("k-quad9", Long.MAX_VALUE));
+            assertThat(probe(kept, "k"))
+                    .as("without a reset the restored set stays")
+                    .containsExactly(
+                            tuple("k-google", Long.MAX_VALUE), tuple("k-quad9", Long.MAX_VALUE));
         }
 
         ExclusionPolicy reset = new ExclusionPolicy(false, 1000, 1);
         OperatorSubtaskState afterReset;
         try (var h = harness(DEFAULTS, reset, stuck, 0)) {
-            assertThat(probe(h, "r")).containsExactly(
-                    tuple("r-cloudflare", 0L), tuple("r-google", 0L), tuple("r-quad9", 0L));
+            assertThat(probe(h, "r"))
+                    .containsExactly(
+                            tuple("r-cloudflare", 0L), tuple("r-google", 0L), tuple("r-quad9", 0L));
             h.processBroadcastElement(published(withExtraDestination(1, "8.8.8.0/24"), 4), 2);
-            assertThat(probe(h, "s")).containsExactly(tuple("s-cloudflare", 1L), tuple("s-quad9", 1L));
+            assertThat(probe(h, "s"))
+                    .containsExactly(tuple("s-cloudflare", 1L), tuple("s-quad9", 1L));
             afterReset = h.snapshot(2, 3);
         }
         // A failover of the same run (same option), and a later start without the option.
         for (ExclusionPolicy later : List.of(reset, ExclusionPolicy.DEFAULTS)) {
             try (var h = harness(DEFAULTS, later, afterReset, 0)) {
-                assertThat(probe(h, "f")).as("generation %d", later.resetGeneration())
+                assertThat(probe(h, "f"))
+                        .as("generation %d", later.resetGeneration())
                         .containsExactly(tuple("f-cloudflare", 1L), tuple("f-quad9", 1L));
             }
         }

@@ -3,8 +3,8 @@ package io.sshdnetcon.rule;
 import static io.sshdnetcon.testing.SpecEvents.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.testing.SpecEvents;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,9 +21,11 @@ class CompiledExclusionsTest {
         return List.of(
                 // The spec's example 9.
                 Arguments.of(connect("N").destination("172.32.0.1"), null),
-                Arguments.of(connect("N").destination("172.31.255.255"), ExclusionReason.DESTINATION),
+                Arguments.of(
+                        connect("N").destination("172.31.255.255"), ExclusionReason.DESTINATION),
                 Arguments.of(connect("N").destination("100.128.0.1"), null),
-                Arguments.of(connect("N").destination("::ffff:10.0.0.1"), ExclusionReason.DESTINATION),
+                Arguments.of(
+                        connect("N").destination("::ffff:10.0.0.1"), ExclusionReason.DESTINATION),
                 Arguments.of(connect("N").destination("fe80::1%eth0"), ExclusionReason.DESTINATION),
                 Arguments.of(connect("N").destination("2001:4860:4860::8888"), null),
                 // The spec's example 10.
@@ -31,13 +33,20 @@ class CompiledExclusionsTest {
                 Arguments.of(connect("N").processName("ssh"), ExclusionReason.PROCESS_NAME),
                 Arguments.of(connect("N").remove("process.name"), null),
                 Arguments.of(connect("N").set("process.name", null), null),
-                Arguments.of(connect("N").processName("sshd-session"), ExclusionReason.PROCESS_NAME),
+                Arguments.of(
+                        connect("N").processName("sshd-session"), ExclusionReason.PROCESS_NAME),
                 Arguments.of(connect("N").processName("login_duo"), ExclusionReason.PROCESS_NAME),
-                Arguments.of(connect("N").set("process.executable", "/usr/bin/yum"), ExclusionReason.PROCESS_EXECUTABLE),
-                Arguments.of(connect("N").set("process.executable", "/bin/yum"), ExclusionReason.PROCESS_EXECUTABLE),
+                Arguments.of(
+                        connect("N").set("process.executable", "/usr/bin/yum"),
+                        ExclusionReason.PROCESS_EXECUTABLE),
+                Arguments.of(
+                        connect("N").set("process.executable", "/bin/yum"),
+                        ExclusionReason.PROCESS_EXECUTABLE),
                 Arguments.of(connect("N").set("process.executable", "/usr/local/bin/yum"), null),
                 Arguments.of(connect("N").remove("process.executable"), null),
-                Arguments.of(connect("N").array("process.name", "curl", "ssh"), ExclusionReason.PROCESS_NAME),
+                Arguments.of(
+                        connect("N").array("process.name", "curl", "ssh"),
+                        ExclusionReason.PROCESS_NAME),
                 // destination.ip == null / == "0.0.0.0"
                 Arguments.of(connect("N").remove("destination.ip"), ExclusionReason.NO_DESTINATION),
                 Arguments.of(connect("N").array("destination.ip"), ExclusionReason.NO_DESTINATION),
@@ -46,9 +55,13 @@ class CompiledExclusionsTest {
                 Arguments.of(connect("N").destination("::"), null),
                 Arguments.of(connect("N").destination("::10.0.0.1"), null),
                 Arguments.of(connect("N").array("destination.ip", "8.8.8.8"), null),
-                Arguments.of(connect("N").array("destination.ip", "8.8.8.8", "192.168.1.1"), ExclusionReason.DESTINATION),
+                Arguments.of(
+                        connect("N").array("destination.ip", "8.8.8.8", "192.168.1.1"),
+                        ExclusionReason.DESTINATION),
                 // Destination is tested before the process allowlist.
-                Arguments.of(connect("N").destination("10.0.0.1").processName("ssh"), ExclusionReason.DESTINATION));
+                Arguments.of(
+                        connect("N").destination("10.0.0.1").processName("ssh"),
+                        ExclusionReason.DESTINATION));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -24,7 +24,8 @@ class RouteExclusionUpdatesTest {
 
     private static ExclusionUpdate fromTopic(String json, long offset) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        return ExclusionUpdate.accepted(ExclusionSetJson.parse(bytes),
+        return ExclusionUpdate.accepted(
+                ExclusionSetJson.parse(bytes),
                 new ExclusionUpdate.Origin(bytes, "sshd-netcon-exclusions", 0, offset));
     }
 
@@ -36,23 +37,29 @@ class RouteExclusionUpdatesTest {
 
     @Test
     void aSetExcludingEverythingIsDeadLetteredWithItsOriginalBytes() throws Exception {
-        ExclusionUpdate legitimate = fromTopic(
-                "{\"version\":2,\"destination_cidrs\":[\"10.0.0.0/8\"],\"process_executables\":[],"
-                        + "\"process_names\":[]}", 4);
+        ExclusionUpdate legitimate =
+                fromTopic(
+                        "{\"version\":2,\"destination_cidrs\":[\"10.0.0.0/8\"],\"process_executables\":[],"
+                            + "\"process_names\":[]}",
+                        4);
         try (var h = harness(ExclusionPolicy.DEFAULTS)) {
             h.processElement(fromTopic(EVERYTHING, 3), 1);
             h.processElement(legitimate, 2);
 
             assertThat(h.extractOutputValues()).containsExactly(legitimate);
-            assertThat(h.getSideOutput(DEAD_LETTERS)).singleElement()
+            assertThat(h.getSideOutput(DEAD_LETTERS))
+                    .singleElement()
                     .extracting(StreamRecord::getValue)
-                    .satisfies(letter -> {
-                        assertThat(letter.reason()).isEqualTo(DeadLetterReason.INVALID_EXCLUSION_SET);
-                        assertThat(letter.detail()).contains("exclude every IPv4 address");
-                        assertThat(new String(letter.payload(), StandardCharsets.UTF_8)).isEqualTo(EVERYTHING);
-                        assertThat(letter.source()).isEqualTo("sshd-netcon-exclusions");
-                        assertThat(letter.offset()).isEqualTo(3);
-                    });
+                    .satisfies(
+                            letter -> {
+                                assertThat(letter.reason())
+                                        .isEqualTo(DeadLetterReason.INVALID_EXCLUSION_SET);
+                                assertThat(letter.detail()).contains("exclude every IPv4 address");
+                                assertThat(new String(letter.payload(), StandardCharsets.UTF_8))
+                                        .isEqualTo(EVERYTHING);
+                                assertThat(letter.source()).isEqualTo("sshd-netcon-exclusions");
+                                assertThat(letter.offset()).isEqualTo(3);
+                            });
         }
     }
 
@@ -69,13 +76,21 @@ class RouteExclusionUpdatesTest {
 
     @Test
     void aRecordRejectedOnReadingGoesStraightToTheDeadLetters() throws Exception {
-        DeadLetter invalid = new DeadLetter(DeadLetterReason.INVALID_EXCLUSION_SET, "not valid JSON",
-                new byte[] {'{'}, "sshd-netcon-exclusions", 0, 9, 1L);
+        DeadLetter invalid =
+                new DeadLetter(
+                        DeadLetterReason.INVALID_EXCLUSION_SET,
+                        "not valid JSON",
+                        new byte[] {'{'},
+                        "sshd-netcon-exclusions",
+                        0,
+                        9,
+                        1L);
         try (var h = harness(ExclusionPolicy.DEFAULTS)) {
             h.processElement(ExclusionUpdate.rejected(invalid), 1);
 
             assertThat(h.extractOutputValues()).isEmpty();
-            assertThat(h.getSideOutput(DEAD_LETTERS)).extracting(StreamRecord::getValue)
+            assertThat(h.getSideOutput(DEAD_LETTERS))
+                    .extracting(StreamRecord::getValue)
                     .isEqualTo(List.of(invalid));
         }
     }

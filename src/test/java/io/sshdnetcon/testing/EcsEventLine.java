@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Test data builder that reads like the examples in semantics.md: host h1, exec E of entity X whose parent is
- * /usr/sbin/sshd, and a connection N from a child of X (curl to 8.8.8.8). Times are offsets from {@link #T0}.
+ * Test data builder that reads like the examples in semantics.md: host h1, exec E of entity X whose
+ * parent is /usr/sbin/sshd, and a connection N from a child of X (curl to 8.8.8.8). Times are
+ * offsets from {@link #T0}.
  */
 public final class EcsEventLine {
 

@@ -43,34 +43,47 @@ public final class ElasticsearchQueries {
     }
 
     /** The hits (with {@code _id}, {@code _index}, {@code _source}) of a query, up to 10 000. */
-    public List<JsonNode> search(String dataStream, String query) throws IOException, InterruptedException {
+    public List<JsonNode> search(String dataStream, String query)
+            throws IOException, InterruptedException {
         refresh(dataStream);
         JsonNode answer =
-                call("POST", "/" + dataStream + "/_search",
+                call(
+                        "POST",
+                        "/" + dataStream + "/_search",
                         "{\"size\":10000,\"query\":" + query + "}");
         List<JsonNode> hits = new ArrayList<>();
         answer.at("/hits/hits").forEach(hits::add);
         return hits;
     }
 
-    /** Like {@link #search}, with only {@code fields} of each {@code _source}: large alerts stay put. */
+    /**
+     * Like {@link #search}, with only {@code fields} of each {@code _source}: large alerts stay
+     * put.
+     */
     public List<JsonNode> search(String dataStream, String query, List<String> fields)
             throws IOException, InterruptedException {
         refresh(dataStream);
         JsonNode answer =
-                call("POST", "/" + dataStream + "/_search",
-                        "{\"size\":10000,\"_source\":" + MAPPER.writeValueAsString(fields)
-                                + ",\"query\":" + query + "}");
+                call(
+                        "POST",
+                        "/" + dataStream + "/_search",
+                        "{\"size\":10000,\"_source\":"
+                                + MAPPER.writeValueAsString(fields)
+                                + ",\"query\":"
+                                + query
+                                + "}");
         List<JsonNode> hits = new ArrayList<>();
         answer.at("/hits/hits").forEach(hits::add);
         return hits;
     }
 
-    public List<String> ids(String dataStream, String query) throws IOException, InterruptedException {
+    public List<String> ids(String dataStream, String query)
+            throws IOException, InterruptedException {
         return search(dataStream, query).stream().map(h -> h.get("_id").asText()).toList();
     }
 
-    public void putIndexTemplate(String name, String json) throws IOException, InterruptedException {
+    public void putIndexTemplate(String name, String json)
+            throws IOException, InterruptedException {
         call("PUT", "/_index_template/" + name, json);
     }
 
@@ -81,7 +94,9 @@ public final class ElasticsearchQueries {
     /** The data stream's backing indices ({@code .ds-...}); this build has no GET _data_stream. */
     public List<String> backingIndices(String dataStream) throws IOException, InterruptedException {
         List<String> names = new ArrayList<>();
-        call("GET", "/" + dataStream + "/_settings", null).fieldNames().forEachRemaining(names::add);
+        call("GET", "/" + dataStream + "/_settings", null)
+                .fieldNames()
+                .forEachRemaining(names::add);
         return names;
     }
 
@@ -111,9 +126,11 @@ public final class ElasticsearchQueries {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
-            throw new IOException(method + " " + path + " -> " + response.statusCode() + ": " + response.body());
+            throw new IOException(
+                    method + " " + path + " -> " + response.statusCode() + ": " + response.body());
         }
         return MAPPER.readTree(response.body());
     }

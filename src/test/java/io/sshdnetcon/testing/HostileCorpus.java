@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Hostile input, generated deterministically: deep nesting, enormous and numerous keys, huge
- * arrays, invalid UTF-8, endless numbers and keys that collide once dots are expanded. Each case
- * is a qualifying pair (sshd's exec and, 100 ms later, its child's connection to 8.8.8.8) on a host
+ * arrays, invalid UTF-8, endless numbers and keys that collide once dots are expanded. Each case is
+ * a qualifying pair (sshd's exec and, 100 ms later, its child's connection to 8.8.8.8) on a host
  * and in a minute of its own, with the hostile part in one of the two events, so that alert
  * building meets it too. A case within the limits alerts exactly as the detection contract says;
  * one beyond them dead-letters its hostile event under its own reason, and then its exec has no
@@ -94,58 +94,86 @@ public final class HostileCorpus {
     private void nesting() {
         int max = JsonReadLimits.MAX_NESTING_DEPTH;
         // The root object is level 1, so "deep" can hold max - 1 more levels.
-        connectWith("objects-10000-deep", field("deep", nestedObjects(10_000)),
+        connectWith(
+                "objects-10000-deep",
+                field("deep", nestedObjects(10_000)),
                 DeadLetterReason.NESTING_TOO_DEEP);
-        connectWith("arrays-10000-deep", field("deep", nestedArrays(10_000)),
+        connectWith(
+                "arrays-10000-deep",
+                field("deep", nestedArrays(10_000)),
                 DeadLetterReason.NESTING_TOO_DEEP);
         connectWith("objects-at-the-depth-limit", field("deep", nestedObjects(max - 1)), null);
-        connectWith("objects-past-the-depth-limit", field("deep", nestedObjects(max)),
+        connectWith(
+                "objects-past-the-depth-limit",
+                field("deep", nestedObjects(max)),
                 DeadLetterReason.NESTING_TOO_DEEP);
         connectWith("arrays-at-the-depth-limit", field("deep", nestedArrays(max - 1)), null);
-        connectWith("arrays-past-the-depth-limit", field("deep", nestedArrays(max)),
+        connectWith(
+                "arrays-past-the-depth-limit",
+                field("deep", nestedArrays(max)),
                 DeadLetterReason.NESTING_TOO_DEEP);
         // A dotted key nests as deep as the objects it stands for, and both add up.
         connectWith("dotted-path-at-the-limit", field(dotted("a", max), "1"), null);
-        connectWith("dotted-path-past-the-limit", field(dotted("a", max + 1), "1"),
+        connectWith(
+                "dotted-path-past-the-limit",
+                field(dotted("a", max + 1), "1"),
                 DeadLetterReason.NESTING_TOO_DEEP);
-        connectWith("objects-and-dots-past-the-limit",
+        connectWith(
+                "objects-and-dots-past-the-limit",
                 field("deep", nest("{\"d\":", 50, "{" + quoted(dotted("a", 60)) + ":1}", "}")),
                 DeadLetterReason.NESTING_TOO_DEEP);
-        execWith("dotted-path-at-the-limit-in-the-exec",
-                field("process." + dotted("a", max - 1), "1"), null);
-        execWith("objects-10000-deep-in-the-exec", field("deep", nestedObjects(10_000)),
+        execWith(
+                "dotted-path-at-the-limit-in-the-exec",
+                field("process." + dotted("a", max - 1), "1"),
+                null);
+        execWith(
+                "objects-10000-deep-in-the-exec",
+                field("deep", nestedObjects(10_000)),
                 DeadLetterReason.NESTING_TOO_DEEP);
         // Copied into the alert: the alert document nests exactly as deep as the limit allows.
-        connectWith("dotted-path-at-the-limit-in-process",
-                field("process." + dotted("a", max - 1), "1"), null);
+        connectWith(
+                "dotted-path-at-the-limit-in-process",
+                field("process." + dotted("a", max - 1), "1"),
+                null);
     }
 
     private void keys() {
-        connectWith("dotted-key-25000-segments", field(dotted("a", 25_000), "1"),
+        connectWith(
+                "dotted-key-25000-segments",
+                field(dotted("a", 25_000), "1"),
                 DeadLetterReason.NAME_TOO_LONG);
-        connectWith("key-of-1-mib", field("k".repeat(1 << 20), "1"),
-                DeadLetterReason.NAME_TOO_LONG);
-        connectWith("key-at-the-name-limit", field("k".repeat(JsonReadLimits.MAX_NAME_BYTES), "1"),
+        connectWith(
+                "key-of-1-mib", field("k".repeat(1 << 20), "1"), DeadLetterReason.NAME_TOO_LONG);
+        connectWith(
+                "key-at-the-name-limit",
+                field("k".repeat(JsonReadLimits.MAX_NAME_BYTES), "1"),
                 null);
-        connectWith("key-past-the-name-limit",
+        connectWith(
+                "key-past-the-name-limit",
                 field("k".repeat(JsonReadLimits.MAX_NAME_BYTES + 1), "1"),
                 DeadLetterReason.NAME_TOO_LONG);
     }
 
     private void manyKeys() {
-        connectWith("400000-keys-in-one-object", field("labels", manyKeysObject(400_000, false)),
-                null);
+        connectWith(
+                "400000-keys-in-one-object", field("labels", manyKeysObject(400_000, false)), null);
         execWith("400000-keys-in-the-exec", field("labels", manyKeysObject(400_000, false)), null);
-        connectWith("400000-keys-and-a-duplicate", field("labels", manyKeysObject(400_000, true)),
+        connectWith(
+                "400000-keys-and-a-duplicate",
+                field("labels", manyKeysObject(400_000, true)),
                 DeadLetterReason.DUPLICATE_KEY);
         // Keys that share String.hashCode and collide in Jackson's symbol table too.
         List<String> colliding = collidingKeys(16);
-        connectWith("65536-keys-with-one-hash-code",
-                field("labels", "{" + joinedKeys(colliding) + "}"), null);
+        connectWith(
+                "65536-keys-with-one-hash-code",
+                field("labels", "{" + joinedKeys(colliding) + "}"),
+                null);
         // Just below the symbol table's overflow, then looked up again and again.
         String some = "{" + joinedKeys(colliding.subList(0, 900)) + "}";
-        connectWith("colliding-keys-in-100-objects",
-                field("labels", "[" + repeatJoined(some, 100) + "]"), null);
+        connectWith(
+                "colliding-keys-in-100-objects",
+                field("labels", "[" + repeatJoined(some, 100) + "]"),
+                null);
     }
 
     /** All 2^pairs keys made of "Aa" and "BB", which share one String.hashCode. */
@@ -172,28 +200,52 @@ public final class HostileCorpus {
 
     private void arrays() {
         // "0," per element: 2,000,000 elements are about 4 MB, within the record limit.
-        connectWith("array-of-2000000-numbers",
-                field("labels", "{\"big\":[" + repeatJoined("0", 2_000_000) + "]}"), null);
+        connectWith(
+                "array-of-2000000-numbers",
+                field("labels", "{\"big\":[" + repeatJoined("0", 2_000_000) + "]}"),
+                null);
         // A field the rule reads: any element may match ("network" is the last).
-        cases.add(pair("category-of-900000-elements",
-                execBytes("category-of-900000-elements"),
-                utf8(qualifyingConnect("category-of-900000-elements").json().replace(
-                        "\"category\":[\"network\"]",
-                        "\"category\":[" + repeatJoined("\"x\"", 900_000) + ",\"network\"]")),
-                null, null, true));
-        cases.add(pair("destination-of-300000-addresses",
-                execBytes("destination-of-300000-addresses"),
-                utf8(qualifyingConnect("destination-of-300000-addresses").json().replace(
-                        "\"ip\":\"8.8.8.8\"",
-                        "\"ip\":[" + repeatJoined("\"8.8.8.8\"", 300_000) + "]")),
-                null, null, true));
+        cases.add(
+                pair(
+                        "category-of-900000-elements",
+                        execBytes("category-of-900000-elements"),
+                        utf8(
+                                qualifyingConnect("category-of-900000-elements")
+                                        .json()
+                                        .replace(
+                                                "\"category\":[\"network\"]",
+                                                "\"category\":["
+                                                        + repeatJoined("\"x\"", 900_000)
+                                                        + ",\"network\"]")),
+                        null,
+                        null,
+                        true));
+        cases.add(
+                pair(
+                        "destination-of-300000-addresses",
+                        execBytes("destination-of-300000-addresses"),
+                        utf8(
+                                qualifyingConnect("destination-of-300000-addresses")
+                                        .json()
+                                        .replace(
+                                                "\"ip\":\"8.8.8.8\"",
+                                                "\"ip\":["
+                                                        + repeatJoined("\"8.8.8.8\"", 300_000)
+                                                        + "]")),
+                        null,
+                        null,
+                        true));
     }
 
     private void numbers() {
         int max = JsonReadLimits.MAX_NUMBER_CHARS;
-        connectWith("integer-of-5000-digits", field("n", "9".repeat(5000)),
+        connectWith(
+                "integer-of-5000-digits",
+                field("n", "9".repeat(5000)),
                 DeadLetterReason.NUMBER_TOO_LONG);
-        connectWith("fraction-of-5000-digits", field("n", "0." + "1".repeat(5000)),
+        connectWith(
+                "fraction-of-5000-digits",
+                field("n", "0." + "1".repeat(5000)),
                 DeadLetterReason.NUMBER_TOO_LONG);
         connectWith("integer-at-the-number-limit", field("n", "9".repeat(max)), null);
         connectWith("huge-exponent", field("n", "1e999999999"), null);
@@ -201,98 +253,183 @@ public final class HostileCorpus {
 
     private void strings() {
         int max = JsonReadLimits.MAX_RULE_VALUE_CHARS;
-        cases.add(pair("process-name-past-the-string-limit",
-                execBytes("process-name-past-the-string-limit"),
-                qualifyingConnect("process-name-past-the-string-limit")
-                        .processName("p".repeat(max + 1)).bytes(),
-                null, DeadLetterReason.STRING_TOO_LONG, false));
-        cases.add(pair("process-name-at-the-string-limit",
-                execBytes("process-name-at-the-string-limit"),
-                qualifyingConnect("process-name-at-the-string-limit")
-                        .processName("p".repeat(max)).bytes(),
-                null, null, true));
+        cases.add(
+                pair(
+                        "process-name-past-the-string-limit",
+                        execBytes("process-name-past-the-string-limit"),
+                        qualifyingConnect("process-name-past-the-string-limit")
+                                .processName("p".repeat(max + 1))
+                                .bytes(),
+                        null,
+                        DeadLetterReason.STRING_TOO_LONG,
+                        false));
+        cases.add(
+                pair(
+                        "process-name-at-the-string-limit",
+                        execBytes("process-name-at-the-string-limit"),
+                        qualifyingConnect("process-name-at-the-string-limit")
+                                .processName("p".repeat(max))
+                                .bytes(),
+                        null,
+                        null,
+                        true));
         // Skipped strings are bounded only by the record size.
         connectWith("skipped-string-of-3-mib", field("message", quoted("m".repeat(3 << 20))), null);
     }
 
     private void utf8() {
         // In a skipped value: Jackson itself catches a broken two-byte sequence...
-        connectWith("broken-sequence-in-a-skipped-value",
-                fieldBytes("message", bytes("\"a", 0xC3, '(', "b\"")), DeadLetterReason.NOT_JSON);
+        connectWith(
+                "broken-sequence-in-a-skipped-value",
+                fieldBytes("message", bytes("\"a", 0xC3, '(', "b\"")),
+                DeadLetterReason.NOT_JSON);
         // ...but decodes overlong forms and surrogates leniently, and skips without decoding.
-        connectWith("overlong-slash-in-a-skipped-value",
-                fieldBytes("message", bytes("\"a", 0xC0, 0xAF, "b\"")), DeadLetterReason.NOT_JSON);
-        connectWith("surrogate-in-a-key",
-                rawField(bytes("\"k", 0xED, 0xA0, 0x80, "\":1")), DeadLetterReason.NOT_JSON);
-        connectWith("byte-ff-in-a-skipped-value",
-                fieldBytes("message", bytes("\"a", 0xFF, "b\"")), DeadLetterReason.NOT_JSON);
+        connectWith(
+                "overlong-slash-in-a-skipped-value",
+                fieldBytes("message", bytes("\"a", 0xC0, 0xAF, "b\"")),
+                DeadLetterReason.NOT_JSON);
+        connectWith(
+                "surrogate-in-a-key",
+                rawField(bytes("\"k", 0xED, 0xA0, 0x80, "\":1")),
+                DeadLetterReason.NOT_JSON);
+        connectWith(
+                "byte-ff-in-a-skipped-value",
+                fieldBytes("message", bytes("\"a", 0xFF, "b\"")),
+                DeadLetterReason.NOT_JSON);
         // In fields the rule reads: "/usr/sbin/sshd" with an overlong '/' must not be sshd.
         String n = "overlong-slash-in-the-parent-executable";
-        cases.add(pair(n,
-                replace(exec(name(n, "E")).host(host(n)).at(minute(n)).bytes(),
-                        "\"executable\":\"/usr/sbin/sshd\"",
-                        bytes("\"executable\":\"", 0xC0, 0xAF, "usr/sbin/sshd\"")),
-                qualifyingConnect(n).bytes(),
-                DeadLetterReason.NOT_JSON, null, false));
+        cases.add(
+                pair(
+                        n,
+                        replace(
+                                exec(name(n, "E")).host(host(n)).at(minute(n)).bytes(),
+                                "\"executable\":\"/usr/sbin/sshd\"",
+                                bytes("\"executable\":\"", 0xC0, 0xAF, "usr/sbin/sshd\"")),
+                        qualifyingConnect(n).bytes(),
+                        DeadLetterReason.NOT_JSON,
+                        null,
+                        false));
         n = "invalid-byte-in-the-host-id";
-        cases.add(pair(n,
-                exec(name(n, "E")).host(host(n)).at(minute(n)).bytes(),
-                replace(qualifyingConnect(n).bytes(), "\"id\":\"" + host(n) + "\"",
-                        bytes("\"id\":\"" + host(n), 0xF5, 0x80, 0x80, 0x80, "\"")),
-                null, DeadLetterReason.NOT_JSON, false));
+        cases.add(
+                pair(
+                        n,
+                        exec(name(n, "E")).host(host(n)).at(minute(n)).bytes(),
+                        replace(
+                                qualifyingConnect(n).bytes(),
+                                "\"id\":\"" + host(n) + "\"",
+                                bytes("\"id\":\"" + host(n), 0xF5, 0x80, 0x80, 0x80, "\"")),
+                        null,
+                        DeadLetterReason.NOT_JSON,
+                        false));
         // Valid multi-byte text is of course fine, in keys and in values the rule reads.
         n = "multibyte-utf8-everywhere";
-        cases.add(pair(n,
-                exec(name(n, "E")).host(host(n) + "-\u00e4\u20ac\ud83d\ude00").at(minute(n)).bytes(),
-                qualifyingConnect(n).host(host(n) + "-\u00e4\u20ac\ud83d\ude00")
-                        .set("labels.k\u00e4y\ud83d\ude00", "v\u00e4lue").bytes(),
-                null, null, true));
+        cases.add(
+                pair(
+                        n,
+                        exec(name(n, "E"))
+                                .host(host(n) + "-\u00e4\u20ac\ud83d\ude00")
+                                .at(minute(n))
+                                .bytes(),
+                        qualifyingConnect(n)
+                                .host(host(n) + "-\u00e4\u20ac\ud83d\ude00")
+                                .set("labels.k\u00e4y\ud83d\ude00", "v\u00e4lue")
+                                .bytes(),
+                        null,
+                        null,
+                        true));
     }
 
     private void collisions() {
         // The same path written dotted and nested is one multi-valued field.
         String n = "dotted-and-nested-process-name";
-        cases.add(pair(n, execBytes(n),
-                prepend(qualifyingConnect(n).processName("b").json(), "\"process.name\":\"a\""),
-                null, null, true));
+        cases.add(
+                pair(
+                        n,
+                        execBytes(n),
+                        prepend(
+                                qualifyingConnect(n).processName("b").json(),
+                                "\"process.name\":\"a\""),
+                        null,
+                        null,
+                        true));
         // ...and one excluded value is enough to exclude the connection.
         n = "dotted-ssh-and-nested-name";
-        cases.add(pair(n, execBytes(n),
-                prepend(qualifyingConnect(n).processName("b").json(), "\"process.name\":\"ssh\""),
-                null, null, false));
+        cases.add(
+                pair(
+                        n,
+                        execBytes(n),
+                        prepend(
+                                qualifyingConnect(n).processName("b").json(),
+                                "\"process.name\":\"ssh\""),
+                        null,
+                        null,
+                        false));
         // A scalar where the namespace's object would be: the dotted keys still carry the fields.
         n = "dotted-keys-and-a-scalar-process";
-        cases.add(pair(n, execBytes(n), utf8(dottedConnect(n, ",\"process\":\"scalar\"")),
-                null, null, true));
+        cases.add(
+                pair(
+                        n,
+                        execBytes(n),
+                        utf8(dottedConnect(n, ",\"process\":\"scalar\"")),
+                        null,
+                        null,
+                        true));
         n = "empty-segments";
-        cases.add(pair(n, execBytes(n),
-                prepend(qualifyingConnect(n).json(),
-                        "\"a..b\":1,\".a\":2,\"a.\":3,\".\":4,\"labels.a..b\":5"),
-                null, null, true));
+        cases.add(
+                pair(
+                        n,
+                        execBytes(n),
+                        prepend(
+                                qualifyingConnect(n).json(),
+                                "\"a..b\":1,\".a\":2,\"a.\":3,\".\":4,\"labels.a..b\":5"),
+                        null,
+                        null,
+                        true));
         n = "empty-segments-in-process";
-        cases.add(pair(n, execBytes(n),
-                replace(qualifyingConnect(n).bytes(), "\"process\":{",
-                        utf8("\"process\":{\"a..b\":1,\".a\":2,\"a.\":3,")),
-                null, null, true));
+        cases.add(
+                pair(
+                        n,
+                        execBytes(n),
+                        replace(
+                                qualifyingConnect(n).bytes(),
+                                "\"process\":{",
+                                utf8("\"process\":{\"a..b\":1,\".a\":2,\"a.\":3,")),
+                        null,
+                        null,
+                        true));
     }
 
     private void recordSize() {
-        connectWith("record-past-the-size-limit",
-                field("message", quoted("m".repeat(RECORD_LIMIT))), DeadLetterReason.RECORD_TOO_LARGE);
+        connectWith(
+                "record-past-the-size-limit",
+                field("message", quoted("m".repeat(RECORD_LIMIT))),
+                DeadLetterReason.RECORD_TOO_LARGE);
     }
 
     // --- building blocks -----------------------------------------------------------------------
 
     /** A pair whose connection gains {@code extra} (",key:value" bytes) as its last field. */
     private void connectWith(String name, byte[] extra, DeadLetterReason connectReason) {
-        cases.add(pair(name, execBytes(name), append(qualifyingConnect(name).bytes(), extra), null,
-                connectReason, connectReason == null));
+        cases.add(
+                pair(
+                        name,
+                        execBytes(name),
+                        append(qualifyingConnect(name).bytes(), extra),
+                        null,
+                        connectReason,
+                        connectReason == null));
     }
 
     /** A pair whose exec gains {@code extra} (",key:value" bytes) as its last field. */
     private void execWith(String name, byte[] extra, DeadLetterReason execReason) {
-        cases.add(pair(name, append(execBytes(name), extra), qualifyingConnect(name).bytes(),
-                execReason, null, execReason == null));
+        cases.add(
+                pair(
+                        name,
+                        append(execBytes(name), extra),
+                        qualifyingConnect(name).bytes(),
+                        execReason,
+                        null,
+                        execReason == null));
     }
 
     private static byte[] append(byte[] json, byte[] extra) {
@@ -303,8 +440,13 @@ public final class HostileCorpus {
         return out.toByteArray();
     }
 
-    private Case pair(String name, byte[] exec, byte[] connect, DeadLetterReason execReason,
-            DeadLetterReason connectReason, boolean alerts) {
+    private Case pair(
+            String name,
+            byte[] exec,
+            byte[] connect,
+            DeadLetterReason execReason,
+            DeadLetterReason connectReason,
+            boolean alerts) {
         if (cases.stream().anyMatch(c -> c.name().equals(name))) {
             throw new IllegalStateException("duplicate case " + name);
         }
@@ -321,14 +463,21 @@ public final class HostileCorpus {
 
     /** The connection with every field the rule reads as a dotted key at the top level. */
     private String dottedConnect(String name, String extra) {
-        return "{\"@timestamp\":\"" + SpecEvents.iso(minute(name) + 100) + "\""
-                + ",\"event.id\":\"" + name(name, "N") + "\""
+        return "{\"@timestamp\":\""
+                + SpecEvents.iso(minute(name) + 100)
+                + "\""
+                + ",\"event.id\":\""
+                + name(name, "N")
+                + "\""
                 + ",\"event.category\":[\"network\"],\"event.type\":[\"start\"]"
                 + ",\"event.action\":\"connection_attempted\""
-                + ",\"host.id\":\"" + host(name) + "\",\"host.os.type\":\"linux\""
+                + ",\"host.id\":\""
+                + host(name)
+                + "\",\"host.os.type\":\"linux\""
                 + ",\"process.name\":\"x\",\"process.entity_id\":\"C\""
                 + ",\"process.parent.entity_id\":\"X\",\"destination.ip\":\"8.8.8.8\""
-                + extra + "}";
+                + extra
+                + "}";
     }
 
     private static String name(String caseName, String suffix) {
@@ -407,7 +556,9 @@ public final class HostileCorpus {
         return s.toString();
     }
 
-    /** An object of {@code count} distinct short keys; optionally its first key again at the end. */
+    /**
+     * An object of {@code count} distinct short keys; optionally its first key again at the end.
+     */
     private static String manyKeysObject(int count, boolean duplicateLast) {
         StringBuilder s = new StringBuilder(count * 9);
         s.append('{');

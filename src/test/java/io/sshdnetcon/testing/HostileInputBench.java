@@ -2,10 +2,10 @@ package io.sshdnetcon.testing;
 
 import io.sshdnetcon.detect.AlertDocumentWriter;
 import io.sshdnetcon.detect.SequenceMatch;
-import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.fleet.FleetConfig;
 import io.sshdnetcon.fleet.FleetGenerator;
+import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.rule.RuleMetadata;
 import io.sshdnetcon.testing.HostileCorpus.Case;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +47,8 @@ public final class HostileInputBench {
                 pass(pairOfNormalEvents());
             }
         }
-        System.out.printf("%-40s %9s %-17s %10s %10s %7s%n",
+        System.out.printf(
+                "%-40s %9s %-17s %10s %10s %7s%n",
                 "case (hostile record)", "bytes", "outcome", "median_us", "max_us", "ns/B");
         normalEvents();
         for (Case c : cases) {
@@ -78,9 +79,13 @@ public final class HostileInputBench {
     }
 
     private static Case pairOfNormalEvents() {
-        return new Case("normal-pair",
+        return new Case(
+                "normal-pair",
                 SpecEvents.exec("normal-E").bytes(),
-                SpecEvents.connect("normal-N").at(100).bytes(), null, null, true);
+                SpecEvents.connect("normal-N").at(100).bytes(),
+                null,
+                null,
+                true);
     }
 
     /** Parses the hostile record (and its partner), builds the alert if it qualifies. */
@@ -103,7 +108,11 @@ public final class HostileInputBench {
                 break;
             }
         }
-        print(c.name(), hostile.length, outcome, runs.stream().mapToLong(Long::longValue).toArray());
+        print(
+                c.name(),
+                hostile.length,
+                outcome,
+                runs.stream().mapToLong(Long::longValue).toArray());
     }
 
     /** Parses both events and builds the alert if both qualify; what became of the pair. */
@@ -123,7 +132,8 @@ public final class HostileInputBench {
         Arrays.sort(sorted);
         long median = sorted[sorted.length / 2];
         long max = sorted[sorted.length - 1];
-        System.out.printf("%-40s %9d %-17s %10.1f %10.1f %7.1f%n",
+        System.out.printf(
+                "%-40s %9d %-17s %10.1f %10.1f %7.1f%n",
                 name, bytes, outcome, median / 1000.0, max / 1000.0, (double) median / bytes);
     }
 }

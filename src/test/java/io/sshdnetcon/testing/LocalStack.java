@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real Kafka and Elasticsearch servers for integration tests, started through the same
- * scripts users run ({@code scripts/kafka.sh}, {@code scripts/elasticsearch.sh}). A server that
- * was already running is used and left running; one this JVM started is stopped when the test run
- * ends. Ports come from {@code KAFKA_PORT} / {@code ES_PORT} as in the scripts.
+ * The real Kafka and Elasticsearch servers for integration tests, started through the same scripts
+ * users run ({@code scripts/kafka.sh}, {@code scripts/elasticsearch.sh}). A server that was already
+ * running is used and left running; one this JVM started is stopped when the test run ends. Ports
+ * come from {@code KAFKA_PORT} / {@code ES_PORT} as in the scripts.
  */
 public final class LocalStack {
 
@@ -91,7 +91,9 @@ public final class LocalStack {
             // Stop it once, when the whole test run is over.
             context.getRoot()
                     .getStore(ExtensionContext.Namespace.GLOBAL)
-                    .put("local-stack-" + script, (ExtensionContext.Store.CloseableResource) () -> run(script, "stop"));
+                    .put(
+                            "local-stack-" + script,
+                            (ExtensionContext.Store.CloseableResource) () -> run(script, "stop"));
         }
     }
 
@@ -99,7 +101,14 @@ public final class LocalStack {
         Result r = exec(script, args);
         if (r.code != 0) {
             throw new IllegalStateException(
-                    "scripts/" + script + " " + String.join(" ", args) + " failed (" + r.code + "):\n" + r.output);
+                    "scripts/"
+                            + script
+                            + " "
+                            + String.join(" ", args)
+                            + " failed ("
+                            + r.code
+                            + "):\n"
+                            + r.output);
         }
         return r.stdout;
     }
@@ -116,10 +125,11 @@ public final class LocalStack {
         command.addAll(List.of(args));
         try {
             Path err = Files.createTempFile("local-stack", ".err");
-            Process p = new ProcessBuilder(command)
-                    .directory(ROOT.toFile())
-                    .redirectError(err.toFile())
-                    .start();
+            Process p =
+                    new ProcessBuilder(command)
+                            .directory(ROOT.toFile())
+                            .redirectError(err.toFile())
+                            .start();
             String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 p.destroyForcibly();

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real nginx TLS proxy with basic authentication in front of the real Elasticsearch, for a
- * test class ({@code scripts/es-tls-proxy.sh}, through {@link LocalStack}: started once per test
- * JVM, stopped at the end only if this JVM started it). Register as a static
- * {@code @RegisterExtension} field.
+ * The real nginx TLS proxy with basic authentication in front of the real Elasticsearch, for a test
+ * class ({@code scripts/es-tls-proxy.sh}, through {@link LocalStack}: started once per test JVM,
+ * stopped at the end only if this JVM started it). Register as a static {@code @RegisterExtension}
+ * field.
  */
 public final class LocalTlsProxy implements BeforeAllCallback {
 

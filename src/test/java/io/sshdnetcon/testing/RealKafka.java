@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The real local Kafka broker ({@link LocalStack#kafka}) with plain-client helpers for tests:
  * unique topics, raw produce with explicit partitions and null values, and reading a topic back to
- * its end. Register with {@code @RegisterExtension static final RealKafka KAFKA = new RealKafka();}.
+ * its end. Register with {@code @RegisterExtension static final RealKafka KAFKA = new
+ * RealKafka();}.
  */
 public final class RealKafka implements BeforeAllCallback {
 
@@ -106,8 +107,10 @@ public final class RealKafka implements BeforeAllCallback {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
                     return;
                 } catch (java.util.concurrent.ExecutionException e) {
-                    // A deleted topic lingers for a moment; creating it again fails until it is gone.
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)
+                    // A deleted topic lingers for a moment; creating it again fails until it is
+                    // gone.
+                    if (!(e.getCause()
+                                    instanceof org.apache.kafka.common.errors.TopicExistsException)
                             || System.nanoTime() > deadline) {
                         throw e;
                     }
@@ -128,7 +131,8 @@ public final class RealKafka implements BeforeAllCallback {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.putAll(overrides);
         return new KafkaProducer<>(config);
@@ -144,12 +148,19 @@ public final class RealKafka implements BeforeAllCallback {
         }
     }
 
-    /** Every record of every partition, up to the end offsets at call time, by partition then offset. */
+    /**
+     * Every record of every partition, up to the end offsets at call time, by partition then
+     * offset.
+     */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
@@ -176,7 +187,8 @@ public final class RealKafka implements BeforeAllCallback {
     /** The consumer group's members' client ids, as the broker reports them. */
     public List<String> groupClientIds(String group) {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            return admin.describeConsumerGroups(List.of(group))
+            return admin
+                    .describeConsumerGroups(List.of(group))
                     .all()
                     .get(30, TimeUnit.SECONDS)
                     .get(group)
@@ -188,6 +200,7 @@ public final class RealKafka implements BeforeAllCallback {
             throw new IllegalStateException("cannot describe group " + group, e);
         }
     }
+
     /**
      * Writes a client properties file whose {@code security.protocol} is a Kafka file
      * config-provider placeholder (resolving to PLAINTEXT). A client that did not resolve
@@ -202,7 +215,6 @@ public final class RealKafka implements BeforeAllCallback {
                 "config.providers=file\nsecurity.protocol=${file:" + secrets + ":protocol}\n");
         return client;
     }
-
 
     /** A header's value as UTF-8, if present. */
     public static Optional<String> header(ConsumerRecord<byte[], byte[]> record, String name) {

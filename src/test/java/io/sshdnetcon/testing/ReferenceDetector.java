@@ -37,20 +37,24 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Test oracle: a deliberately simple, literal, batch implementation of {@code shared/docs/semantics.md} and of the
- * eight numbered decisions that refine it. It shares no code with the production job, so agreement between the
- * two is evidence, not tautology. Tests use it to compute the exact expected alerts for any corpus.
+ * Test oracle: a deliberately simple, literal, batch implementation of {@code
+ * shared/docs/semantics.md} and of the eight numbered decisions that refine it. It shares no code
+ * with the production job, so agreement between the two is evidence, not tautology. Tests use it to
+ * compute the exact expected alerts for any corpus.
  *
- * <p>Steps, in the order the decisions give them: decode and parse each line (1, 3), collect the fields the rule
- * reads (2), drop late lines against the running maximum timestamp (7), select stage-1 and stage-2 candidates
- * with exact predicates and the exclusions (4, 6), then replay each join key in (timestamp, stage, arrival) order
- * with one pending exec (5, 8).
+ * <p>Steps, in the order the decisions give them: decode and parse each line (1, 3), collect the
+ * fields the rule reads (2), drop late lines against the running maximum timestamp (7), select
+ * stage-1 and stage-2 candidates with exact predicates and the exclusions (4, 6), then replay each
+ * join key in (timestamp, stage, arrival) order with one pending exec (5, 8).
  */
 public final class ReferenceDetector {
 
     public static final long MAX_SPAN_MS = 1000;
 
-    /** The rule's lists: CIDR/address entries (the 27 in {@code cidrmatch} plus "0.0.0.0"), executables, names. */
+    /**
+     * The rule's lists: CIDR/address entries (the 27 in {@code cidrmatch} plus "0.0.0.0"),
+     * executables, names.
+     */
     public record Exclusions(List<String> cidrs, List<String> executables, List<String> names) {
         public Exclusions {
             cidrs = List.copyOf(cidrs);
@@ -60,12 +64,34 @@ public final class ReferenceDetector {
 
         public static Exclusions defaults() {
             return new Exclusions(
-                    List.of("0.0.0.0",
-                            "10.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
-                            "192.0.0.0/29", "192.0.0.8/32", "192.0.0.9/32", "192.0.0.10/32", "192.0.0.170/32",
-                            "192.0.0.171/32", "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.168.0.0/16",
-                            "192.88.99.0/24", "224.0.0.0/4", "100.64.0.0/10", "192.175.48.0/24", "198.18.0.0/15",
-                            "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "::1", "FE80::/10", "FF00::/8",
+                    List.of(
+                            "0.0.0.0",
+                            "10.0.0.0/8",
+                            "127.0.0.0/8",
+                            "169.254.0.0/16",
+                            "172.16.0.0/12",
+                            "192.0.0.0/24",
+                            "192.0.0.0/29",
+                            "192.0.0.8/32",
+                            "192.0.0.9/32",
+                            "192.0.0.10/32",
+                            "192.0.0.170/32",
+                            "192.0.0.171/32",
+                            "192.0.2.0/24",
+                            "192.31.196.0/24",
+                            "192.52.193.0/24",
+                            "192.168.0.0/16",
+                            "192.88.99.0/24",
+                            "224.0.0.0/4",
+                            "100.64.0.0/10",
+                            "192.175.48.0/24",
+                            "198.18.0.0/15",
+                            "198.51.100.0/24",
+                            "203.0.113.0/24",
+                            "240.0.0.0/4",
+                            "::1",
+                            "FE80::/10",
+                            "FF00::/8",
                             "172.31.0.0/16"),
                     List.of("/bin/yum", "/usr/bin/yum"),
                     List.of("login_duo", "ssh", "sshd", "sshd-session"));
@@ -73,13 +99,18 @@ public final class ReferenceDetector {
     }
 
     /**
-     * One alert, named by the two events' {@code event.id}. An event without exactly one {@code event.id} value is
-     * named {@code "sha256:" + hex(raw line)}, mirroring the contract's "stable hash of its raw bytes".
+     * One alert, named by the two events' {@code event.id}. An event without exactly one {@code
+     * event.id} value is named {@code "sha256:" + hex(raw line)}, mirroring the contract's "stable
+     * hash of its raw bytes".
      */
     public record AlertPair(String execEventId, String networkEventId) {}
 
-    /** Alerts in the order their network events were processed, plus the counters. {@code read} counts all lines. */
-    public record Result(List<AlertPair> alerts, long read, long malformed, long late, long invalidDestination) {
+    /**
+     * Alerts in the order their network events were processed, plus the counters. {@code read}
+     * counts all lines.
+     */
+    public record Result(
+            List<AlertPair> alerts, long read, long malformed, long late, long invalidDestination) {
         public Result {
             alerts = List.copyOf(alerts);
         }
@@ -89,19 +120,24 @@ public final class ReferenceDetector {
      * No symbol table for field names: Jackson's refuses keys that collide in its hash (a DoS
      * heuristic Elasticsearch turns off), which says nothing about whether the line is JSON.
      */
-    private static final ObjectReader STRICT_JSON = new ObjectMapper(
-                    JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .readerFor(JsonNode.class);
+    private static final ObjectReader STRICT_JSON =
+            new ObjectMapper(
+                            JsonFactory.builder()
+                                    .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                                    .build())
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readerFor(JsonNode.class);
 
     private ReferenceDetector() {}
 
-    public static Result detect(List<byte[]> linesInArrivalOrder, long maxOutOfOrdernessMs, Exclusions exclusions) {
+    public static Result detect(
+            List<byte[]> linesInArrivalOrder, long maxOutOfOrdernessMs, Exclusions exclusions) {
         if (maxOutOfOrdernessMs < 0) {
             throw new IllegalArgumentException("maxOutOfOrdernessMs must be >= 0");
         }
-        List<ReferenceIpLiteral.Cidr> cidrs = exclusions.cidrs().stream().map(ReferenceIpLiteral.Cidr::parse).toList();
+        List<ReferenceIpLiteral.Cidr> cidrs =
+                exclusions.cidrs().stream().map(ReferenceIpLiteral.Cidr::parse).toList();
         Set<String> excludedExecutables = Set.copyOf(exclusions.executables());
         Set<String> excludedNames = Set.copyOf(exclusions.names());
 
@@ -121,7 +157,8 @@ public final class ReferenceDetector {
             }
             long t = parsed.get().timestampMs();
             ReferenceEventFields f = parsed.get().fields();
-            // Decision 7: the watermark after the earlier lines is M - bound - 1; at or below it is late.
+            // Decision 7: the watermark after the earlier lines is M - bound - 1; at or below it is
+            // late.
             if (seenAny && t <= maxTimestamp - maxOutOfOrdernessMs - 1) {
                 late++;
                 continue;
@@ -141,25 +178,32 @@ public final class ReferenceDetector {
                 if (destination == Destination.INVALID) {
                     invalidDestination++;
                 } else if (destination == Destination.ALLOWED
-                        && f.get(PROCESS_EXECUTABLE).stream().noneMatch(excludedExecutables::contains)
+                        && f.get(PROCESS_EXECUTABLE).stream()
+                                .noneMatch(excludedExecutables::contains)
                         && f.get(PROCESS_NAME).stream().noneMatch(excludedNames::contains)) {
                     Optional<JoinKey> key = joinKey(f, PARENT_ENTITY_ID);
                     if (key.isPresent()) {
-                        candidates.add(new Candidate(t, Stage.NETWORK, arrival, key.get(), eventId));
+                        candidates.add(
+                                new Candidate(t, Stage.NETWORK, arrival, key.get(), eventId));
                     }
                 }
                 // Excluded connections touch nothing (decision 8), so they never become candidates.
             }
         }
-        return new Result(match(candidates), linesInArrivalOrder.size(), malformed, late, invalidDestination);
+        return new Result(
+                match(candidates), linesInArrivalOrder.size(), malformed, late, invalidDestination);
     }
 
-    /** Decision 8: per key, in (timestamp, exec before network, arrival) order, one pending exec at a time. */
+    /**
+     * Decision 8: per key, in (timestamp, exec before network, arrival) order, one pending exec at
+     * a time.
+     */
     private static List<AlertPair> match(List<Candidate> candidates) {
         List<Candidate> ordered = new ArrayList<>(candidates);
-        ordered.sort(Comparator.comparingLong(Candidate::timestampMs)
-                .thenComparing(Candidate::stage)
-                .thenComparingInt(Candidate::arrival));
+        ordered.sort(
+                Comparator.comparingLong(Candidate::timestampMs)
+                        .thenComparing(Candidate::stage)
+                        .thenComparingInt(Candidate::arrival));
         Map<JoinKey, Candidate> pending = new HashMap<>();
         List<AlertPair> alerts = new ArrayList<>();
         for (Candidate c : ordered) {
@@ -167,8 +211,10 @@ public final class ReferenceDetector {
                 pending.put(c.key(), c); // latest exec wins
                 continue;
             }
-            Candidate exec = pending.remove(c.key()); // a qualifying connection consumes the pending exec
-            // An event that is both an exec and a connection of one key never pairs with itself (EQL needs two
+            Candidate exec =
+                    pending.remove(c.key()); // a qualifying connection consumes the pending exec
+            // An event that is both an exec and a connection of one key never pairs with itself
+            // (EQL needs two
             // events for a two-stage sequence); as its own latest exec it is still consumed.
             if (exec != null && exec.arrival() != c.arrival()) {
                 long span = c.timestampMs() - exec.timestampMs();
@@ -195,10 +241,18 @@ public final class ReferenceDetector {
                 && f.has(EVENT_ACTION, "connection_attempted");
     }
 
-    private enum Destination { ALLOWED, EXCLUDED, INVALID }
+    private enum Destination {
+        ALLOWED,
+        EXCLUDED,
+        INVALID
+    }
 
-    /** Decision 6. Invalid wins over excluded: any unparsable element makes the event "not a candidate". */
-    private static Destination destination(ReferenceEventFields f, List<ReferenceIpLiteral.Cidr> cidrs) {
+    /**
+     * Decision 6. Invalid wins over excluded: any unparsable element makes the event "not a
+     * candidate".
+     */
+    private static Destination destination(
+            ReferenceEventFields f, List<ReferenceIpLiteral.Cidr> cidrs) {
         if (f.destinationHasNonString()) {
             return Destination.INVALID;
         }
@@ -237,21 +291,27 @@ public final class ReferenceDetector {
             return id.get();
         }
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line));
+            return "sha256:"
+                    + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JRE has SHA-256", e);
         }
     }
 
-    /** Decision 1, in order: strict UTF-8, exactly one JSON value, an object, a parsable @timestamp, right types. */
+    /**
+     * Decision 1, in order: strict UTF-8, exactly one JSON value, an object, a parsable @timestamp,
+     * right types.
+     */
     private static Optional<ParsedLine> parse(byte[] line) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(line))
-                    .toString();
+            text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(line))
+                            .toString();
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }
@@ -272,7 +332,8 @@ public final class ReferenceDetector {
         if (millis.isEmpty()) {
             return Optional.empty();
         }
-        return ReferenceEventFields.of(root).map(fields -> new ParsedLine(millis.getAsLong(), fields));
+        return ReferenceEventFields.of(root)
+                .map(fields -> new ParsedLine(millis.getAsLong(), fields));
     }
 
     private record ParsedLine(long timestampMs, ReferenceEventFields fields) {}
@@ -280,7 +341,11 @@ public final class ReferenceDetector {
     private record JoinKey(String hostId, String entityId) {}
 
     /** Declaration order is the tie-break: on equal timestamps the exec comes first. */
-    private enum Stage { EXEC, NETWORK }
+    private enum Stage {
+        EXEC,
+        NETWORK
+    }
 
-    private record Candidate(long timestampMs, Stage stage, int arrival, JoinKey key, String eventId) {}
+    private record Candidate(
+            long timestampMs, Stage stage, int arrival, JoinKey key, String eventId) {}
 }

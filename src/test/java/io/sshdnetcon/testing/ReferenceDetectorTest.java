@@ -37,12 +37,15 @@ class ReferenceDetectorTest {
 
     private static Result detectBytes(List<byte[]> lines, long bound, Exclusions exclusions) {
         Result result = ReferenceDetector.detect(lines, bound, exclusions);
-        assertThat(new HashSet<>(result.alerts())).as("no duplicate pairs").hasSameSizeAs(result.alerts());
+        assertThat(new HashSet<>(result.alerts()))
+                .as("no duplicate pairs")
+                .hasSameSizeAs(result.alerts());
         return result;
     }
 
     private static Result detectText(String... lines) {
-        List<byte[]> bytes = Arrays.stream(lines).map(l -> l.getBytes(StandardCharsets.UTF_8)).toList();
+        List<byte[]> bytes =
+                Arrays.stream(lines).map(l -> l.getBytes(StandardCharsets.UTF_8)).toList();
         return detectBytes(bytes, BOUND, Exclusions.defaults());
     }
 
@@ -87,7 +90,9 @@ class ReferenceDetectorTest {
 
         @Test
         void example5_onTheSameMillisecondTheLaterArrivalIsTheLatest() {
-            assertThat(detect(exec("E1").at(300), exec("E2").at(300), connect("N").at(500)).alerts())
+            assertThat(
+                            detect(exec("E1").at(300), exec("E2").at(300), connect("N").at(500))
+                                    .alerts())
                     .containsExactly(new AlertPair("E2", "N"));
         }
 
@@ -108,17 +113,23 @@ class ReferenceDetectorTest {
 
         @Test
         void example7_anExcludedConnectionTouchesNothing() {
-            assertThat(detect(exec("E"), connect("N").at(100).destination("10.1.2.3"), connect("N'").at(200))
-                            .alerts())
+            assertThat(
+                            detect(
+                                            exec("E"),
+                                            connect("N").at(100).destination("10.1.2.3"),
+                                            connect("N'").at(200))
+                                    .alerts())
                     .containsExactly(new AlertPair("E", "N'"));
         }
 
         @Test
         void example8_theExecdProcessItselfConnectingDoesNotMatch() {
-            EcsEventLine shellConnects = connect("N").at(100)
-                    .set("process.entity_id", "X")
-                    .set("process.parent.entity_id", "SSHD-SESSION")
-                    .set("process.name", "bash");
+            EcsEventLine shellConnects =
+                    connect("N")
+                            .at(100)
+                            .set("process.entity_id", "X")
+                            .set("process.parent.entity_id", "SSHD-SESSION")
+                            .set("process.name", "bash");
             assertThat(detect(exec("E"), shellConnects).alerts()).isEmpty();
         }
 
@@ -141,7 +152,8 @@ class ReferenceDetectorTest {
         void example10_theNameAllowlistIsCaseSensitiveAndMissingDoesNotExclude() {
             assertThat(detect(exec("E"), connect("N").at(100).set("process.name", "SSH")).alerts())
                     .containsExactly(E_N);
-            assertThat(detect(exec("E"), connect("N").at(100).set("process.name", "ssh")).alerts()).isEmpty();
+            assertThat(detect(exec("E"), connect("N").at(100).set("process.name", "ssh")).alerts())
+                    .isEmpty();
             assertThat(detect(exec("E"), connect("N").at(100).remove("process.name")).alerts())
                     .containsExactly(E_N);
         }
@@ -167,28 +179,29 @@ class ReferenceDetectorTest {
         private static final String GOOD_TS = "\"@timestamp\":\"2025-06-01T12:00:00Z\"";
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "not json at all",
-            "{\"@timestamp\":\"2025-06-01T12:00:00Z\",\"event\":{\"id\":\"a\"",
-            "{\"@timestamp\":\"2025-06-01T12:00:00Z\"} trailing",
-            "{\"@timestamp\":\"2025-06-01T12:00:00Z\"}{\"@timestamp\":\"2025-06-01T12:00:00Z\"}",
-            "",
-            "   ",
-            "[{\"@timestamp\":\"2025-06-01T12:00:00Z\"}]",
-            "\"a string\"",
-            "42",
-            "null",
-            "true",
-            "{}",
-            "{\"@timestamp\":null}",
-            "{\"@timestamp\":1748779200000}",
-            "{\"@timestamp\":[\"2025-06-01T12:00:00Z\"]}",
-            "{\"@timestamp\":\"yesterday\"}",
-            "{\"@timestamp\":\"2025-06-01T12:00:00Z\",\"@timestamp\":\"2025-06-01T12:00:00Z\"}",
-            "{\"@timestamp\":\"2025-06-01T12:00:00Z\",\"host\":{\"id\":\"a\",\"id\":\"b\"}}",
-            "{\"@timestamp\":\"2025-06-01T12:00:00Z\",'event':{}}",
-            "{\"@timestamp\":\"2025-06-01T12:00:00Z\",\"n\":01}",
-        })
+        @ValueSource(
+                strings = {
+                    "not json at all",
+                    "{\"@timestamp\":\"2025-06-01T12:00:00Z\",\"event\":{\"id\":\"a\"",
+                    "{\"@timestamp\":\"2025-06-01T12:00:00Z\"} trailing",
+                    "{\"@timestamp\":\"2025-06-01T12:00:00Z\"}{\"@timestamp\":\"2025-06-01T12:00:00Z\"}",
+                    "",
+                    "   ",
+                    "[{\"@timestamp\":\"2025-06-01T12:00:00Z\"}]",
+                    "\"a string\"",
+                    "42",
+                    "null",
+                    "true",
+                    "{}",
+                    "{\"@timestamp\":null}",
+                    "{\"@timestamp\":1748779200000}",
+                    "{\"@timestamp\":[\"2025-06-01T12:00:00Z\"]}",
+                    "{\"@timestamp\":\"yesterday\"}",
+                    "{\"@timestamp\":\"2025-06-01T12:00:00Z\",\"@timestamp\":\"2025-06-01T12:00:00Z\"}",
+                    "{\"@timestamp\":\"2025-06-01T12:00:00Z\",\"host\":{\"id\":\"a\",\"id\":\"b\"}}",
+                    "{\"@timestamp\":\"2025-06-01T12:00:00Z\",'event':{}}",
+                    "{\"@timestamp\":\"2025-06-01T12:00:00Z\",\"n\":01}",
+                })
         void syntaxAndShapeErrorsAreMalformed(String line) {
             Result result = detectText(line);
             assertThat(result.malformed()).isEqualTo(1);
@@ -202,7 +215,8 @@ class ReferenceDetectorTest {
             byte[] line = new byte[bom.length + json.length];
             System.arraycopy(bom, 0, line, 0, bom.length);
             System.arraycopy(json, 0, line, bom.length, json.length);
-            assertThat(detectBytes(List.of(line), BOUND, Exclusions.defaults()).malformed()).isEqualTo(1);
+            assertThat(detectBytes(List.of(line), BOUND, Exclusions.defaults()).malformed())
+                    .isEqualTo(1);
         }
 
         @Test
@@ -214,35 +228,44 @@ class ReferenceDetectorTest {
 
         @Test
         void invalidUtf8IsMalformed() {
-            byte[] prefix = ("{" + GOOD_TS + ",\"process\":{\"name\":\"cu").getBytes(StandardCharsets.UTF_8);
+            byte[] prefix =
+                    ("{" + GOOD_TS + ",\"process\":{\"name\":\"cu")
+                            .getBytes(StandardCharsets.UTF_8);
             byte[] suffix = "rl\"}}".getBytes(StandardCharsets.UTF_8);
-            for (byte[] bad : List.of(new byte[] {(byte) 0xC3, 0x28}, new byte[] {(byte) 0xFF},
-                    new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
+            for (byte[] bad :
+                    List.of(
+                            new byte[] {(byte) 0xC3, 0x28},
+                            new byte[] {(byte) 0xFF},
+                            new byte[] {(byte) 0xC0, (byte) 0xAF},
+                            new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
                 byte[] line = new byte[prefix.length + bad.length + suffix.length];
                 System.arraycopy(prefix, 0, line, 0, prefix.length);
                 System.arraycopy(bad, 0, line, prefix.length, bad.length);
                 System.arraycopy(suffix, 0, line, prefix.length + bad.length, suffix.length);
-                assertThat(detectBytes(List.of(line), BOUND, Exclusions.defaults()).malformed()).isEqualTo(1);
+                assertThat(detectBytes(List.of(line), BOUND, Exclusions.defaults()).malformed())
+                        .isEqualTo(1);
             }
         }
 
         @ParameterizedTest
-        @CsvSource(delimiter = '|', value = {
-            "event.action | 5",
-            "event.action | true",
-            "event.action | {\"x\":1}",
-            "event.category | [\"process\", 1]",
-            "event.category | [\"process\", [\"network\"]]",
-            "event.type | [{\"a\":\"start\"}]",
-            "event.id | 7",
-            "host.os.type | false",
-            "host.id | {\"x\":1}",
-            "process.entity_id | 1.5",
-            "process.parent.entity_id | [[\"X\"]]",
-            "process.parent.executable | {}",
-            "process.executable | 0",
-            "process.name | [true]",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "event.action | 5",
+                    "event.action | true",
+                    "event.action | {\"x\":1}",
+                    "event.category | [\"process\", 1]",
+                    "event.category | [\"process\", [\"network\"]]",
+                    "event.type | [{\"a\":\"start\"}]",
+                    "event.id | 7",
+                    "host.os.type | false",
+                    "host.id | {\"x\":1}",
+                    "process.entity_id | 1.5",
+                    "process.parent.entity_id | [[\"X\"]]",
+                    "process.parent.executable | {}",
+                    "process.executable | 0",
+                    "process.name | [true]",
+                })
         void aWrongTypeInAFieldTheRuleReadsIsMalformed(String path, String json) {
             EcsEventLine line = exec("E").setJson(path, json);
             assertThat(detect(line).malformed()).as(line.toString()).isEqualTo(1);
@@ -251,30 +274,43 @@ class ReferenceDetectorTest {
         @Test
         void wrongTypesMakeEvenIrrelevantEventsMalformed() {
             assertThat(detect(unrelated("W").set("event.action", 5)).malformed()).isEqualTo(1);
-            assertThat(detect(unrelated("W").setJson("host.id", "{\"x\":1}")).malformed()).isEqualTo(1);
+            assertThat(detect(unrelated("W").setJson("host.id", "{\"x\":1}")).malformed())
+                    .isEqualTo(1);
         }
 
         @Test
         void wrongTypesElsewhereAreNotChecked() {
-            Result result = detect(exec("E").set("process.pid", "not-a-number").setJson("user", "[1, {\"a\":2}]")
-                            .setJson("process.args", "[1, true]"),
-                    connect("N").at(100));
+            Result result =
+                    detect(
+                            exec("E")
+                                    .set("process.pid", "not-a-number")
+                                    .setJson("user", "[1, {\"a\":2}]")
+                                    .setJson("process.args", "[1, true]"),
+                            connect("N").at(100));
             assertThat(result.malformed()).isZero();
             assertThat(result.alerts()).containsExactly(E_N);
         }
 
         @Test
         void nullsAndEmptyArraysMeanMissingNotMalformed() {
-            Result result = detect(exec("E").setJson("process.name", "null").setJson("event.id", "[\"E\", null]"),
-                    connect("N").at(100).setJson("process.name", "[]").setJson("process.executable", "[null]"));
+            Result result =
+                    detect(
+                            exec("E")
+                                    .setJson("process.name", "null")
+                                    .setJson("event.id", "[\"E\", null]"),
+                            connect("N")
+                                    .at(100)
+                                    .setJson("process.name", "[]")
+                                    .setJson("process.executable", "[null]"));
             assertThat(result.malformed()).isZero();
             assertThat(result.alerts()).containsExactly(E_N);
         }
 
         @Test
         void aMalformedLineIsCountedAndIgnored() {
-            Result result = detectText(
-                    exec("E").toString(), "garbage", connect("N").at(100).toString(), "");
+            Result result =
+                    detectText(
+                            exec("E").toString(), "garbage", connect("N").at(100).toString(), "");
             assertThat(result.read()).isEqualTo(4);
             assertThat(result.malformed()).isEqualTo(2);
             assertThat(result.alerts()).containsExactly(E_N);
@@ -282,7 +318,8 @@ class ReferenceDetectorTest {
 
         @Test
         void aWrongTypedDestinationIsNotMalformedButInvalid() {
-            Result result = detect(exec("E"), connect("N").at(100).setJson("destination.ip", "{\"x\":1}"));
+            Result result =
+                    detect(exec("E"), connect("N").at(100).setJson("destination.ip", "{\"x\":1}"));
             assertThat(result.malformed()).isZero();
             assertThat(result.invalidDestination()).isEqualTo(1);
             assertThat(result.alerts()).isEmpty();
@@ -293,30 +330,37 @@ class ReferenceDetectorTest {
     @Nested
     class FieldPaths {
 
-        private static final String EXEC_NESTED = """
+        private static final String EXEC_NESTED =
+                """
                 {"@timestamp":"2025-06-01T12:00:00Z","event":{"id":"E","category":["process"],"type":["start"],\
                 "action":"exec"},"host":{"id":"h1","os":{"type":"linux"}},"process":{"entity_id":"X",\
-                "parent":{"executable":"/usr/sbin/sshd"}}}""";
+                "parent":{"executable":"/usr/sbin/sshd"}}}\
+                """;
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            """
-            {"@timestamp":"2025-06-01T12:00:00.100Z","event":{"id":"N","category":"network","type":"start",\
-            "action":"connection_attempted"},"host":{"id":"h1","os":{"type":"linux"}},\
-            "process":{"parent":{"entity_id":"X"}},"destination":{"ip":"8.8.8.8"}}""",
-            """
-            {"@timestamp":"2025-06-01T12:00:00.100Z","event.id":"N","event.category":"network",\
-            "event.type":"start","event.action":"connection_attempted","host.id":"h1","host.os.type":"linux",\
-            "process.parent.entity_id":"X","destination.ip":"8.8.8.8"}""",
-            """
-            {"@timestamp":"2025-06-01T12:00:00.100Z","event":{"id":"N","category":"network","type":"start",\
-            "action":"connection_attempted"},"host":{"id":"h1","os.type":"linux"},\
-            "process":{"parent.entity_id":"X"},"destination":{"ip":"8.8.8.8"}}""",
-            """
-            {"@timestamp":"2025-06-01T12:00:00.100Z","event":{"id":"N"},"event.category":["network"],\
-            "event.type":["start"],"event.action":"connection_attempted","host":{"os":{"type":"linux"}},\
-            "host.id":"h1","process.parent":{"entity_id":"X"},"destination.ip":["8.8.8.8"]}""",
-        })
+        @ValueSource(
+                strings = {
+                    """
+                    {"@timestamp":"2025-06-01T12:00:00.100Z","event":{"id":"N","category":"network","type":"start",\
+                    "action":"connection_attempted"},"host":{"id":"h1","os":{"type":"linux"}},\
+                    "process":{"parent":{"entity_id":"X"}},"destination":{"ip":"8.8.8.8"}}\
+                    """,
+                    """
+                    {"@timestamp":"2025-06-01T12:00:00.100Z","event.id":"N","event.category":"network",\
+                    "event.type":"start","event.action":"connection_attempted","host.id":"h1","host.os.type":"linux",\
+                    "process.parent.entity_id":"X","destination.ip":"8.8.8.8"}\
+                    """,
+                    """
+                    {"@timestamp":"2025-06-01T12:00:00.100Z","event":{"id":"N","category":"network","type":"start",\
+                    "action":"connection_attempted"},"host":{"id":"h1","os.type":"linux"},\
+                    "process":{"parent.entity_id":"X"},"destination":{"ip":"8.8.8.8"}}\
+                    """,
+                    """
+                    {"@timestamp":"2025-06-01T12:00:00.100Z","event":{"id":"N"},"event.category":["network"],\
+                    "event.type":["start"],"event.action":"connection_attempted","host":{"os":{"type":"linux"}},\
+                    "host.id":"h1","process.parent":{"entity_id":"X"},"destination.ip":["8.8.8.8"]}\
+                    """,
+                })
         void nestedAndDottedSpellingsAreTheSameField(String network) {
             assertThat(detectText(EXEC_NESTED, network).alerts()).containsExactly(E_N);
         }
@@ -324,7 +368,8 @@ class ReferenceDetectorTest {
         @Test
         void aPathGivenTwiceIsMultiValuedSoItNoLongerJoinsEvenWithEqualValues() {
             EcsEventLine twice = connect("N").at(100).set("process.parent.entity_id", "X");
-            String line = twice.toString().replaceFirst("^\\{", "{\"process.parent.entity_id\":\"X\",");
+            String line =
+                    twice.toString().replaceFirst("^\\{", "{\"process.parent.entity_id\":\"X\",");
             Result result = detectText(exec("E").toString(), line);
             assertThat(result.malformed()).isZero();
             assertThat(result.alerts()).isEmpty();
@@ -332,24 +377,37 @@ class ReferenceDetectorTest {
 
         @Test
         void repeatedPathsCombineForPredicates() {
-            // event.category "network" only appears through the dotted key; the nested one says "process".
-            String line = connect("N").at(100).set("event.category", "process").toString()
-                    .replaceFirst("^\\{", "{\"event.category\":[\"network\"],");
+            // event.category "network" only appears through the dotted key; the nested one says
+            // "process".
+            String line =
+                    connect("N")
+                            .at(100)
+                            .set("event.category", "process")
+                            .toString()
+                            .replaceFirst("^\\{", "{\"event.category\":[\"network\"],");
             assertThat(detectText(exec("E").toString(), line).alerts()).containsExactly(E_N);
         }
 
         @Test
         void anAllowlistedNameUnderAnotherSpellingStillExcludes() {
-            String line = connect("N").at(100).toString().replaceFirst("^\\{", "{\"process.name\":\"ssh\",");
+            String line =
+                    connect("N")
+                            .at(100)
+                            .toString()
+                            .replaceFirst("^\\{", "{\"process.name\":\"ssh\",");
             assertThat(detectText(exec("E").toString(), line).alerts()).isEmpty();
         }
 
         @Test
         void arraysOfObjectsAreNotDescendedInto() {
-            // Documented choice: only objects build paths. Were the array descended into, process.parent.entity_id
+            // Documented choice: only objects build paths. Were the array descended into,
+            // process.parent.entity_id
             // would be ["Y", "X"] and would no longer join.
-            String line = connect("N").at(100).toString()
-                    .replaceFirst("^\\{", "{\"process.parent\":[{\"entity_id\":\"Y\"}],");
+            String line =
+                    connect("N")
+                            .at(100)
+                            .toString()
+                            .replaceFirst("^\\{", "{\"process.parent\":[{\"entity_id\":\"Y\"}],");
             assertThat(detectText(exec("E").toString(), line).alerts()).containsExactly(E_N);
         }
     }
@@ -381,14 +439,32 @@ class ReferenceDetectorTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "yesterday", "", "2025-06-01T12", "2025-06-01T12Z", "2025-06-01 12:00:00Z", "2025-06-01T12:00:00z",
-            "2025-06-01T12:00:00.Z", "2025-06-01T12:00:00.1234567890Z", "2025-02-30T00:00:00Z",
-            "2025-06-01T24:00:00Z", "2025-06-01T12:60:00Z", "2025-06-01T12:00:60Z", "2025-06-01T12:00:00+19:00",
-            "2025-06-01T12:00:00+02:60", "2025-06-01Z", "25-06-01", "+2025-06-01", "2025-6-1",
-            "2025-06-01T12:00:00Z ", " 2025-06-01", "2025-06-01T12:00:00+2", "1748779200000",
-            "２０２５-06-01",
-        })
+        @ValueSource(
+                strings = {
+                    "yesterday",
+                    "",
+                    "2025-06-01T12",
+                    "2025-06-01T12Z",
+                    "2025-06-01 12:00:00Z",
+                    "2025-06-01T12:00:00z",
+                    "2025-06-01T12:00:00.Z",
+                    "2025-06-01T12:00:00.1234567890Z",
+                    "2025-02-30T00:00:00Z",
+                    "2025-06-01T24:00:00Z",
+                    "2025-06-01T12:60:00Z",
+                    "2025-06-01T12:00:60Z",
+                    "2025-06-01T12:00:00+19:00",
+                    "2025-06-01T12:00:00+02:60",
+                    "2025-06-01Z",
+                    "25-06-01",
+                    "+2025-06-01",
+                    "2025-6-1",
+                    "2025-06-01T12:00:00Z ",
+                    " 2025-06-01",
+                    "2025-06-01T12:00:00+2",
+                    "1748779200000",
+                    "２０２５-06-01",
+                })
         void rejectedForms(String text) {
             assertThat(ReferenceTimestamp.parseMillis(text)).isEmpty();
         }
@@ -396,19 +472,31 @@ class ReferenceDetectorTest {
         @Test
         void offsetsAreComparedAsInstants() {
             // The exec is stamped in +02:00, the connection in UTC, 500 ms later.
-            Result result = detect(exec("E").set("@timestamp", "2025-06-01T14:00:00.000+02:00"),
-                    connect("N").set("@timestamp", "2025-06-01T12:00:00.500Z"));
+            Result result =
+                    detect(
+                            exec("E").set("@timestamp", "2025-06-01T14:00:00.000+02:00"),
+                            connect("N").set("@timestamp", "2025-06-01T12:00:00.500Z"));
             assertThat(result.alerts()).containsExactly(E_N);
         }
 
         @Test
         void truncationDecidesTheInclusiveBound() {
             // 1000.9 ms truncates to 1000 (alert); 1001.0 does not.
-            assertThat(detect(exec("E"), connect("N").set("@timestamp", "2025-06-01T12:00:01.0009Z")).alerts())
+            assertThat(
+                            detect(
+                                            exec("E"),
+                                            connect("N")
+                                                    .set("@timestamp", "2025-06-01T12:00:01.0009Z"))
+                                    .alerts())
                     .containsExactly(E_N);
-            assertThat(detect(exec("E").set("@timestamp", "2025-06-01T11:59:59.9999Z"),
-                            connect("N").set("@timestamp", "2025-06-01T12:00:01.000Z"))
-                    .alerts()).isEmpty();
+            assertThat(
+                            detect(
+                                            exec("E")
+                                                    .set("@timestamp", "2025-06-01T11:59:59.9999Z"),
+                                            connect("N")
+                                                    .set("@timestamp", "2025-06-01T12:00:01.000Z"))
+                                    .alerts())
+                    .isEmpty();
         }
     }
 
@@ -417,66 +505,84 @@ class ReferenceDetectorTest {
     class Predicates {
 
         @ParameterizedTest(name = "exec with {0} = {1}")
-        @CsvSource(delimiter = '|', value = {
-            "host.os.type | \"Linux\"",
-            "host.os.type | \"LINUX\"",
-            "host.os.type | \"macos\"",
-            "process.parent.executable | \"/USR/SBIN/SSHD\"",
-            "process.parent.executable | \"/usr/sbin/sshd \"",
-            "process.parent.executable | \"/usr/lib/openssh/sshd-session\"",
-            "event.action | \"EXEC\"",
-            "event.action | \"fork\"",
-            "event.type | [\"info\"]",
-            "event.category | [\"network\"]",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "host.os.type | \"Linux\"",
+                    "host.os.type | \"LINUX\"",
+                    "host.os.type | \"macos\"",
+                    "process.parent.executable | \"/USR/SBIN/SSHD\"",
+                    "process.parent.executable | \"/usr/sbin/sshd \"",
+                    "process.parent.executable | \"/usr/lib/openssh/sshd-session\"",
+                    "event.action | \"EXEC\"",
+                    "event.action | \"fork\"",
+                    "event.type | [\"info\"]",
+                    "event.category | [\"network\"]",
+                })
         void execThatFailsStageOne(String path, String json) {
-            assertThat(detect(exec("E").setJson(path, json), connect("N").at(100)).alerts()).isEmpty();
+            assertThat(detect(exec("E").setJson(path, json), connect("N").at(100)).alerts())
+                    .isEmpty();
         }
 
         @ParameterizedTest(name = "connection with {0} = {1}")
-        @CsvSource(delimiter = '|', value = {
-            "host.os.type | \"Linux\"",
-            "event.action | \"connection_accepted\"",
-            "event.action | \"Connection_attempted\"",
-            "event.type | [\"end\"]",
-            "event.category | [\"process\"]",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "host.os.type | \"Linux\"",
+                    "event.action | \"connection_accepted\"",
+                    "event.action | \"Connection_attempted\"",
+                    "event.type | [\"end\"]",
+                    "event.category | [\"process\"]",
+                })
         void connectionThatFailsStageTwo(String path, String json) {
-            assertThat(detect(exec("E"), connect("N").at(100).setJson(path, json)).alerts()).isEmpty();
+            assertThat(detect(exec("E"), connect("N").at(100).setJson(path, json)).alerts())
+                    .isEmpty();
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"host.os.type", "event.action", "event.type", "event.category",
-            "process.parent.executable"})
+        @ValueSource(
+                strings = {
+                    "host.os.type",
+                    "event.action",
+                    "event.type",
+                    "event.category",
+                    "process.parent.executable"
+                })
         void aMissingFieldFailsAPositiveTest(String path) {
             assertThat(detect(exec("E").remove(path), connect("N").at(100)).alerts()).isEmpty();
         }
 
         @Test
         void anyElementOfAMultiValuedFieldCounts() {
-            Result result = detect(
-                    exec("E").setJson("event.type", "[\"info\", \"start\"]")
-                            .setJson("event.category", "[\"process\", \"file\"]")
-                            .setJson("host.os.type", "[\"Linux\", \"linux\"]"),
-                    connect("N").at(100).setJson("event.action", "[\"connection_attempted\", \"x\"]"));
+            Result result =
+                    detect(
+                            exec("E")
+                                    .setJson("event.type", "[\"info\", \"start\"]")
+                                    .setJson("event.category", "[\"process\", \"file\"]")
+                                    .setJson("host.os.type", "[\"Linux\", \"linux\"]"),
+                            connect("N")
+                                    .at(100)
+                                    .setJson("event.action", "[\"connection_attempted\", \"x\"]"));
             assertThat(result.alerts()).containsExactly(E_N);
         }
 
         @ParameterizedTest(name = "{0} = {1} excluded: {2}")
-        @CsvSource(delimiter = '|', value = {
-            "process.name | \"login_duo\" | true",
-            "process.name | \"sshd\" | true",
-            "process.name | \"sshd-session\" | true",
-            "process.name | [\"curl\", \"ssh\"] | true",
-            "process.name | \"Ssh\" | false",
-            "process.name | \"ssh \" | false",
-            "process.executable | \"/bin/yum\" | true",
-            "process.executable | \"/usr/bin/yum\" | true",
-            "process.executable | [\"/usr/bin/curl\", \"/usr/bin/yum\"] | true",
-            "process.executable | \"/usr/local/bin/yum\" | false",
-            "process.executable | \"/BIN/YUM\" | false",
-            "process.executable | null | false",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "process.name | \"login_duo\" | true",
+                    "process.name | \"sshd\" | true",
+                    "process.name | \"sshd-session\" | true",
+                    "process.name | [\"curl\", \"ssh\"] | true",
+                    "process.name | \"Ssh\" | false",
+                    "process.name | \"ssh \" | false",
+                    "process.executable | \"/bin/yum\" | true",
+                    "process.executable | \"/usr/bin/yum\" | true",
+                    "process.executable | [\"/usr/bin/curl\", \"/usr/bin/yum\"] | true",
+                    "process.executable | \"/usr/local/bin/yum\" | false",
+                    "process.executable | \"/BIN/YUM\" | false",
+                    "process.executable | null | false",
+                })
         void allowlists(String path, String json, boolean excluded) {
             Result result = detect(exec("E"), connect("N").at(100).setJson(path, json));
             assertThat(result.alerts()).hasSize(excluded ? 0 : 1);
@@ -484,18 +590,31 @@ class ReferenceDetectorTest {
 
         @Test
         void anAllowlistedConnectionDoesNotConsumeTheExec() {
-            assertThat(detect(exec("E"), connect("N1").at(100).set("process.name", "ssh"), connect("N").at(200))
-                            .alerts())
+            assertThat(
+                            detect(
+                                            exec("E"),
+                                            connect("N1").at(100).set("process.name", "ssh"),
+                                            connect("N").at(200))
+                                    .alerts())
                     .containsExactly(E_N);
         }
 
         @Test
         void replacedListsAreUsed() {
-            Exclusions custom = new Exclusions(List.of("8.8.8.0/24"), List.of("/usr/bin/wget"), List.of("nc"));
-            List<byte[]> lines = List.of(exec("E").bytes(), connect("N1").at(100).bytes(),
-                    connect("N2").at(200).set("process.name", "nc").destination("1.1.1.1").bytes(),
-                    connect("N3").at(300).destination("10.0.0.1").bytes());
-            assertThat(detectBytes(lines, BOUND, custom).alerts()).containsExactly(new AlertPair("E", "N3"));
+            Exclusions custom =
+                    new Exclusions(List.of("8.8.8.0/24"), List.of("/usr/bin/wget"), List.of("nc"));
+            List<byte[]> lines =
+                    List.of(
+                            exec("E").bytes(),
+                            connect("N1").at(100).bytes(),
+                            connect("N2")
+                                    .at(200)
+                                    .set("process.name", "nc")
+                                    .destination("1.1.1.1")
+                                    .bytes(),
+                            connect("N3").at(300).destination("10.0.0.1").bytes());
+            assertThat(detectBytes(lines, BOUND, custom).alerts())
+                    .containsExactly(new AlertPair("E", "N3"));
         }
     }
 
@@ -505,41 +624,95 @@ class ReferenceDetectorTest {
 
         @Test
         void aOneElementArrayIsThatValue() {
-            assertThat(detect(exec("E").setJson("process.entity_id", "[\"X\"]").setJson("host.id", "[\"h1\"]"),
-                            connect("N").at(100).setJson("process.parent.entity_id", "[\"X\", null]"))
-                    .alerts()).containsExactly(E_N);
+            assertThat(
+                            detect(
+                                            exec("E")
+                                                    .setJson("process.entity_id", "[\"X\"]")
+                                                    .setJson("host.id", "[\"h1\"]"),
+                                            connect("N")
+                                                    .at(100)
+                                                    .setJson(
+                                                            "process.parent.entity_id",
+                                                            "[\"X\", null]"))
+                                    .alerts())
+                    .containsExactly(E_N);
         }
 
         @Test
         void moreThanOneElementNeverJoins() {
-            assertThat(detect(exec("E").setJson("process.entity_id", "[\"X\", \"Y\"]"), connect("N").at(100))
-                    .alerts()).isEmpty();
-            assertThat(detect(exec("E"), connect("N").at(100).setJson("process.parent.entity_id", "[\"X\", \"X\"]"))
-                    .alerts()).isEmpty();
-            assertThat(detect(exec("E").setJson("host.id", "[\"h1\", \"h1\"]"), connect("N").at(100))
-                    .alerts()).isEmpty();
+            assertThat(
+                            detect(
+                                            exec("E")
+                                                    .setJson("process.entity_id", "[\"X\", \"Y\"]"),
+                                            connect("N").at(100))
+                                    .alerts())
+                    .isEmpty();
+            assertThat(
+                            detect(
+                                            exec("E"),
+                                            connect("N")
+                                                    .at(100)
+                                                    .setJson(
+                                                            "process.parent.entity_id",
+                                                            "[\"X\", \"X\"]"))
+                                    .alerts())
+                    .isEmpty();
+            assertThat(
+                            detect(
+                                            exec("E").setJson("host.id", "[\"h1\", \"h1\"]"),
+                                            connect("N").at(100))
+                                    .alerts())
+                    .isEmpty();
         }
 
         @Test
         void missingOrNullKeysNeverJoinAndNullDoesNotEqualNull() {
-            assertThat(detect(exec("E").remove("host.id"), connect("N").at(100).remove("host.id")).alerts())
+            assertThat(
+                            detect(
+                                            exec("E").remove("host.id"),
+                                            connect("N").at(100).remove("host.id"))
+                                    .alerts())
                     .isEmpty();
-            assertThat(detect(exec("E").setJson("process.entity_id", "null"),
-                    connect("N").at(100).setJson("process.parent.entity_id", "null")).alerts()).isEmpty();
-            assertThat(detect(exec("E"), connect("N").at(100).remove("process.parent.entity_id")).alerts())
+            assertThat(
+                            detect(
+                                            exec("E").setJson("process.entity_id", "null"),
+                                            connect("N")
+                                                    .at(100)
+                                                    .setJson("process.parent.entity_id", "null"))
+                                    .alerts())
+                    .isEmpty();
+            assertThat(
+                            detect(
+                                            exec("E"),
+                                            connect("N").at(100).remove("process.parent.entity_id"))
+                                    .alerts())
                     .isEmpty();
         }
 
         @Test
         void theEmptyStringIsAnOrdinaryValue() {
-            assertThat(detect(exec("E").set("process.entity_id", "").set("host.id", ""),
-                    connect("N").at(100).set("process.parent.entity_id", "").set("host.id", "")).alerts())
+            assertThat(
+                            detect(
+                                            exec("E")
+                                                    .set("process.entity_id", "")
+                                                    .set("host.id", ""),
+                                            connect("N")
+                                                    .at(100)
+                                                    .set("process.parent.entity_id", "")
+                                                    .set("host.id", ""))
+                                    .alerts())
                     .containsExactly(E_N);
         }
 
         @Test
         void keysAreCaseSensitive() {
-            assertThat(detect(exec("E"), connect("N").at(100).set("process.parent.entity_id", "x")).alerts())
+            assertThat(
+                            detect(
+                                            exec("E"),
+                                            connect("N")
+                                                    .at(100)
+                                                    .set("process.parent.entity_id", "x"))
+                                    .alerts())
                     .isEmpty();
         }
     }
@@ -549,56 +722,58 @@ class ReferenceDetectorTest {
     class Destinations {
 
         @ParameterizedTest(name = "{0} -> alerts: {1}")
-        @CsvSource(delimiter = '|', value = {
-            "\"0.0.0.0\" | false",
-            "\"0.0.0.1\" | true",
-            "\"9.255.255.255\" | true",
-            "\"10.0.0.0\" | false",
-            "\"10.255.255.255\" | false",
-            "\"11.0.0.0\" | true",
-            "\"100.63.255.255\" | true",
-            "\"100.64.0.0\" | false",
-            "\"100.127.255.255\" | false",
-            "\"127.0.0.1\" | false",
-            "\"169.254.169.254\" | false",
-            "\"172.15.255.255\" | true",
-            "\"172.16.0.0\" | false",
-            "\"172.31.255.255\" | false",
-            "\"192.0.0.255\" | false",
-            "\"192.0.1.0\" | true",
-            "\"192.0.2.1\" | false",
-            "\"192.88.99.255\" | false",
-            "\"192.167.255.255\" | true",
-            "\"198.17.255.255\" | true",
-            "\"198.19.255.255\" | false",
-            "\"198.20.0.0\" | true",
-            "\"223.255.255.255\" | true",
-            "\"224.0.0.0\" | false",
-            "\"255.255.255.255\" | false",
-            "\"::1\" | false",
-            "\"::2\" | true",
-            "\"::\" | true",
-            "\"::10.0.0.1\" | true",
-            "\"::ffff:10.0.0.1\" | false",
-            "\"::FFFF:0a00:0001\" | false",
-            "\"::ffff:8.8.8.8\" | true",
-            "\"0:0:0:0:0:ffff:127.0.0.1\" | false",
-            "\"fe80::1%eth0\" | false",
-            "\"FE80::1\" | false",
-            "\"febf:ffff::1\" | false",
-            "\"fec0::1\" | true",
-            "\"fe7f::1\" | true",
-            "\"ff02::1\" | false",
-            "\"2001:4860:4860::8888\" | true",
-            "\"2001:4860:4860::8888%25\" | true",
-            "[\"8.8.8.8\"] | true",
-            "[\"8.8.8.8\", null] | true",
-            "[\"8.8.8.8\", \"10.0.0.1\"] | false",
-            "[\"8.8.8.8\", \"1.1.1.1\"] | true",
-            "null | false",
-            "[] | false",
-            "[null] | false",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "\"0.0.0.0\" | false",
+                    "\"0.0.0.1\" | true",
+                    "\"9.255.255.255\" | true",
+                    "\"10.0.0.0\" | false",
+                    "\"10.255.255.255\" | false",
+                    "\"11.0.0.0\" | true",
+                    "\"100.63.255.255\" | true",
+                    "\"100.64.0.0\" | false",
+                    "\"100.127.255.255\" | false",
+                    "\"127.0.0.1\" | false",
+                    "\"169.254.169.254\" | false",
+                    "\"172.15.255.255\" | true",
+                    "\"172.16.0.0\" | false",
+                    "\"172.31.255.255\" | false",
+                    "\"192.0.0.255\" | false",
+                    "\"192.0.1.0\" | true",
+                    "\"192.0.2.1\" | false",
+                    "\"192.88.99.255\" | false",
+                    "\"192.167.255.255\" | true",
+                    "\"198.17.255.255\" | true",
+                    "\"198.19.255.255\" | false",
+                    "\"198.20.0.0\" | true",
+                    "\"223.255.255.255\" | true",
+                    "\"224.0.0.0\" | false",
+                    "\"255.255.255.255\" | false",
+                    "\"::1\" | false",
+                    "\"::2\" | true",
+                    "\"::\" | true",
+                    "\"::10.0.0.1\" | true",
+                    "\"::ffff:10.0.0.1\" | false",
+                    "\"::FFFF:0a00:0001\" | false",
+                    "\"::ffff:8.8.8.8\" | true",
+                    "\"0:0:0:0:0:ffff:127.0.0.1\" | false",
+                    "\"fe80::1%eth0\" | false",
+                    "\"FE80::1\" | false",
+                    "\"febf:ffff::1\" | false",
+                    "\"fec0::1\" | true",
+                    "\"fe7f::1\" | true",
+                    "\"ff02::1\" | false",
+                    "\"2001:4860:4860::8888\" | true",
+                    "\"2001:4860:4860::8888%25\" | true",
+                    "[\"8.8.8.8\"] | true",
+                    "[\"8.8.8.8\", null] | true",
+                    "[\"8.8.8.8\", \"10.0.0.1\"] | false",
+                    "[\"8.8.8.8\", \"1.1.1.1\"] | true",
+                    "null | false",
+                    "[] | false",
+                    "[null] | false",
+                })
         void exclusions(String json, boolean alerts) {
             Result result = detect(exec("E"), connect("N").at(100).setJson("destination.ip", json));
             assertThat(result.alerts()).hasSize(alerts ? 1 : 0);
@@ -613,13 +788,36 @@ class ReferenceDetectorTest {
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {
-            "\"\"", "\"not-an-ip\"", "\"010.0.0.1\"", "\" 8.8.8.8\"", "\"8.8.8.8 \"", "\"8.8.8\"", "\"8.8.8.8.8\"",
-            "\"256.1.1.1\"", "\"8.8.8.8%eth0\"", "\"fe80::1%\"", "\"1::2::3\"", "\"1:2:3:4:5:6:7:8:9\"",
-            "\"1:2:3:4:5:6:7\"", "\"12345::1\"", "\"::ffff:010.0.0.1\"", "\"1.2.3.4::\"", "\"dns.google\"",
-            "\"[::1]\"", "\"8.8.8.8/32\"", "8", "true", "{\"x\":1}", "[\"8.8.8.8\", 5]", "[[\"8.8.8.8\"]]",
-            "[\"8.8.8.8\", \"nope\"]", "[\"10.0.0.1\", \"nope\"]", "\"٨.٨.٨.٨\"",
-        })
+        @ValueSource(
+                strings = {
+                    "\"\"",
+                    "\"not-an-ip\"",
+                    "\"010.0.0.1\"",
+                    "\" 8.8.8.8\"",
+                    "\"8.8.8.8 \"",
+                    "\"8.8.8\"",
+                    "\"8.8.8.8.8\"",
+                    "\"256.1.1.1\"",
+                    "\"8.8.8.8%eth0\"",
+                    "\"fe80::1%\"",
+                    "\"1::2::3\"",
+                    "\"1:2:3:4:5:6:7:8:9\"",
+                    "\"1:2:3:4:5:6:7\"",
+                    "\"12345::1\"",
+                    "\"::ffff:010.0.0.1\"",
+                    "\"1.2.3.4::\"",
+                    "\"dns.google\"",
+                    "\"[::1]\"",
+                    "\"8.8.8.8/32\"",
+                    "8",
+                    "true",
+                    "{\"x\":1}",
+                    "[\"8.8.8.8\", 5]",
+                    "[[\"8.8.8.8\"]]",
+                    "[\"8.8.8.8\", \"nope\"]",
+                    "[\"10.0.0.1\", \"nope\"]",
+                    "\"٨.٨.٨.٨\"",
+                })
         void invalidDestinationsAreCountedAndNeverAlert(String json) {
             Result result = detect(exec("E"), connect("N").at(100).setJson("destination.ip", json));
             assertThat(result.alerts()).isEmpty();
@@ -629,18 +827,26 @@ class ReferenceDetectorTest {
 
         @Test
         void anInvalidDestinationTouchesNothing() {
-            assertThat(detect(exec("E"), connect("N1").at(100).destination("nope"), connect("N").at(200)).alerts())
+            assertThat(
+                            detect(
+                                            exec("E"),
+                                            connect("N1").at(100).destination("nope"),
+                                            connect("N").at(200))
+                                    .alerts())
                     .containsExactly(E_N);
         }
 
         @Test
         void invalidDestinationsCountOnlyOnStageTwoShapedEvents() {
-            Result result = detect(
-                    connect("A").setJson("event.action", "\"connection_accepted\"").destination("nope"),
-                    connect("W").set("host.os.type", "windows").destination("nope"),
-                    unrelated("U").destination("nope"),
-                    connect("S").set("process.name", "ssh").destination("nope"),
-                    connect("K").remove("process.parent.entity_id").destination("nope"));
+            Result result =
+                    detect(
+                            connect("A")
+                                    .setJson("event.action", "\"connection_accepted\"")
+                                    .destination("nope"),
+                            connect("W").set("host.os.type", "windows").destination("nope"),
+                            unrelated("U").destination("nope"),
+                            connect("S").set("process.name", "ssh").destination("nope"),
+                            connect("K").remove("process.parent.entity_id").destination("nope"));
             // Allowlist and join key do not matter: the destination test comes first.
             assertThat(result.invalidDestination()).isEqualTo(2);
         }
@@ -655,21 +861,34 @@ class ReferenceDetectorTest {
         @Test
         void exactlyAtMaxMinusBoundIsOnTimeAndOneMoreMillisecondIsLate() {
             // M = 10_000. The exec at M - bound pairs; at M - bound - 1 it is late.
-            Result onTime = detectWithBound(LATE_BOUND, unrelated("U").at(10_000), exec("E").at(8_000),
-                    connect("N").at(8_500));
+            Result onTime =
+                    detectWithBound(
+                            LATE_BOUND,
+                            unrelated("U").at(10_000),
+                            exec("E").at(8_000),
+                            connect("N").at(8_500));
             assertThat(onTime.late()).isZero();
             assertThat(onTime.alerts()).containsExactly(E_N);
 
-            Result late = detectWithBound(LATE_BOUND, unrelated("U").at(10_000), exec("E").at(7_999),
-                    connect("N").at(8_500));
+            Result late =
+                    detectWithBound(
+                            LATE_BOUND,
+                            unrelated("U").at(10_000),
+                            exec("E").at(7_999),
+                            connect("N").at(8_500));
             assertThat(late.late()).isEqualTo(1);
             assertThat(late.alerts()).isEmpty();
         }
 
         @Test
         void aLateConnectionNeitherAlertsNorConsumes() {
-            Result result = detectWithBound(LATE_BOUND, exec("E").at(8_000), unrelated("U").at(10_400),
-                    connect("N1").at(8_399), connect("N").at(8_400));
+            Result result =
+                    detectWithBound(
+                            LATE_BOUND,
+                            exec("E").at(8_000),
+                            unrelated("U").at(10_400),
+                            connect("N1").at(8_399),
+                            connect("N").at(8_400));
             assertThat(result.late()).isEqualTo(1);
             assertThat(result.alerts()).containsExactly(E_N);
         }
@@ -677,15 +896,21 @@ class ReferenceDetectorTest {
         @Test
         void aLateExecDoesNotReplaceThePendingOne() {
             // On time, E2 (newer than E) would replace it; late, it takes no part.
-            Result result = detectWithBound(LATE_BOUND, exec("E").at(8_000), unrelated("U").at(10_100),
-                    exec("E2").at(8_050), connect("N").at(8_600));
+            Result result =
+                    detectWithBound(
+                            LATE_BOUND,
+                            exec("E").at(8_000),
+                            unrelated("U").at(10_100),
+                            exec("E2").at(8_050),
+                            connect("N").at(8_600));
             assertThat(result.late()).isEqualTo(1);
             assertThat(result.alerts()).containsExactly(E_N);
         }
 
         @Test
         void malformedLinesDoNotMoveTheMaximum() {
-            EcsEventLine future = unrelated("U").at(60_000).set("event.action", 5); // wrong type: malformed
+            EcsEventLine future =
+                    unrelated("U").at(60_000).set("event.action", 5); // wrong type: malformed
             Result result = detectWithBound(LATE_BOUND, exec("E"), future, connect("N").at(500));
             assertThat(result.malformed()).isEqualTo(1);
             assertThat(result.late()).isZero();
@@ -694,14 +919,18 @@ class ReferenceDetectorTest {
 
         @Test
         void anyEventMovesTheMaximum() {
-            Result result = detectWithBound(LATE_BOUND, unrelated("U").at(5_000), exec("E"), connect("N").at(500));
+            Result result =
+                    detectWithBound(
+                            LATE_BOUND, unrelated("U").at(5_000), exec("E"), connect("N").at(500));
             assertThat(result.late()).isEqualTo(2);
             assertThat(result.alerts()).isEmpty();
         }
 
         @Test
         void aZeroBoundMakesEveryStepBackLateButEqualTimestampsAreFine() {
-            Result result = detectWithBound(0, exec("E").at(100), connect("N").at(100), connect("N2").at(99));
+            Result result =
+                    detectWithBound(
+                            0, exec("E").at(100), connect("N").at(100), connect("N2").at(99));
             assertThat(result.late()).isEqualTo(1);
             assertThat(result.alerts()).containsExactly(E_N);
         }
@@ -713,15 +942,25 @@ class ReferenceDetectorTest {
 
         @Test
         void exactDuplicateLinesCollapse() {
-            Result result = detect(exec("E"), exec("E"), connect("N").at(100), exec("E"), connect("N").at(100),
-                    connect("N").at(100));
+            Result result =
+                    detect(
+                            exec("E"),
+                            exec("E"),
+                            connect("N").at(100),
+                            exec("E"),
+                            connect("N").at(100),
+                            connect("N").at(100));
             assertThat(result.alerts()).containsExactly(E_N);
         }
 
         @Test
         void aDuplicatedCorpusGivesTheSameAlerts() {
-            List<EcsEventLine> corpus = List.of(exec("E"), connect("N").at(100), exec("F").at(2_000)
-                    .set("process.entity_id", "Y"), connect("M").at(3_000).set("process.parent.entity_id", "Y"));
+            List<EcsEventLine> corpus =
+                    List.of(
+                            exec("E"),
+                            connect("N").at(100),
+                            exec("F").at(2_000).set("process.entity_id", "Y"),
+                            connect("M").at(3_000).set("process.parent.entity_id", "Y"));
             List<EcsEventLine> doubled = new ArrayList<>();
             for (EcsEventLine line : corpus) {
                 doubled.add(line);
@@ -729,45 +968,66 @@ class ReferenceDetectorTest {
             }
             Result once = detect(corpus.toArray(EcsEventLine[]::new));
             Result twice = detect(doubled.toArray(EcsEventLine[]::new));
-            assertThat(twice.alerts()).isEqualTo(once.alerts())
+            assertThat(twice.alerts())
+                    .isEqualTo(once.alerts())
                     .containsExactly(E_N, new AlertPair("F", "M"));
         }
 
         @Test
         void eventsWithoutIdAreNamedByTheHashOfTheirBytes() {
             Result result = detect(exec("E").remove("event.id"), connect("N").at(100));
-            assertThat(result.alerts()).singleElement().satisfies(pair -> {
-                assertThat(pair.execEventId()).startsWith("sha256:").hasSize(7 + 64);
-                assertThat(pair.networkEventId()).isEqualTo("N");
-            });
+            assertThat(result.alerts())
+                    .singleElement()
+                    .satisfies(
+                            pair -> {
+                                assertThat(pair.execEventId())
+                                        .startsWith("sha256:")
+                                        .hasSize(7 + 64);
+                                assertThat(pair.networkEventId()).isEqualTo("N");
+                            });
         }
 
         @Test
         void anEventThatIsBothStagesOfOneKeyNeverPairsWithItself() {
-            EcsEventLine both = exec("B").at(100)
-                    .setJson("event.category", "[\"process\", \"network\"]")
-                    .setJson("event.action", "[\"exec\", \"connection_attempted\"]")
-                    .set("process.parent.entity_id", "X")
-                    .set("destination.ip", "8.8.8.8");
-            // B replaces E as the pending exec of (h1, X) and then consumes itself without an alert.
+            EcsEventLine both =
+                    exec("B")
+                            .at(100)
+                            .setJson("event.category", "[\"process\", \"network\"]")
+                            .setJson("event.action", "[\"exec\", \"connection_attempted\"]")
+                            .set("process.parent.entity_id", "X")
+                            .set("destination.ip", "8.8.8.8");
+            // B replaces E as the pending exec of (h1, X) and then consumes itself without an
+            // alert.
             assertThat(detect(exec("E"), both, connect("N").at(200)).alerts()).isEmpty();
-            // With different keys the two roles are independent: B is a connection for X and an exec for Y.
+            // With different keys the two roles are independent: B is a connection for X and an
+            // exec for Y.
             EcsEventLine child = both.set("process.entity_id", "Y");
-            assertThat(detect(exec("E"), child, connect("M").at(200).set("process.parent.entity_id", "Y")).alerts())
+            assertThat(
+                            detect(
+                                            exec("E"),
+                                            child,
+                                            connect("M")
+                                                    .at(200)
+                                                    .set("process.parent.entity_id", "Y"))
+                                    .alerts())
                     .containsExactly(new AlertPair("E", "B"), new AlertPair("B", "M"));
         }
 
         @Test
         void alertsAreInProcessingOrderAndPerKey() {
-            Result result = detect(
-                    exec("E1").set("process.entity_id", "A"),
-                    exec("E2").at(10).set("process.entity_id", "B"),
-                    exec("E3").at(20).host("h2"),
-                    connect("N3").at(30).host("h2"),
-                    connect("N2").at(40).set("process.parent.entity_id", "B"),
-                    connect("N1").at(50).set("process.parent.entity_id", "A"));
-            assertThat(result.alerts()).containsExactly(new AlertPair("E3", "N3"), new AlertPair("E2", "N2"),
-                    new AlertPair("E1", "N1"));
+            Result result =
+                    detect(
+                            exec("E1").set("process.entity_id", "A"),
+                            exec("E2").at(10).set("process.entity_id", "B"),
+                            exec("E3").at(20).host("h2"),
+                            connect("N3").at(30).host("h2"),
+                            connect("N2").at(40).set("process.parent.entity_id", "B"),
+                            connect("N1").at(50).set("process.parent.entity_id", "A"));
+            assertThat(result.alerts())
+                    .containsExactly(
+                            new AlertPair("E3", "N3"),
+                            new AlertPair("E2", "N2"),
+                            new AlertPair("E1", "N1"));
             assertThat(result.read()).isEqualTo(6);
         }
     }

@@ -11,10 +11,11 @@ import java.util.Set;
 /**
  * The fields of one event that the rule reads, as lists of string values (decisions 1, 2 and 6).
  *
- * <p>A field path joins object nesting and dotted keys, so {@code {"process":{"parent.entity_id":"X"}}} and
- * {@code {"process.parent.entity_id":"X"}} are the same field; every occurrence of a path adds its values to one
- * multi-valued field. Only objects build paths: an array of objects is a value of its own path and is not
- * descended into (it is simply not one of the fields the rule reads).
+ * <p>A field path joins object nesting and dotted keys, so {@code
+ * {"process":{"parent.entity_id":"X"}}} and {@code {"process.parent.entity_id":"X"}} are the same
+ * field; every occurrence of a path adds its values to one multi-valued field. Only objects build
+ * paths: an array of objects is a value of its own path and is not descended into (it is simply not
+ * one of the fields the rule reads).
  */
 final class ReferenceEventFields {
 
@@ -32,14 +33,25 @@ final class ReferenceEventFields {
     static final String DESTINATION_IP = "destination.ip";
 
     /** Decision 1: a wrong type in one of these makes the whole line malformed. */
-    static final Set<String> TYPE_CHECKED = Set.of(
-            EVENT_CATEGORY, EVENT_TYPE, EVENT_ACTION, EVENT_ID, HOST_OS_TYPE, HOST_ID, PROCESS_ENTITY_ID,
-            PARENT_ENTITY_ID, PARENT_EXECUTABLE, PROCESS_EXECUTABLE, PROCESS_NAME);
+    static final Set<String> TYPE_CHECKED =
+            Set.of(
+                    EVENT_CATEGORY,
+                    EVENT_TYPE,
+                    EVENT_ACTION,
+                    EVENT_ID,
+                    HOST_OS_TYPE,
+                    HOST_ID,
+                    PROCESS_ENTITY_ID,
+                    PARENT_ENTITY_ID,
+                    PARENT_EXECUTABLE,
+                    PROCESS_EXECUTABLE,
+                    PROCESS_NAME);
 
     private final Map<String, List<String>> values;
     private final boolean destinationHasNonString;
 
-    private ReferenceEventFields(Map<String, List<String>> values, boolean destinationHasNonString) {
+    private ReferenceEventFields(
+            Map<String, List<String>> values, boolean destinationHasNonString) {
         this.values = values;
         this.destinationHasNonString = destinationHasNonString;
     }
@@ -80,7 +92,9 @@ final class ReferenceEventFields {
         }
     }
 
-    /** Adds the string values of one occurrence; false if it holds anything but strings and nulls. */
+    /**
+     * Adds the string values of one occurrence; false if it holds anything but strings and nulls.
+     */
     private static boolean addStrings(JsonNode node, List<String> out) {
         if (node.isNull()) {
             return true;

@@ -6,20 +6,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The oracle's own IP literal parser and CIDR check (semantics.md, "Destination exclusions"; decision 6 of the
- * oracle brief). Written from scratch so the oracle shares nothing with production; never touches
- * {@code InetAddress}, which could do DNS.
+ * The oracle's own IP literal parser and CIDR check (semantics.md, "Destination exclusions";
+ * decision 6 of the oracle brief). Written from scratch so the oracle shares nothing with
+ * production; never touches {@code InetAddress}, which could do DNS.
  *
- * <p>Strict, Guava-like literals: IPv4 is four ASCII decimal parts without leading zeros; IPv6 is hex groups
- * with at most one {@code ::}, an optional trailing dotted quad, and an optional non-empty {@code %zone} that is
- * dropped. No whitespace anywhere. An IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, in any spelling) is
- * returned as the 4-byte IPv4 address, so IPv4 ranges apply to it; every other IPv6 address keeps 16 bytes.
+ * <p>Strict, Guava-like literals: IPv4 is four ASCII decimal parts without leading zeros; IPv6 is
+ * hex groups with at most one {@code ::}, an optional trailing dotted quad, and an optional
+ * non-empty {@code %zone} that is dropped. No whitespace anywhere. An IPv4-mapped IPv6 address
+ * ({@code ::ffff:a.b.c.d}, in any spelling) is returned as the 4-byte IPv4 address, so IPv4 ranges
+ * apply to it; every other IPv6 address keeps 16 bytes.
  */
 final class ReferenceIpLiteral {
 
     private ReferenceIpLiteral() {}
 
-    /** Returns 4 bytes (IPv4, including IPv4-mapped IPv6) or 16 bytes (IPv6), or empty when not a literal. */
+    /**
+     * Returns 4 bytes (IPv4, including IPv4-mapped IPv6) or 16 bytes (IPv6), or empty when not a
+     * literal.
+     */
     static Optional<byte[]> parse(String text) {
         String address = text;
         int percent = text.indexOf('%');
@@ -39,7 +43,10 @@ final class ReferenceIpLiteral {
         return parseIpv4(address);
     }
 
-    /** Zone ids are interface names or numbers; we accept any non-empty run of visible ASCII except '%'. */
+    /**
+     * Zone ids are interface names or numbers; we accept any non-empty run of visible ASCII except
+     * '%'.
+     */
     private static boolean isValidZone(String zone) {
         if (zone.isEmpty()) {
             return false;
@@ -127,10 +134,11 @@ final class ReferenceIpLiteral {
     }
 
     /**
-     * Converts hex groups to 16-bit values. A dotted quad is allowed only as the very last group of the address
-     * ({@code lastOfAddress}) and counts as two groups.
+     * Converts hex groups to 16-bit values. A dotted quad is allowed only as the very last group of
+     * the address ({@code lastOfAddress}) and counts as two groups.
      */
-    private static boolean hexValues(List<String> groups, boolean lastOfAddress, List<Integer> out) {
+    private static boolean hexValues(
+            List<String> groups, boolean lastOfAddress, List<Integer> out) {
         for (int i = 0; i < groups.size(); i++) {
             String group = groups.get(i);
             if (group.indexOf('.') >= 0) {
@@ -175,7 +183,9 @@ final class ReferenceIpLiteral {
         return -1;
     }
 
-    /** {@code ::ffff:a.b.c.d} is the IPv4 address; {@code ::a.b.c.d} (IPv4-compatible) stays IPv6. */
+    /**
+     * {@code ::ffff:a.b.c.d} is the IPv4 address; {@code ::a.b.c.d} (IPv4-compatible) stays IPv6.
+     */
     private static byte[] unmapIpv4(byte[] bytes) {
         for (int i = 0; i < 10; i++) {
             if (bytes[i] != 0) {
@@ -188,7 +198,10 @@ final class ReferenceIpLiteral {
         return Arrays.copyOfRange(bytes, 12, 16);
     }
 
-    /** One exclusion entry: an address with a prefix length; an entry without "/n" is one exact address. */
+    /**
+     * One exclusion entry: an address with a prefix length; an entry without "/n" is one exact
+     * address.
+     */
     static final class Cidr {
         private final byte[] network;
         private final int prefixLength;
@@ -201,8 +214,12 @@ final class ReferenceIpLiteral {
         static Cidr parse(String entry) {
             int slash = entry.indexOf('/');
             String addressText = slash < 0 ? entry : entry.substring(0, slash);
-            byte[] address = ReferenceIpLiteral.parse(addressText)
-                    .orElseThrow(() -> new IllegalArgumentException("not an IP literal in CIDR entry: " + entry));
+            byte[] address =
+                    ReferenceIpLiteral.parse(addressText)
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "not an IP literal in CIDR entry: " + entry));
             boolean writtenAsIpv6 = addressText.indexOf(':') >= 0;
             int maxBits = writtenAsIpv6 ? 128 : 32;
             int prefix = maxBits;
@@ -214,9 +231,11 @@ final class ReferenceIpLiteral {
                 prefix = Integer.parseInt(bits);
             }
             if (writtenAsIpv6 && address.length == 4) {
-                // An IPv4-mapped entry ("::ffff:10.0.0.0/104") is an IPv4 range, like the addresses it matches.
+                // An IPv4-mapped entry ("::ffff:10.0.0.0/104") is an IPv4 range, like the addresses
+                // it matches.
                 if (prefix < 96) {
-                    throw new IllegalArgumentException("IPv4-mapped CIDR entry needs a prefix >= 96: " + entry);
+                    throw new IllegalArgumentException(
+                            "IPv4-mapped CIDR entry needs a prefix >= 96: " + entry);
                 }
                 prefix -= 96;
             }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ReferenceIpLiteralTest {
 
@@ -34,17 +34,50 @@ class ReferenceIpLiteralTest {
         "1:2:3:4:5:6:1.2.3.4, 00010002000300040005000601020304",
     })
     void parses(String text, String hex) {
-        assertThat(ReferenceIpLiteral.parse(text)).hasValueSatisfying(
-                bytes -> assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(hex));
+        assertThat(ReferenceIpLiteral.parse(text))
+                .hasValueSatisfying(
+                        bytes -> assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(hex));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "", " ", "1", "1.2.3", "1.2.3.4.", ".1.2.3.4", "1..2.3", "01.2.3.4", "1.2.3.256", "1.2.3.-1", "+1.2.3.4",
-        "1.2.3.4 ", "1.2.3.4%eth0", "0x1.2.3.4", ":", ":::", "1:::2", "1::2::3", ":1::2", "1::2:", "1:2:3:4:5:6:7",
-        "1:2:3:4:5:6:7:8:9", "1:2:3:4::5:6:7:8", "12345::", "g::1", "::1%", "::1% eth0", "::1%a%b",
-        "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3.4:5", "1.2.3.4::", "::01.2.3.4", "[::1]", "::1/128", "١.٢.٣.٤",
-    })
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "1",
+                "1.2.3",
+                "1.2.3.4.",
+                ".1.2.3.4",
+                "1..2.3",
+                "01.2.3.4",
+                "1.2.3.256",
+                "1.2.3.-1",
+                "+1.2.3.4",
+                "1.2.3.4 ",
+                "1.2.3.4%eth0",
+                "0x1.2.3.4",
+                ":",
+                ":::",
+                "1:::2",
+                "1::2::3",
+                ":1::2",
+                "1::2:",
+                "1:2:3:4:5:6:7",
+                "1:2:3:4:5:6:7:8:9",
+                "1:2:3:4::5:6:7:8",
+                "12345::",
+                "g::1",
+                "::1%",
+                "::1% eth0",
+                "::1%a%b",
+                "1:2:3:4:5:6:7:1.2.3.4",
+                "::1.2.3.4:5",
+                "1.2.3.4::",
+                "::01.2.3.4",
+                "[::1]",
+                "::1/128",
+                "١.٢.٣.٤",
+            })
     void rejects(String text) {
         assertThat(ReferenceIpLiteral.parse(text)).isEmpty();
     }
@@ -56,11 +89,13 @@ class ReferenceIpLiteralTest {
         assertThat(fe80.contains(ReferenceIpLiteral.parse("fec0::").orElseThrow())).isFalse();
         ReferenceIpLiteral.Cidr everything = ReferenceIpLiteral.Cidr.parse("0.0.0.0/0");
         assertThat(everything.contains(ReferenceIpLiteral.parse("1.2.3.4").orElseThrow())).isTrue();
-        assertThat(everything.contains(ReferenceIpLiteral.parse("::1.2.3.4").orElseThrow())).isFalse();
+        assertThat(everything.contains(ReferenceIpLiteral.parse("::1.2.3.4").orElseThrow()))
+                .isFalse();
         ReferenceIpLiteral.Cidr mapped = ReferenceIpLiteral.Cidr.parse("::ffff:10.0.0.0/104");
         assertThat(mapped.contains(ReferenceIpLiteral.parse("10.9.9.9").orElseThrow())).isTrue();
         assertThatThrownBy(() -> ReferenceIpLiteral.Cidr.parse("10.0.0.0/33"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ReferenceIpLiteral.Cidr.parse("nope/8")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ReferenceIpLiteral.Cidr.parse("nope/8"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

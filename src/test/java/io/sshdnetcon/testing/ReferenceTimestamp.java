@@ -8,20 +8,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The oracle's {@code @timestamp} parser (decision 3): the shape of Elasticsearch's
- * {@code strict_date_optional_time}, written as one regular expression so it can be read against the brief.
+ * The oracle's {@code @timestamp} parser (decision 3): the shape of Elasticsearch's {@code
+ * strict_date_optional_time}, written as one regular expression so it can be read against the
+ * brief.
  *
- * <p>{@code yyyy-MM-dd}, optionally {@code 'T'HH:mm}, optionally {@code :ss}, optionally {@code .} and 1-9 fraction
- * digits, then (only after a time) an optional offset {@code Z}, {@code ±HH:mm}, {@code ±HHmm} or {@code ±HH}. No
- * offset means UTC. The result is epoch milliseconds, truncated (floor).
+ * <p>{@code yyyy-MM-dd}, optionally {@code 'T'HH:mm}, optionally {@code :ss}, optionally {@code .}
+ * and 1-9 fraction digits, then (only after a time) an optional offset {@code Z}, {@code ±HH:mm},
+ * {@code ±HHmm} or {@code ±HH}. No offset means UTC. The result is epoch milliseconds, truncated
+ * (floor).
  */
 final class ReferenceTimestamp {
 
     // Java's \d is ASCII-only unless UNICODE_CHARACTER_CLASS is set, which is what we want.
-    private static final Pattern ISO = Pattern.compile(
-            "(\\d{4})-(\\d{2})-(\\d{2})"
-                    + "(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?"
-                    + "(Z|([+-])(\\d{2})(?::?(\\d{2}))?)?)?");
+    private static final Pattern ISO =
+            Pattern.compile(
+                    "(\\d{4})-(\\d{2})-(\\d{2})"
+                            + "(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?"
+                            + "(Z|([+-])(\\d{2})(?::?(\\d{2}))?)?)?");
 
     private ReferenceTimestamp() {}
 
@@ -31,14 +34,18 @@ final class ReferenceTimestamp {
             return OptionalLong.empty();
         }
         try {
-            LocalDateTime local = LocalDateTime.of(
-                    Integer.parseInt(m.group(1)),
-                    Integer.parseInt(m.group(2)),
-                    Integer.parseInt(m.group(3)),
-                    m.group(4) == null ? 0 : Integer.parseInt(m.group(4)),
-                    m.group(5) == null ? 0 : Integer.parseInt(m.group(5)),
-                    m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
-            int nanos = m.group(7) == null ? 0 : Integer.parseInt((m.group(7) + "00000000").substring(0, 9));
+            LocalDateTime local =
+                    LocalDateTime.of(
+                            Integer.parseInt(m.group(1)),
+                            Integer.parseInt(m.group(2)),
+                            Integer.parseInt(m.group(3)),
+                            m.group(4) == null ? 0 : Integer.parseInt(m.group(4)),
+                            m.group(5) == null ? 0 : Integer.parseInt(m.group(5)),
+                            m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
+            int nanos =
+                    m.group(7) == null
+                            ? 0
+                            : Integer.parseInt((m.group(7) + "00000000").substring(0, 9));
             ZoneOffset offset = ZoneOffset.UTC;
             if (m.group(9) != null) {
                 int sign = m.group(9).equals("-") ? -1 : 1;
@@ -46,7 +53,8 @@ final class ReferenceTimestamp {
                 int minutes = m.group(11) == null ? 0 : Integer.parseInt(m.group(11));
                 offset = ZoneOffset.ofHoursMinutes(sign * hours, sign * minutes);
             }
-            // Nanos are non-negative and epoch seconds floor, so integer division truncates towards the past.
+            // Nanos are non-negative and epoch seconds floor, so integer division truncates towards
+            // the past.
             return OptionalLong.of(local.toEpochSecond(offset) * 1000L + nanos / 1_000_000);
         } catch (DateTimeException e) {
             return OptionalLong.empty(); // e.g. 2025-02-30, 24:00, +19:00

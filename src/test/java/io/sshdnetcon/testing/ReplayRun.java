@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sshdnetcon.job.DetectorOptions;
+import io.sshdnetcon.job.JobSummary;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.job.ReplayJob;
 import io.sshdnetcon.job.ReplayOptions;
-import io.sshdnetcon.job.JobSummary;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import java.io.ByteArrayOutputStream;
@@ -22,8 +22,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Runs the replay job (file source, full topology, file sinks) on the test's MiniCluster over a
- * list of input lines, and reads back everything it wrote. Generic types are disabled, as in
- * every deployment, so any Kryo fallback fails the test.
+ * list of input lines, and reads back everything it wrote. Generic types are disabled, as in every
+ * deployment, so any Kryo fallback fails the test.
  */
 public final class ReplayRun {
 
@@ -85,13 +85,15 @@ public final class ReplayRun {
     }
 
     public Result file(Path input, Path run) throws Exception {
-        List<String> args = new ArrayList<>(List.of(
-                "--events", input.toString(),
-                "--alerts", run.resolve("alerts.ndjson").toString(),
-                "--dead-letter", run.resolve("dead-letters.ndjson").toString(),
-                "--late", run.resolve("late.ndjson").toString(),
-                "--max-out-of-orderness-ms", Long.toString(boundMillis),
-                "--parallelism", Integer.toString(parallelism)));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--events", input.toString(),
+                                "--alerts", run.resolve("alerts.ndjson").toString(),
+                                "--dead-letter", run.resolve("dead-letters.ndjson").toString(),
+                                "--late", run.resolve("late.ndjson").toString(),
+                                "--max-out-of-orderness-ms", Long.toString(boundMillis),
+                                "--parallelism", Integer.toString(parallelism)));
         if (exclusions != null) {
             Path file = run.resolve("exclusions.json");
             Files.write(file, ExclusionSetJson.write(exclusions));
@@ -131,9 +133,11 @@ public final class ReplayRun {
         /** (exec event.id, network event.id) of every alert, read from its {@code Events}. */
         public List<AlertPair> pairs() {
             return alerts.stream()
-                    .map(a -> new AlertPair(
-                            a.at("/Events/0/event/id").asText(null),
-                            a.at("/Events/1/event/id").asText(null)))
+                    .map(
+                            a ->
+                                    new AlertPair(
+                                            a.at("/Events/0/event/id").asText(null),
+                                            a.at("/Events/1/event/id").asText(null)))
                     .toList();
         }
 

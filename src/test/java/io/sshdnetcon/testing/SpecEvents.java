@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Builds ECS events the way the spec's example table describes them: host h1, an exec E of entity
- * X whose parent is /usr/sbin/sshd, and a network event N whose parent is X (curl to 8.8.8.8).
- * Times are milliseconds after {@link #BEGINNING}.
+ * Builds ECS events the way the spec's example table describes them: host h1, an exec E of entity X
+ * whose parent is /usr/sbin/sshd, and a network event N whose parent is X (curl to 8.8.8.8). Times
+ * are milliseconds after {@link #BEGINNING}.
  */
 public final class SpecEvents {
 

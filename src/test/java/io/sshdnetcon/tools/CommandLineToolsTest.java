@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Usage handling of the tools; none of these reach Kafka. */
@@ -22,7 +19,8 @@ class CommandLineToolsTest {
     }
 
     private int produce(String... args) {
-        return ProduceEventsTool.run(args, new ByteArrayInputStream(new byte[0]), print(out), print(err));
+        return ProduceEventsTool.run(
+                args, new ByteArrayInputStream(new byte[0]), print(out), print(err));
     }
 
     private static PrintStream print(ByteArrayOutputStream bytes) {
@@ -36,10 +34,12 @@ class CommandLineToolsTest {
     @Test
     void helpGoesToStdoutAndSucceeds() {
         assertThat(exclusions("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: scripts/exclusions.sh publish FILE");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .startsWith("Usage: scripts/exclusions.sh publish FILE");
         out.reset();
         assertThat(produce("-h")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: scripts/produce-events.sh");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .startsWith("Usage: scripts/produce-events.sh");
     }
 
     @Test
@@ -54,15 +54,25 @@ class CommandLineToolsTest {
         assertThat(exclusions("show", "--bootstrap-servers", "nohost")).isEqualTo(2);
         assertThat(err()).contains("--bootstrap-servers: 'nohost' is not host:port");
         assertThat(exclusions("show", "--bootstrap-servers", "h:1", "--topic", "a b")).isEqualTo(2);
-        assertThat(exclusions("show", "--bootstrap-servers", "h:1", "--timeout-ms", "0")).isEqualTo(2);
-        assertThat(exclusions("show", "--bootstrap-servers", "h:1", "--properties-file", "/nonexistent")).isEqualTo(2);
+        assertThat(exclusions("show", "--bootstrap-servers", "h:1", "--timeout-ms", "0"))
+                .isEqualTo(2);
+        assertThat(
+                        exclusions(
+                                "show",
+                                "--bootstrap-servers",
+                                "h:1",
+                                "--properties-file",
+                                "/nonexistent"))
+                .isEqualTo(2);
         assertThat(err()).contains("--properties-file: cannot read /nonexistent");
 
         assertThat(produce("--bootstrap-servers", "h:1")).isEqualTo(2);
         assertThat(err()).contains("--events is required");
-        assertThat(produce("--events", "f", "--bootstrap-servers", "h:1", "--rate", "fast")).isEqualTo(2);
+        assertThat(produce("--events", "f", "--bootstrap-servers", "h:1", "--rate", "fast"))
+                .isEqualTo(2);
         assertThat(err()).contains("--rate must be a positive whole number: fast");
-        assertThat(produce("--events", "f", "--bootstrap-servers", "h:1", "--events", "g")).isEqualTo(2);
+        assertThat(produce("--events", "f", "--bootstrap-servers", "h:1", "--events", "g"))
+                .isEqualTo(2);
         assertThat(err()).contains("--events given twice");
         assertThat(produce("--events", "f", "--bootstrap-servers", "h:1", "--colour")).isEqualTo(2);
         assertThat(err()).contains("unknown option --colour");

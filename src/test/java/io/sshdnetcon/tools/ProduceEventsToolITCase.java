@@ -1,6 +1,5 @@
 package io.sshdnetcon.tools;
 
-import io.sshdnetcon.tools.ProduceEventsTool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.testing.RealKafka;
@@ -34,7 +33,10 @@ class ProduceEventsToolITCase {
             lines.add(SpecEvents.exec("h1-" + i).host("h1").at(i).json());
         }
         for (int i = 0; i < 3; i++) {
-            lines.add("{\"@timestamp\" : \"2026-01-05T10:00:0" + i + "Z\", \"host.id\":\"h2\",  \"message\":\"dotted ü\"}");
+            lines.add(
+                    "{\"@timestamp\" : \"2026-01-05T10:00:0"
+                            + i
+                            + "Z\", \"host.id\":\"h2\",  \"message\":\"dotted ü\"}");
         }
         lines.add(SpecEvents.exec("no-host").remove("host.id").json());
         lines.add("not json at all");
@@ -53,7 +55,8 @@ class ProduceEventsToolITCase {
                         stdin,
                         new PrintStream(out, true, StandardCharsets.UTF_8),
                         new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Run(
+                status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -71,8 +74,15 @@ class ProduceEventsToolITCase {
         }
         Files.writeString(file, text);
 
-        Run run = produce(InputStream.nullInputStream(),
-                "--events", file.toString(), "--bootstrap-servers", KAFKA.bootstrap(), "--topic", topic);
+        Run run =
+                produce(
+                        InputStream.nullInputStream(),
+                        "--events",
+                        file.toString(),
+                        "--bootstrap-servers",
+                        KAFKA.bootstrap(),
+                        "--topic",
+                        topic);
 
         assertThat(run.status).as(run.err).isZero();
         assertThat(run.out)
@@ -91,8 +101,17 @@ class ProduceEventsToolITCase {
         }
 
         long start = System.nanoTime();
-        Run run = produce(new ByteArrayInputStream(gz.toByteArray()),
-                "--events", "-", "--bootstrap-servers", KAFKA.bootstrap(), "--topic", topic, "--rate", "20");
+        Run run =
+                produce(
+                        new ByteArrayInputStream(gz.toByteArray()),
+                        "--events",
+                        "-",
+                        "--bootstrap-servers",
+                        KAFKA.bootstrap(),
+                        "--topic",
+                        topic,
+                        "--rate",
+                        "20");
         double seconds = (System.nanoTime() - start) / 1e9;
 
         assertThat(run.status).as(run.err).isZero();
@@ -105,29 +124,50 @@ class ProduceEventsToolITCase {
         Path file = dir.resolve("one.ndjson");
         Files.writeString(file, "{}\n");
 
-        Run run = produce(InputStream.nullInputStream(),
-                "--events", file.toString(), "--bootstrap-servers", KAFKA.bootstrap(), "--topic", "it-produce-missing");
+        Run run =
+                produce(
+                        InputStream.nullInputStream(),
+                        "--events",
+                        file.toString(),
+                        "--bootstrap-servers",
+                        KAFKA.bootstrap(),
+                        "--topic",
+                        "it-produce-missing");
 
         assertThat(run.status).isEqualTo(1);
         assertThat(run.err).contains("topic 'it-produce-missing' does not exist; create it first");
     }
 
-    private static void assertRecords(List<ConsumerRecord<byte[], byte[]>> records, List<String> lines) {
+    private static void assertRecords(
+            List<ConsumerRecord<byte[], byte[]>> records, List<String> lines) {
         assertThat(records).hasSize(lines.size());
         assertThat(records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)))
                 .containsExactlyInAnyOrderElementsOf(lines);
         for (ConsumerRecord<byte[], byte[]> record : records) {
             String value = new String(record.value(), StandardCharsets.UTF_8);
-            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            String key =
+                    record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             assertThat(key).as(value).isEqualTo(expectedKey(value));
         }
         // Each host's events share one partition, in file order.
         for (String host : List.of("h1", "h2")) {
             List<ConsumerRecord<byte[], byte[]>> ofHost =
-                    records.stream().filter(r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(host)).toList();
+                    records.stream()
+                            .filter(
+                                    r ->
+                                            r.key() != null
+                                                    && new String(r.key(), StandardCharsets.UTF_8)
+                                                            .equals(host))
+                            .toList();
             assertThat(ofHost.stream().map(ConsumerRecord::partition).distinct()).hasSize(1);
             assertThat(ofHost.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)))
-                    .containsExactlyElementsOf(lines.stream().filter(l -> expectedKey(l) != null && expectedKey(l).equals(host)).toList());
+                    .containsExactlyElementsOf(
+                            lines.stream()
+                                    .filter(
+                                            l ->
+                                                    expectedKey(l) != null
+                                                            && expectedKey(l).equals(host))
+                                    .toList());
         }
     }
 
