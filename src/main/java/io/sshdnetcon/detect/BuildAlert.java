@@ -18,7 +18,15 @@ public final class BuildAlert extends ProcessFunction<SequenceMatch, AlertDocume
     private static final long serialVersionUID = 1L;
     private static final int LATENCY_WINDOW = 1024;
 
+    /** How a match becomes a document; a seam so tests can make rendering fail on purpose. */
+    @FunctionalInterface
+    interface Renderer extends java.io.Serializable {
+        AlertDocument render(AlertDocumentWriter writer, SequenceMatch match, long detectedAt)
+                throws Exception;
+    }
+
     private final OutputTag<DeadLetter> deadLetters;
+    private final Renderer renderer;
 
     private transient AlertDocumentWriter writer;
     private transient JobCounter alerts;
@@ -26,7 +34,12 @@ public final class BuildAlert extends ProcessFunction<SequenceMatch, AlertDocume
     private transient Histogram latency;
 
     public BuildAlert(OutputTag<DeadLetter> deadLetters) {
+        this(deadLetters, AlertDocumentWriter::write);
+    }
+
+    BuildAlert(OutputTag<DeadLetter> deadLetters, Renderer renderer) {
         this.deadLetters = deadLetters;
+        this.renderer = renderer;
     }
 
     @Override
@@ -46,7 +59,7 @@ public final class BuildAlert extends ProcessFunction<SequenceMatch, AlertDocume
         long now = System.currentTimeMillis();
         AlertDocument alert;
         try {
-            alert = writer.write(match, now);
+            alert = renderer.render(writer, match, now);
         } catch (Exception | StackOverflowError e) {
             // A match is built from two events the parser accepted, within limits that keep every
             // walk over them shallow, so this is a last line of defence. It must not fail the job:
