@@ -3,16 +3,20 @@ package io.sshdnetcon.detect;
 import static io.sshdnetcon.testing.SpecEvents.connect;
 import static io.sshdnetcon.testing.SpecEvents.exec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.parse.EcsEventParser;
+import io.sshdnetcon.rule.RuleMetadata;
+import io.sshdnetcon.testing.HarnessMetrics;
 import io.sshdnetcon.testing.SpecEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -51,6 +55,17 @@ class BuildAlertTest {
     private static OneInputStreamOperatorTestHarness<SequenceMatch, AlertDocument> harness()
             throws Exception {
         return ProcessFunctionTestHarnesses.forProcessFunction(new BuildAlert(DEAD_LETTERS));
+    }
+
+    /** A harness whose counters {@code metrics} reads. */
+    private static OneInputStreamOperatorTestHarness<SequenceMatch, AlertDocument> harness(
+            HarnessMetrics metrics) throws Exception {
+        var h =
+                new OneInputStreamOperatorTestHarness<SequenceMatch, AlertDocument>(
+                        new ProcessOperator<>(new BuildAlert(DEAD_LETTERS)), metrics.environment());
+        h.setup();
+        h.open();
+        return h;
     }
 
     @Test
@@ -105,10 +120,83 @@ class BuildAlertTest {
     }
 
     /**
+     * The failure path in full, with the counts. A match whose connection, or whose exec, is not a
+     * JSON object is one dead letter each: reason {@code alert_build_failed}, the match and the
+     * error as detail, and the connection's bytes as payload (the exec's bytes are not in the
+     * letter; its id is, in the detail). It counts as a build failure, not as an alert, and the
+     * next match alerts as usual.
+     */
+    @Test
+    void anUnrenderableMatchIsADeadLetterAndABuildFailureAndTheNextMatchAlerts() throws Exception {
+        RuleEvent exec = parse(exec("E"));
+        RuleEvent connect = parse(connect("N").at(300));
+        SequenceMatch brokenConnect = new SequenceMatch(exec, withRaw(connect, "[\"N\"]"));
+        SequenceMatch brokenExec = new SequenceMatch(withRaw(exec, "[\"E\"]"), connect);
+        SequenceMatch good = match(parse(connect("N2").at(400)));
+        try (var metrics = new HarnessMetrics();
+                var h = harness(metrics)) {
+            long sent = System.currentTimeMillis();
+            h.processElement(brokenConnect, 7);
+            h.processElement(brokenExec, 8);
+            h.processElement(good, 9);
+            long done = System.currentTimeMillis();
+
+            assertThat(h.extractOutputValues())
+                    .extracting(AlertDocument::id)
+                    .containsExactly(
+                            AlertIds.of(RuleMetadata.get().ruleId(), good.exec(), good.connect()));
+            assertThat(h.getOutput())
+                    .extracting(r -> ((StreamRecord<?>) r).getTimestamp())
+                    .containsExactly(9L);
+
+            List<StreamRecord<DeadLetter>> letters = List.copyOf(h.getSideOutput(DEAD_LETTERS));
+            assertThat(letters).extracting(StreamRecord::getTimestamp).containsExactly(7L, 8L);
+            String matchOfEAndN =
+                    "SequenceMatch[exec=RuleEvent{EXEC host=h1 join=X t=1767607200000 id=E},"
+                            + " connect=RuleEvent{CONNECT host=h1 join=X t=1767607200300 id=N}]";
+            DeadLetter first = letters.get(0).getValue();
+            DeadLetter second = letters.get(1).getValue();
+            assertThat(first.timestamp()).isBetween(sent, done);
+            assertThat(second.timestamp()).isBetween(sent, done);
+            assertThat(first)
+                    .isEqualTo(
+                            new DeadLetter(
+                                    DeadLetterReason.ALERT_BUILD_FAILED,
+                                    "could not build the alert for "
+                                            + matchOfEAndN
+                                            + ": java.io.IOException: event bytes are not a JSON"
+                                            + " object",
+                                    "[\"N\"]".getBytes(StandardCharsets.UTF_8),
+                                    "alerts",
+                                    -1,
+                                    -1,
+                                    first.timestamp()));
+            assertThat(second)
+                    .isEqualTo(
+                            new DeadLetter(
+                                    DeadLetterReason.ALERT_BUILD_FAILED,
+                                    "could not build the alert for "
+                                            + matchOfEAndN
+                                            + ": java.io.IOException: event bytes are not a JSON"
+                                            + " object",
+                                    connect("N").at(300).bytes(),
+                                    "alerts",
+                                    -1,
+                                    -1,
+                                    second.timestamp()));
+
+            assertThat(metrics.counters())
+                    .containsOnly(entry("alerts", 1L), entry("alert_build_failures", 2L));
+            assertThat(metrics.total("alerts")).isEqualTo(1);
+            assertThat(metrics.total("alert_build_failures")).isEqualTo(2);
+        }
+    }
+
+    /**
      * A real StackOverflowError inside the writer is a dead letter, and the operator goes on. The
      * limits keep the writer's stack shallow, so the test takes most of a small thread stack first,
-     * more on each attempt, until the writer's deepest call (serializing a document that nests as
-     * deep as the limit allows) overflows.
+     * a little less on each attempt, until the writer's deepest call (serializing a document that
+     * nests as deep as the limit allows) overflows.
      */
     @Test
     void aStackOverflowInTheWriterIsDeadLetteredToo() throws Exception {

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pattern on Flink's real CEP operator, with time driven by hand. Events are fed per the spec's
- * examples; {@link #flush()} advances the watermark past everything.
+ * The pattern on Flink's real CEP operator, with time driven by hand. Events are fed per the
+ * examples of {@code docs/semantics.md}; {@link #flush()} advances the watermark past everything.
  */
 class ExecThenConnectPatternTest {
 

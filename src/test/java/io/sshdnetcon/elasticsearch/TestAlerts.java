@@ -16,9 +16,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Real alert documents, built by the job's own {@link AlertDocumentWriter} from the spec's example
- * events: sshd starts bash on host {@code host}, and bash's child curl connects to {@code
- * destinationIp}:443 500 ms later.
+ * Real alert documents, built by the job's own {@link AlertDocumentWriter} from the example events
+ * of {@code docs/semantics.md}: sshd starts bash on host {@code host}, and bash's child curl
+ * connects to {@code destinationIp}:443 500 ms later.
  */
 final class TestAlerts {
 

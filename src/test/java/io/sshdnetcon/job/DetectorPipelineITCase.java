@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole replay job on a MiniCluster: file source, parse, exclusions, CEP, alert building and
- * file sinks. The corpus holds every example of the spec, each on its own host and in its own
- * minute, so one job checks them all.
+ * file sinks. The corpus holds every example of {@code docs/semantics.md}, each on its own host and
+ * in its own minute, so one job checks them all.
  */
 class DetectorPipelineITCase {
 
@@ -39,7 +39,7 @@ class DetectorPipelineITCase {
         return k * 60_000L;
     }
 
-    /** The spec's examples 1-12, in arrival order. */
+    /** The examples 1-12 of {@code docs/semantics.md}, in arrival order. */
     static List<SpecEvents.Builder> specExamples() {
         List<SpecEvents.Builder> events = new ArrayList<>();
         // 1: E, N at t=500 -> alert

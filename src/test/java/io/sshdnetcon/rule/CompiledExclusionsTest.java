@@ -19,7 +19,7 @@ class CompiledExclusionsTest {
 
     static List<Arguments> connections() {
         return List.of(
-                // The spec's example 9.
+                // Example 9 of docs/semantics.md.
                 Arguments.of(connect("N").destination("172.32.0.1"), null),
                 Arguments.of(
                         connect("N").destination("172.31.255.255"), ExclusionReason.DESTINATION),
@@ -28,7 +28,7 @@ class CompiledExclusionsTest {
                         connect("N").destination("::ffff:10.0.0.1"), ExclusionReason.DESTINATION),
                 Arguments.of(connect("N").destination("fe80::1%eth0"), ExclusionReason.DESTINATION),
                 Arguments.of(connect("N").destination("2001:4860:4860::8888"), null),
-                // The spec's example 10.
+                // Example 10 of docs/semantics.md.
                 Arguments.of(connect("N").processName("SSH"), null),
                 Arguments.of(connect("N").processName("ssh"), ExclusionReason.PROCESS_NAME),
                 Arguments.of(connect("N").remove("process.name"), null),

@@ -37,10 +37,10 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Test oracle: a deliberately simple, literal, batch implementation of {@code
- * shared/docs/semantics.md} and of the eight numbered decisions that refine it. It shares no code
- * with the production job, so agreement between the two is evidence, not tautology. Tests use it to
- * compute the exact expected alerts for any corpus.
+ * Test oracle: a deliberately simple, literal, batch implementation of {@code docs/semantics.md}
+ * and of the eight numbered decisions that refine it (one nested class of {@code
+ * ReferenceDetectorTest} each). It shares no code with the production job, so agreement between the
+ * two is evidence, not tautology. Tests use it to compute the exact expected alerts for any corpus.
  *
  * <p>Steps, in the order the decisions give them: decode and parse each line (1, 3), collect the
  * fields the rule reads (2), drop late lines against the running maximum timestamp (7), select

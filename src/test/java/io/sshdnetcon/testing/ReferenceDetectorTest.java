@@ -1,13 +1,14 @@
 package io.sshdnetcon.testing;
 
-import static io.sshdnetcon.testing.EcsEventLine.connect;
-import static io.sshdnetcon.testing.EcsEventLine.exec;
-import static io.sshdnetcon.testing.EcsEventLine.unrelated;
+import static io.sshdnetcon.testing.SpecEvents.connect;
+import static io.sshdnetcon.testing.SpecEvents.exec;
+import static io.sshdnetcon.testing.SpecEvents.unrelated;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.testing.ReferenceDetector.AlertPair;
 import io.sshdnetcon.testing.ReferenceDetector.Exclusions;
 import io.sshdnetcon.testing.ReferenceDetector.Result;
+import io.sshdnetcon.testing.SpecEvents.Builder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,12 +27,12 @@ class ReferenceDetectorTest {
 
     private static final AlertPair E_N = new AlertPair("E", "N");
 
-    private static Result detect(EcsEventLine... lines) {
+    private static Result detect(Builder... lines) {
         return detectWithBound(BOUND, lines);
     }
 
-    private static Result detectWithBound(long bound, EcsEventLine... lines) {
-        List<byte[]> bytes = Arrays.stream(lines).map(EcsEventLine::bytes).toList();
+    private static Result detectWithBound(long bound, Builder... lines) {
+        List<byte[]> bytes = Arrays.stream(lines).map(Builder::bytes).toList();
         return detectBytes(bytes, bound, Exclusions.defaults());
     }
 
@@ -49,7 +50,7 @@ class ReferenceDetectorTest {
         return detectBytes(bytes, BOUND, Exclusions.defaults());
     }
 
-    /** The rows of the examples table in semantics.md. */
+    /** The rows of the examples table in {@code docs/semantics.md}. */
     @Nested
     class ContractExamples {
 
@@ -124,11 +125,12 @@ class ReferenceDetectorTest {
 
         @Test
         void example8_theExecdProcessItselfConnectingDoesNotMatch() {
-            EcsEventLine shellConnects =
+            Builder shellConnects =
                     connect("N")
                             .at(100)
                             .set("process.entity_id", "X")
-                            .set("process.parent.entity_id", "SSHD-SESSION")
+                            .set("process.parent.entity_id", "SSHD-1")
+                            .set("process.parent.executable", "/usr/sbin/sshd")
                             .set("process.name", "bash");
             assertThat(detect(exec("E"), shellConnects).alerts()).isEmpty();
         }
@@ -267,7 +269,7 @@ class ReferenceDetectorTest {
                     "process.name | [true]",
                 })
         void aWrongTypeInAFieldTheRuleReadsIsMalformed(String path, String json) {
-            EcsEventLine line = exec("E").setJson(path, json);
+            Builder line = exec("E").setJson(path, json);
             assertThat(detect(line).malformed()).as(line.toString()).isEqualTo(1);
         }
 
@@ -367,7 +369,7 @@ class ReferenceDetectorTest {
 
         @Test
         void aPathGivenTwiceIsMultiValuedSoItNoLongerJoinsEvenWithEqualValues() {
-            EcsEventLine twice = connect("N").at(100).set("process.parent.entity_id", "X");
+            Builder twice = connect("N").at(100).set("process.parent.entity_id", "X");
             String line =
                     twice.toString().replaceFirst("^\\{", "{\"process.parent.entity_id\":\"X\",");
             Result result = detectText(exec("E").toString(), line);
@@ -474,8 +476,8 @@ class ReferenceDetectorTest {
             // The exec is stamped in +02:00, the connection in UTC, 500 ms later.
             Result result =
                     detect(
-                            exec("E").set("@timestamp", "2025-06-01T14:00:00.000+02:00"),
-                            connect("N").set("@timestamp", "2025-06-01T12:00:00.500Z"));
+                            exec("E").set("@timestamp", "2026-01-05T12:00:00.000+02:00"),
+                            connect("N").set("@timestamp", "2026-01-05T10:00:00.500Z"));
             assertThat(result.alerts()).containsExactly(E_N);
         }
 
@@ -486,15 +488,15 @@ class ReferenceDetectorTest {
                             detect(
                                             exec("E"),
                                             connect("N")
-                                                    .set("@timestamp", "2025-06-01T12:00:01.0009Z"))
+                                                    .set("@timestamp", "2026-01-05T10:00:01.0009Z"))
                                     .alerts())
                     .containsExactly(E_N);
             assertThat(
                             detect(
                                             exec("E")
-                                                    .set("@timestamp", "2025-06-01T11:59:59.9999Z"),
+                                                    .set("@timestamp", "2026-01-05T09:59:59.9999Z"),
                                             connect("N")
-                                                    .set("@timestamp", "2025-06-01T12:00:01.000Z"))
+                                                    .set("@timestamp", "2026-01-05T10:00:01.000Z"))
                                     .alerts())
                     .isEmpty();
         }
@@ -909,7 +911,7 @@ class ReferenceDetectorTest {
 
         @Test
         void malformedLinesDoNotMoveTheMaximum() {
-            EcsEventLine future =
+            Builder future =
                     unrelated("U").at(60_000).set("event.action", 5); // wrong type: malformed
             Result result = detectWithBound(LATE_BOUND, exec("E"), future, connect("N").at(500));
             assertThat(result.malformed()).isEqualTo(1);
@@ -955,19 +957,19 @@ class ReferenceDetectorTest {
 
         @Test
         void aDuplicatedCorpusGivesTheSameAlerts() {
-            List<EcsEventLine> corpus =
+            List<Builder> corpus =
                     List.of(
                             exec("E"),
                             connect("N").at(100),
                             exec("F").at(2_000).set("process.entity_id", "Y"),
                             connect("M").at(3_000).set("process.parent.entity_id", "Y"));
-            List<EcsEventLine> doubled = new ArrayList<>();
-            for (EcsEventLine line : corpus) {
+            List<Builder> doubled = new ArrayList<>();
+            for (Builder line : corpus) {
                 doubled.add(line);
                 doubled.add(line);
             }
-            Result once = detect(corpus.toArray(EcsEventLine[]::new));
-            Result twice = detect(doubled.toArray(EcsEventLine[]::new));
+            Result once = detect(corpus.toArray(Builder[]::new));
+            Result twice = detect(doubled.toArray(Builder[]::new));
             assertThat(twice.alerts())
                     .isEqualTo(once.alerts())
                     .containsExactly(E_N, new AlertPair("F", "M"));
@@ -989,7 +991,7 @@ class ReferenceDetectorTest {
 
         @Test
         void anEventThatIsBothStagesOfOneKeyNeverPairsWithItself() {
-            EcsEventLine both =
+            Builder both =
                     exec("B")
                             .at(100)
                             .setJson("event.category", "[\"process\", \"network\"]")
@@ -1001,7 +1003,7 @@ class ReferenceDetectorTest {
             assertThat(detect(exec("E"), both, connect("N").at(200)).alerts()).isEmpty();
             // With different keys the two roles are independent: B is a connection for X and an
             // exec for Y.
-            EcsEventLine child = both.set("process.entity_id", "Y");
+            Builder child = both.set("process.entity_id", "Y");
             assertThat(
                             detect(
                                             exec("E"),

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The oracle's own IP literal parser and CIDR check (semantics.md, "Destination exclusions";
- * decision 6 of the oracle brief). Written from scratch so the oracle shares nothing with
- * production; never touches {@code InetAddress}, which could do DNS.
+ * The oracle's own IP literal parser and CIDR check ({@code docs/semantics.md}, "Destination
+ * exclusions"; decision 6 in {@code ReferenceDetectorTest}). Written from scratch so the oracle
+ * shares nothing with production; never touches {@code InetAddress}, which could do DNS.
  *
  * <p>Strict, Guava-like literals: IPv4 is four ASCII decimal parts without leading zeros; IPv6 is
  * hex groups with at most one {@code ::}, an optional trailing dotted quad, and an optional

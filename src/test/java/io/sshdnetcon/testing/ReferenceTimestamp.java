@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * The oracle's {@code @timestamp} parser (decision 3): the shape of Elasticsearch's {@code
  * strict_date_optional_time}, written as one regular expression so it can be read against the
- * brief.
+ * accepted and rejected forms listed in {@code ReferenceDetectorTest.Timestamps}.
  *
  * <p>{@code yyyy-MM-dd}, optionally {@code 'T'HH:mm}, optionally {@code :ss}, optionally {@code .}
  * and 1-9 fraction digits, then (only after a time) an optional offset {@code Z}, {@code ±HH:mm},

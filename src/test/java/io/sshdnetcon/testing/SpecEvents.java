@@ -1,5 +1,6 @@
 package io.sshdnetcon.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,9 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Builds ECS events the way the spec's example table describes them: host h1, an exec E of entity X
- * whose parent is /usr/sbin/sshd, and a network event N whose parent is X (curl to 8.8.8.8). Times
- * are milliseconds after {@link #BEGINNING}.
+ * The one builder of test events: ECS JSON lines shaped like the examples table of {@code
+ * docs/semantics.md}. Host h1, an exec E of entity X whose parent is /usr/sbin/sshd, and a network
+ * event N whose parent is X (curl to 8.8.8.8). Times are milliseconds after {@link #BEGINNING}.
+ *
+ * <p>The events carry the fields an alert copies (host name, pid, user, source, network), so one
+ * shape serves the parser, the oracle, the alert writer and the jobs. A test changes one field with
+ * {@link Builder#set} or {@link Builder#setJson}, removes one with {@link Builder#remove}, or takes
+ * the text with {@link Builder#toString} to write what a builder cannot (repeated keys, bad bytes).
  */
 public final class SpecEvents {
 
@@ -69,6 +75,19 @@ public final class SpecEvents {
                 .set("user.name", "alice");
     }
 
+    /** An unrelated event (a Windows process start on w1) that still moves event time forward. */
+    public static Builder unrelated(String eventId) {
+        return new Builder()
+                .set("@timestamp", iso(0))
+                .set("event.id", eventId)
+                .array("event.category", "process")
+                .array("event.type", "start")
+                .set("event.action", "start")
+                .set("host.id", "w1")
+                .set("host.os.type", "windows")
+                .set("process.name", "svchost.exe");
+    }
+
     public static String iso(long millisAfterBeginning) {
         return BEGINNING.plusMillis(millisAfterBeginning).toString();
     }
@@ -111,6 +130,16 @@ public final class SpecEvents {
             return set(path, values);
         }
 
+        /** Sets a JSON value given as text, e.g. {@code ["8.8.8.8", null]} or {@code {"x":1}}. */
+        public Builder setJson(String path, String json) {
+            try {
+                return set(path, MAPPER.readTree(json));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException(json, e);
+            }
+        }
+
+        /** Removes a field, so that it is missing rather than null. */
         public Builder remove(String path) {
             parentOf(path).remove(leaf(path));
             return this;
