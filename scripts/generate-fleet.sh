@@ -20,6 +20,13 @@ Builds the project if needed, then runs io.sshdnetcon.fleet.FleetGeneratorMain w
   --disorder-ms D         deliver out of order, never more than D ms behind the latest line (default 0)
   --duplicates RATE       share of events delivered twice, 0..1 (default 0)
   --malformed RATE        extra malformed lines per event, 0..1 (default 0)
+  --skewed-hosts K        K Linux hosts (chosen by seed) whose clock is off all along ...
+  --skew-ms S             ... by S ms: @timestamp = true time + S (S < 0: behind)
+  --delayed-hosts K       K Linux hosts whose agent is offline for D ms, online for D ms, ...
+  --delay-ms D            ... and so on; on return it flushes what it held, so lines arrive
+                          up to D ms late, in bursts (their @timestamps are right)
+  --stepping-hosts K      K Linux hosts whose clock jumps halfway through the stream ...
+  --step-ms S             ... by S ms (S < 0: steps back)
   --help                  show this help
 
 A one-line summary goes to stderr. Exit codes: 0 ok, 1 I/O error, 2 bad arguments.

@@ -16,6 +16,11 @@ import java.util.SplittableRandom;
  * disorderMs} and lines leave in key order. A line therefore never trails an earlier-delivered line
  * by more than {@code disorderMs}: if {@code f} went first, {@code t_f <= key_f <= key_e <= t_e +
  * disorderMs}. A detector with {@code maxOutOfOrderness >= disorderMs} sees nothing late.
+ *
+ * <p>Keys are in fleet time. A host whose agent holds its lines ({@link HostClock#sentAt}) has a
+ * line's key raised to the time it is sent; its held lines share that key and so leave together, in
+ * the order they were held. The disorder bound above then holds within each host, not across hosts,
+ * and it holds in the host's own clock when that is off by a constant.
  */
 final class ChaosDelivery {
 
@@ -44,13 +49,27 @@ final class ChaosDelivery {
         this.duplicateRate = config.duplicateRate();
         this.malformedRate = config.malformedRate();
         this.rng = rng;
-        this.reorders = disorderMs > 0 || duplicateRate > 0;
+        this.reorders =
+                disorderMs > 0 || duplicateRate > 0 || config.clockFaults().delayedHosts() > 0;
     }
 
-    void deliver(long timestampMs, LineBuffer line, String hostName) throws IOException {
+    /**
+     * @param timestampMs the event's fleet time
+     * @param sentMs when its agent sends it, at or after {@code timestampMs}
+     * @param hostTimestampMs its {@code @timestamp}, on its host's clock
+     */
+    void deliver(
+            long timestampMs, long sentMs, long hostTimestampMs, LineBuffer line, String hostName)
+            throws IOException {
         if (malformedRate > 0 && rng.nextDouble() < malformedRate) {
             MalformedKind kind = malformedLines.nextKind();
-            writeLine(MalformedLines.render(kind, line.toByteArray(), timestampMs, hostName, rng));
+            byte[] junk =
+                    MalformedLines.render(kind, line.toByteArray(), hostTimestampMs, hostName, rng);
+            if (sentMs > timestampMs) {
+                pending.add(new Pending(sentMs, sequence++, junk)); // held with the agent's lines
+            } else {
+                writeLine(junk);
+            }
             malformedWritten.merge(kind, 1L, Long::sum);
         }
         if (!reorders) {
@@ -66,11 +85,11 @@ final class ChaosDelivery {
                         + (disorderMs > 0 && rng.nextInt(4) == 0
                                 ? rng.nextLong(disorderMs + 1)
                                 : 0);
-        pending.add(new Pending(key, sequence++, bytes));
+        pending.add(new Pending(Math.max(key, sentMs), sequence++, bytes));
         if (duplicateRate > 0 && rng.nextDouble() < duplicateRate) {
             // The copy comes after the original, still within the disorder bound.
             long copyKey = key + rng.nextLong(timestampMs + disorderMs - key + 1);
-            pending.add(new Pending(copyKey, sequence++, bytes));
+            pending.add(new Pending(Math.max(copyKey, sentMs), sequence++, bytes));
             duplicatesWritten++;
         }
     }

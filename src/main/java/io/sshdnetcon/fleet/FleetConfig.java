@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param duplicateRate probability that an event is delivered twice (the copy shortly after the
  *     original)
  * @param malformedRate probability, per event, of an extra malformed line
+ * @param clockFaults hosts with skewed, delayed or stepping clocks; {@link ClockFaults#NONE} leaves
+ *     the corpus exactly as it was before the option existed
  */
 public record FleetConfig(
         long events,
@@ -28,7 +30,8 @@ public record FleetConfig(
         int attacks,
         long disorderMs,
         double duplicateRate,
-        double malformedRate) {
+        double malformedRate,
+        ClockFaults clockFaults) {
 
     public static final int NEAR_MISSES_PER_ATTACK = 3;
 
@@ -43,6 +46,7 @@ public record FleetConfig(
 
     public FleetConfig {
         Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(clockFaults, "clockFaults");
         if (events < 1) {
             throw new IllegalArgumentException("events must be >= 1, got " + events);
         }
@@ -75,6 +79,36 @@ public record FleetConfig(
             throw new IllegalArgumentException(
                     "start must be between " + EARLIEST_START + " and " + LATEST_START);
         }
+        if (clockFaults.affectedHosts() > hosts) {
+            throw new IllegalArgumentException(
+                    clockFaults.affectedHosts()
+                            + " hosts with clock faults need at least as many hosts, got "
+                            + hosts);
+        }
+    }
+
+    /** Without clock faults. */
+    public FleetConfig(
+            long events,
+            int hosts,
+            long seed,
+            Instant start,
+            double eventsPerSecond,
+            int attacks,
+            long disorderMs,
+            double duplicateRate,
+            double malformedRate) {
+        this(
+                events,
+                hosts,
+                seed,
+                start,
+                eventsPerSecond,
+                attacks,
+                disorderMs,
+                duplicateRate,
+                malformedRate,
+                ClockFaults.NONE);
     }
 
     /**
@@ -122,7 +156,8 @@ public record FleetConfig(
                 attacks,
                 disorderMs,
                 duplicateRate,
-                malformedRate);
+                malformedRate,
+                clockFaults);
     }
 
     public FleetConfig withEventsPerSecond(double value) {
@@ -135,7 +170,8 @@ public record FleetConfig(
                 attacks,
                 disorderMs,
                 duplicateRate,
-                malformedRate);
+                malformedRate,
+                clockFaults);
     }
 
     public FleetConfig withAttacks(int value) {
@@ -148,7 +184,8 @@ public record FleetConfig(
                 value,
                 disorderMs,
                 duplicateRate,
-                malformedRate);
+                malformedRate,
+                clockFaults);
     }
 
     public FleetConfig withDisorderMs(long value) {
@@ -161,7 +198,8 @@ public record FleetConfig(
                 attacks,
                 value,
                 duplicateRate,
-                malformedRate);
+                malformedRate,
+                clockFaults);
     }
 
     public FleetConfig withDuplicateRate(double value) {
@@ -174,7 +212,8 @@ public record FleetConfig(
                 attacks,
                 disorderMs,
                 value,
-                malformedRate);
+                malformedRate,
+                clockFaults);
     }
 
     public FleetConfig withMalformedRate(double value) {
@@ -187,7 +226,42 @@ public record FleetConfig(
                 attacks,
                 disorderMs,
                 duplicateRate,
+                value,
+                clockFaults);
+    }
+
+    public FleetConfig withClockFaults(ClockFaults value) {
+        return new FleetConfig(
+                events,
+                hosts,
+                seed,
+                start,
+                eventsPerSecond,
+                attacks,
+                disorderMs,
+                duplicateRate,
+                malformedRate,
                 value);
+    }
+
+    /** {@code hosts} hosts, chosen by seed, whose clock is {@code skewMs} off all along. */
+    public FleetConfig withSkewedHosts(int hosts, long skewMs) {
+        return withClockFaults(clockFaults.withSkew(hosts, skewMs));
+    }
+
+    /** {@code hosts} hosts whose agent is offline {@code delayMs} of every {@code 2 * delayMs}. */
+    public FleetConfig withDelayedHosts(int hosts, long delayMs) {
+        return withClockFaults(clockFaults.withDelay(hosts, delayMs));
+    }
+
+    /** {@code hosts} hosts whose clock jumps by {@code stepMs} at {@link #stepAtMs()}. */
+    public FleetConfig withSteppingHosts(int hosts, long stepMs) {
+        return withClockFaults(clockFaults.withStep(hosts, stepMs));
+    }
+
+    /** Fleet time of the stepping hosts' step: halfway through the nominal duration. */
+    public long stepAtMs() {
+        return start.toEpochMilli() + (long) (events * 500.0 / eventsPerSecond);
     }
 
     private static void requireRate(String name, double rate) {

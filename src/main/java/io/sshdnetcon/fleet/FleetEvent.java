@@ -89,6 +89,21 @@ record FleetEvent(
                 keyStyle);
     }
 
+    FleetEvent withTimestampMs(long value) {
+        return new FleetEvent(
+                value,
+                host,
+                eventId,
+                shape,
+                process,
+                parent,
+                connection,
+                filePath,
+                dnsQuestion,
+                quirks,
+                keyStyle);
+    }
+
     FleetEvent withKeyStyle(KeyStyle value) {
         return new FleetEvent(
                 timestampMs,

@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,13 @@ import java.util.SplittableRandom;
  * events in (time, schedule order), and an event is released once the clock has passed it, so the
  * output is in event-time order. Chaos, if any, is applied after that, from its own random stream,
  * so the clean events are byte-identical with or without it.
+ *
+ * <p>Clock faults ({@link ClockFaults}) act at the same point: the queue and the delivery work in
+ * fleet time, and a faulty host's line gets its own clock's {@code @timestamp} when it is written
+ * and its agent's delay when it is delivered. A planted sequence on a stepping host never straddles
+ * the step (it is moved to start at the step), so its spacing holds in the host's clock. The hosts
+ * come from a random stream of their own, and without faults nothing else changes, so the corpus is
+ * then byte-identical to one made before the option existed.
  */
 public final class FleetGenerator {
 
@@ -59,12 +67,19 @@ public final class FleetGenerator {
         SplittableRandom clockRandom = root.split();
         SplittableRandom styleRandom = root.split();
         SplittableRandom chaosRandom = root.split();
+        SplittableRandom faultyHostRandom = root.split();
 
         long startMs = config.start().toEpochMilli();
         List<FleetHost> hosts = buildFleet(fleetRandom, startMs);
         List<FleetHost> linuxHosts = hosts.stream().filter(h -> h.os.isLinux()).toList();
+        HostClock[] clockOf = new HostClock[hosts.size()];
+        List<FleetHost> faultyHosts = new ArrayList<>();
+        List<HostClock> hostClocks =
+                assignClocks(linuxHosts, faultyHostRandom, startMs, clockOf, faultyHosts);
+        long stepAtMs =
+                config.clockFaults().steppingHosts() > 0 ? config.stepAtMs() : Long.MAX_VALUE;
         NoiseActivities noise = new NoiseActivities(hosts, noiseRandom);
-        PlantedScenarios planted = new PlantedScenarios(linuxHosts, plantedRandom);
+        PlantedScenarios planted = new PlantedScenarios(linuxHosts, plantedRandom, faultyHosts);
         List<PlannedSequence> plan = plan();
 
         OutputStream out =
@@ -97,7 +112,20 @@ public final class FleetGenerator {
             while (!queue.isEmpty() && queue.peek().timestampMs < now) {
                 Scheduled next = queue.poll();
                 FleetEvent event = next.event;
-                delivery.deliver(event.timestampMs(), writer.write(event), event.host().name);
+                HostClock hostClock = clockOf[event.host().index];
+                if (hostClock == null) {
+                    long t = event.timestampMs();
+                    delivery.deliver(t, t, t, writer.write(event), event.host().name);
+                } else {
+                    long t = event.timestampMs();
+                    long hostT = hostClock.timestampAt(t);
+                    delivery.deliver(
+                            t,
+                            hostClock.sentAt(t),
+                            hostT,
+                            writer.write(event.withTimestampMs(hostT)),
+                            event.host().name);
+                }
                 written++;
                 first = first == Long.MIN_VALUE ? event.timestampMs() : first;
                 last = event.timestampMs();
@@ -129,7 +157,7 @@ public final class FleetGenerator {
                 } else {
                     nearMisses.add(sequenceOut.nearMiss());
                 }
-                activity = sequenceOut.events();
+                activity = clearOfTheStep(sequenceOut.events(), clockOf, stepAtMs);
                 dottedShare = PLANTED_DOTTED_SHARE;
             } else {
                 activity = noise.next(now);
@@ -166,7 +194,109 @@ public final class FleetGenerator {
                 attacks,
                 nearMisses,
                 first,
-                last);
+                last,
+                hostClocks);
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} when the fleet has too few Linux hosts for the clock
+     * faults asked for. The fleet is built from the seed alone, so this needs no writing.
+     */
+    public void checkClockFaultsFit() {
+        SplittableRandom fleetRandom = new SplittableRandom(config.seed()).split();
+        long linux =
+                buildFleet(fleetRandom, config.start().toEpochMilli()).stream()
+                        .filter(h -> h.os.isLinux())
+                        .count();
+        int wanted = config.clockFaults().affectedHosts();
+        if (wanted > linux) {
+            throw new IllegalArgumentException(
+                    wanted
+                            + " hosts with clock faults, but this fleet (seed "
+                            + config.seed()
+                            + ") has only "
+                            + linux
+                            + " Linux hosts of "
+                            + config.hosts());
+        }
+    }
+
+    /**
+     * Picks the faulty hosts among the Linux hosts, by seed: a shuffle, then skewed, delayed and
+     * stepping hosts in that order. Fills {@code clockOf} (by host index) and {@code faultyHosts}.
+     */
+    private List<HostClock> assignClocks(
+            List<FleetHost> linuxHosts,
+            SplittableRandom rng,
+            long startMs,
+            HostClock[] clockOf,
+            List<FleetHost> faultyHosts) {
+        ClockFaults faults = config.clockFaults();
+        if (faults.affectedHosts() == 0) {
+            return List.of();
+        }
+        checkClockFaultsFit();
+        List<FleetHost> shuffled = new ArrayList<>(linuxHosts);
+        for (int i = shuffled.size() - 1; i > 0; i--) {
+            Collections.swap(shuffled, i, rng.nextInt(i + 1));
+        }
+        List<HostClock> clocks = new ArrayList<>();
+        for (int i = 0; i < faults.affectedHosts(); i++) {
+            FleetHost host = shuffled.get(i);
+            HostClock clock;
+            if (i < faults.skewedHosts()) {
+                clock =
+                        new HostClock(
+                                host.name,
+                                host.id,
+                                HostClock.Fault.SKEWED,
+                                faults.skewMs(),
+                                startMs);
+            } else if (i < faults.skewedHosts() + faults.delayedHosts()) {
+                clock =
+                        new HostClock(
+                                host.name,
+                                host.id,
+                                HostClock.Fault.DELAYED,
+                                faults.delayMs(),
+                                startMs);
+            } else {
+                clock =
+                        new HostClock(
+                                host.name,
+                                host.id,
+                                HostClock.Fault.STEPPING,
+                                faults.stepMs(),
+                                config.stepAtMs());
+            }
+            clocks.add(clock);
+            clockOf[host.index] = clock;
+            faultyHosts.add(host);
+        }
+        return clocks;
+    }
+
+    /**
+     * A planted sequence on a stepping host that would straddle the step starts at the step
+     * instead, so that its exec and connection are on one clock and keep their spacing. Moving it
+     * later never puts an event before the generator's clock.
+     */
+    private static List<FleetEvent> clearOfTheStep(
+            List<FleetEvent> events, HostClock[] clockOf, long stepAtMs) {
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        boolean stepping = false;
+        for (FleetEvent event : events) {
+            first = Math.min(first, event.timestampMs());
+            last = Math.max(last, event.timestampMs());
+            HostClock hostClock = clockOf[event.host().index];
+            stepping |= hostClock != null && hostClock.fault() == HostClock.Fault.STEPPING;
+        }
+        if (!stepping || first >= stepAtMs || last < stepAtMs) {
+            return events;
+        }
+        long shift = stepAtMs - first;
+        return events.stream().map(e -> e.withTimestampMs(e.timestampMs() + shift)).toList();
     }
 
     private static int countFrom(List<FleetEvent> activity, long startMs) {

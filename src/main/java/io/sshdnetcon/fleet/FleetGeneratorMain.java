@@ -24,6 +24,9 @@ import java.util.zip.GZIPOutputStream;
  * --disorder-ms D       deliver out of order, never more than D ms behind the latest line (default 0)
  * --duplicates RATE     share of events delivered twice, 0..1 (default 0)
  * --malformed RATE      extra malformed lines per event, 0..1 (default 0)
+ * --skewed-hosts K --skew-ms S      K Linux hosts whose clock is S ms off (negative: behind)
+ * --delayed-hosts K --delay-ms D    K Linux hosts offline D ms of every 2D, flushing on return
+ * --stepping-hosts K --step-ms S    K Linux hosts whose clock jumps by S ms halfway through
  * </pre>
  */
 public final class FleetGeneratorMain {
@@ -46,8 +49,17 @@ public final class FleetGeneratorMain {
               --disorder-ms D         deliver out of order, never more than D ms behind the latest line (default 0)
               --duplicates RATE       share of events delivered twice, 0..1 (default 0)
               --malformed RATE        extra malformed lines per event, 0..1 (default 0)
+              --skewed-hosts K        K Linux hosts (chosen by seed) whose clock is off all along ...
+              --skew-ms S             ... by S ms: @timestamp = true time + S (S < 0: behind)
+              --delayed-hosts K       K Linux hosts whose agent is offline for D ms, online for D ms, ...
+              --delay-ms D            ... and so on; on return it flushes what it held, so lines arrive
+                                      up to D ms late, in bursts (their @timestamps are right)
+              --stepping-hosts K      K Linux hosts whose clock jumps halfway through the stream ...
+              --step-ms S             ... by S ms (S < 0: steps back)
               --help                  show this help
 
+            Planted attacks and near misses go to the faulty hosts too: one each first, then every
+            second one. The summary names the faulty hosts.
             A one-line summary goes to stderr. Exit codes: 0 ok, 1 I/O error, 2 bad arguments.
             """
                     .formatted(
@@ -74,6 +86,13 @@ public final class FleetGeneratorMain {
         if (options == null) {
             stdout.print(USAGE);
             return 0;
+        }
+        try {
+            new FleetGenerator(options.config).checkClockFaultsFit();
+        } catch (IllegalArgumentException e) {
+            stderr.println("error: " + e.getMessage());
+            stderr.println("Run with --help for usage.");
+            return 2;
         }
         try {
             FleetReport report;
@@ -122,6 +141,12 @@ public final class FleetGeneratorMain {
             long disorderMs = 0;
             double duplicates = 0;
             double malformed = 0;
+            int skewedHosts = 0;
+            long skewMs = 0;
+            int delayedHosts = 0;
+            long delayMs = 0;
+            int steppingHosts = 0;
+            long stepMs = 0;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 switch (flag) {
@@ -152,6 +177,14 @@ public final class FleetGeneratorMain {
                     case "--disorder-ms" -> disorderMs = parseLong(flag, value(args, ++i, flag));
                     case "--duplicates" -> duplicates = parseDouble(flag, value(args, ++i, flag));
                     case "--malformed" -> malformed = parseDouble(flag, value(args, ++i, flag));
+                    case "--skewed-hosts" -> skewedHosts = parseCount(flag, value(args, ++i, flag));
+                    case "--skew-ms" -> skewMs = parseLong(flag, value(args, ++i, flag));
+                    case "--delayed-hosts" ->
+                            delayedHosts = parseCount(flag, value(args, ++i, flag));
+                    case "--delay-ms" -> delayMs = parseLong(flag, value(args, ++i, flag));
+                    case "--stepping-hosts" ->
+                            steppingHosts = parseCount(flag, value(args, ++i, flag));
+                    case "--step-ms" -> stepMs = parseLong(flag, value(args, ++i, flag));
                     default -> throw new IllegalArgumentException("unknown argument: " + flag);
                 }
             }
@@ -173,7 +206,14 @@ public final class FleetGeneratorMain {
                             plantedAttacks,
                             disorderMs,
                             duplicates,
-                            malformed); // validates ranges with readable messages
+                            malformed,
+                            new ClockFaults(
+                                    skewedHosts,
+                                    skewMs,
+                                    delayedHosts,
+                                    delayMs,
+                                    steppingHosts,
+                                    stepMs)); // validates ranges with readable messages
             return new Options(config, out, gzip);
         }
 
@@ -205,6 +245,10 @@ public final class FleetGeneratorMain {
                 throw new IllegalArgumentException(
                         flag + " needs a whole number, got '" + text + "'");
             }
+        }
+
+        private static int parseCount(String flag, String text) {
+            return (int) parseLong(flag, text, Integer.MAX_VALUE);
         }
 
         private static double parseDouble(String flag, String text) {

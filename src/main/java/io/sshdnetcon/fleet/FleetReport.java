@@ -7,7 +7,14 @@ import java.util.Map;
 
 /**
  * What a run wrote, and the ground truth of its planted sequences. The expected alerts of a clean
- * corpus are exactly {@code attacks}; no alert may involve a near miss's connection.
+ * corpus are exactly {@code attacks}; no alert may involve a near miss's connection. With clock
+ * faults, the expected alerts are those a detector with per-host time finds: the attacks minus any
+ * that the faults make late (a step back makes a host's events late until its clock catches up).
+ *
+ * @param firstTimestampMs fleet time of the first event (a host's {@code @timestamp} may differ
+ *     from fleet time by its clock fault)
+ * @param lastTimestampMs fleet time of the last event
+ * @param hostClocks the hosts with clock faults, skewed first, then delayed, then stepping
  */
 public record FleetReport(
         long eventsWritten,
@@ -16,13 +23,15 @@ public record FleetReport(
         List<PlantedAttack> attacks,
         List<PlantedNearMiss> nearMisses,
         long firstTimestampMs,
-        long lastTimestampMs) {
+        long lastTimestampMs,
+        List<HostClock> hostClocks) {
 
     public FleetReport {
         malformedWritten =
                 malformedWritten.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(malformedWritten));
         attacks = List.copyOf(attacks);
         nearMisses = List.copyOf(nearMisses);
+        hostClocks = List.copyOf(hostClocks);
     }
 
     public long malformedTotal() {
@@ -48,6 +57,12 @@ public record FleetReport(
                 + ", event time "
                 + Instant.ofEpochMilli(firstTimestampMs)
                 + " .. "
-                + Instant.ofEpochMilli(lastTimestampMs);
+                + Instant.ofEpochMilli(lastTimestampMs)
+                + (hostClocks.isEmpty()
+                        ? ""
+                        : ", clock faults: "
+                                + String.join(
+                                        ", ",
+                                        hostClocks.stream().map(HostClock::describe).toList()));
     }
 }

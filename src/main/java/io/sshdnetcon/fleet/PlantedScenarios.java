@@ -135,13 +135,20 @@ final class PlantedScenarios {
 
     private final List<FleetHost> linuxHosts;
     private final SplittableRandom rng;
+    private final List<FleetHost> faultyHosts;
 
-    PlantedScenarios(List<FleetHost> linuxHosts, SplittableRandom rng) {
+    /**
+     * @param faultyHosts hosts with clock faults: they get the first attacks and near misses, one
+     *     each, then every second one in turn, so each has some spread over the whole corpus
+     */
+    PlantedScenarios(
+            List<FleetHost> linuxHosts, SplittableRandom rng, List<FleetHost> faultyHosts) {
         if (linuxHosts.size() < 2) {
             throw new IllegalArgumentException("planted sequences need two Linux hosts");
         }
         this.linuxHosts = linuxHosts;
         this.rng = rng;
+        this.faultyHosts = List.copyOf(faultyHosts);
     }
 
     static int nearMissSpecCount() {
@@ -153,7 +160,7 @@ final class PlantedScenarios {
         AttackVariant variant = variants[ordinal % variants.length];
         int round = ordinal / variants.length;
         Activity a = new Activity(rng);
-        FleetHost host = pickHost();
+        FleetHost host = assign(ordinal, pickHost());
         UserAccount user = user(host);
         boolean commandSession = variant == AttackVariant.COMMAND_SESSION;
         String destination =
@@ -316,7 +323,7 @@ final class PlantedScenarios {
     Planted nearMiss(int ordinal, long startMs) {
         NearMissSpec spec = NEAR_MISSES.get(ordinal % NEAR_MISSES.size());
         Activity a = new Activity(rng);
-        FleetHost host = pickHost();
+        FleetHost host = assign(ordinal, pickHost());
         UserAccount user = user(host);
         boolean direct =
                 spec.kind()
@@ -606,6 +613,22 @@ final class PlantedScenarios {
 
     private FleetHost pickHost() {
         return linuxHosts.get(rng.nextInt(linuxHosts.size()));
+    }
+
+    /**
+     * The random pick is always drawn, so that without faulty hosts the random stream, and so the
+     * corpus, is what it always was.
+     */
+    private FleetHost assign(int ordinal, FleetHost picked) {
+        int n = faultyHosts.size();
+        if (n == 0) {
+            return picked;
+        }
+        if (ordinal < n) {
+            return faultyHosts.get(ordinal);
+        }
+        int rest = ordinal - n;
+        return rest % 2 == 0 ? faultyHosts.get(rest / 2 % n) : picked;
     }
 
     private FleetHost otherHost(FleetHost host) {

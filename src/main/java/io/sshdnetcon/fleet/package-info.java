@@ -11,8 +11,10 @@
  * io.sshdnetcon.testing.ReferenceDetector} confirms this in {@code FleetGeneratorTest}.
  *
  * <p>Chaos (disorder, duplicates, malformed lines) is applied after the clean stream is built and
- * from its own random stream, so the events are byte-identical with or without it. Run it with
- * {@code scripts/generate-fleet.sh} or {@link io.sshdnetcon.fleet.FleetGeneratorMain}; {@code
+ * from its own random stream, so the events are byte-identical with or without it. Clock faults
+ * ({@link io.sshdnetcon.fleet.ClockFaults}: skewed, delayed and stepping hosts, listed in the
+ * report as {@link io.sshdnetcon.fleet.HostClock}s) make the shapes of "time is per host". Run it
+ * with {@code scripts/generate-fleet.sh} or {@link io.sshdnetcon.fleet.FleetGeneratorMain}; {@code
  * --help} lists the options.
  */
 package io.sshdnetcon.fleet;

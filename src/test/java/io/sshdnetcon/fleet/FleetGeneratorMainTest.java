@@ -41,7 +41,14 @@ class FleetGeneratorMainTest {
         Run help = run("--help");
         assertThat(help.exitCode).isZero();
         assertThat(help.stdout)
-                .contains("--events N", "--disorder-ms D", "--malformed RATE", "--gzip");
+                .contains("--events N", "--disorder-ms D", "--malformed RATE", "--gzip")
+                .contains(
+                        "--skewed-hosts K",
+                        "--skew-ms S",
+                        "--delayed-hosts K",
+                        "--delay-ms D",
+                        "--stepping-hosts K",
+                        "--step-ms S");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -69,6 +76,21 @@ class FleetGeneratorMainTest {
                         + " --frobnicate",
                 "--events 100 --hosts 5 --seed 1 --out | --out needs a value",
                 "--events 100 --hosts 99999999999 --seed 1 --out - | --hosts is out of range",
+                "--events 100 --hosts 5 --seed 1 --out - --skewed-hosts 1 | skewed hosts need a"
+                        + " skew other than 0 (--skew-ms)",
+                "--events 100 --hosts 5 --seed 1 --out - --skew-ms -600000 | a skew of -600000 ms"
+                        + " needs skewed hosts",
+                "--events 100 --hosts 5 --seed 1 --out - --delayed-hosts 1 --delay-ms -5 | delay"
+                        + " must be > 0 ms",
+                "--events 100 --hosts 5 --seed 1 --out - --stepping-hosts -1 --step-ms 5 |"
+                        + " stepping hosts must be >= 0",
+                "--events 100 --hosts 5 --seed 1 --out - --stepping-hosts 1 --step-ms"
+                        + " 99999999999 | step must be within",
+                "--events 100 --hosts 5 --seed 1 --out - --skewed-hosts 3 --skew-ms 1"
+                        + " --delayed-hosts 3 --delay-ms 1 | 6 hosts with clock faults need at"
+                        + " least as many hosts, got 5",
+                "--events 100 --hosts 40 --seed 1 --out - --skewed-hosts 40 --skew-ms 1 | Linux"
+                        + " hosts of 40",
             })
     void badArgumentsExitWithTwoAndSayWhy(String args, String message) {
         Run bad = run(args.split(" "));
@@ -157,6 +179,59 @@ class FleetGeneratorMainTest {
                 .contains("+ " + report.malformedTotal() + " malformed lines");
         assertThat(new String(plain, 0, 200, StandardCharsets.UTF_8))
                 .contains("\"@timestamp\":\"2025-12-31T23:59");
+    }
+
+    @Test
+    void clockFaultOptionsReachTheGeneratorAndTheSummaryNamesTheHosts() {
+        Run ok =
+                run(
+                        "--events",
+                        "4000",
+                        "--hosts",
+                        "12",
+                        "--seed",
+                        "9",
+                        "--out",
+                        "-",
+                        "--attacks",
+                        "3",
+                        "--skewed-hosts",
+                        "1",
+                        "--skew-ms",
+                        "-600000",
+                        "--delayed-hosts",
+                        "1",
+                        "--delay-ms",
+                        "2000",
+                        "--stepping-hosts",
+                        "1",
+                        "--step-ms",
+                        "3600000");
+        assertThat(ok.exitCode).isZero();
+        FleetConfig config =
+                FleetConfig.of(4000, 12, 9)
+                        .withAttacks(3)
+                        .withSkewedHosts(1, -600_000)
+                        .withDelayedHosts(1, 2_000)
+                        .withSteppingHosts(1, 3_600_000);
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        FleetReport report;
+        try {
+            report = new FleetGenerator(config).writeTo(direct);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(ok.stdoutBytes).isEqualTo(direct.toByteArray());
+        assertThat(report.hostClocks())
+                .extracting(HostClock::fault)
+                .containsExactly(
+                        HostClock.Fault.SKEWED, HostClock.Fault.DELAYED, HostClock.Fault.STEPPING);
+        assertThat(ok.stderr.strip())
+                .isEqualTo(report.summary())
+                .contains(
+                        report.hostClocks().get(0).hostName() + " skewed -600000 ms",
+                        report.hostClocks().get(1).hostName() + " offline 2000 ms of every 4000 ms",
+                        report.hostClocks().get(2).hostName() + " steps +3600000 ms at ");
     }
 
     @Test

@@ -46,6 +46,27 @@ import java.util.Set;
  * fields the rule reads (2), drop late lines against the running maximum timestamp (7), select
  * stage-1 and stage-2 candidates with exact predicates and the exclusions (4, 6), then replay each
  * join key in (timestamp, stage, arrival) order with one pending exec (5, 8).
+ *
+ * <p>Lateness comes in two modes ({@link Lateness}); only which lines are late differs, matching is
+ * the same. A line is late when a maximum {@code M} exists for it and its timestamp {@code t <= M -
+ * bound - 1}; a late line takes no part in matching and does not move any maximum.
+ *
+ * <ul>
+ *   <li>{@link Lateness#GLOBAL} (decision 7 as the job had it before issue 7): {@code M} is the
+ *       newest timestamp of all earlier parsed, non-late lines of the input, whatever their host.
+ *   <li>{@link Lateness#PER_HOST} ("Time is per host"): {@code M} is the newest timestamp of the
+ *       earlier parsed, non-late lines of the <em>same</em> {@code host.id}. A line's host is its
+ *       {@code host.id} when that field has exactly one value, as for a join key (decision 5:
+ *       {@code ["h", null]} is {@code h}). Every parsed line of a host counts, events irrelevant to
+ *       the rule included, as in GLOBAL mode. A parsed line whose {@code host.id} is missing, null,
+ *       an empty array or has two or more values belongs to no host: it is never late and moves no
+ *       maximum (it cannot be a candidate anyway, since the join key needs {@code host.id}). The
+ *       empty string is an ordinary host. Malformed lines belong to no host either. Since the join
+ *       key holds {@code host.id}, no other host can then change a line's fate.
+ * </ul>
+ *
+ * <p>Each late line is reported ({@link LateLine}) with the maximum it was judged against: in
+ * PER_HOST mode that is the host's newest time, which the job's dead letter must carry.
  */
 public final class ReferenceDetector {
 
@@ -105,14 +126,46 @@ public final class ReferenceDetector {
      */
     public record AlertPair(String execEventId, String networkEventId) {}
 
+    /** Which earlier lines a line's lateness is judged against; see the class comment. */
+    public enum Lateness {
+        /** One event time for the whole input (decision 7 before issue 7). */
+        GLOBAL,
+        /** One event time per {@code host.id} ("Time is per host"). */
+        PER_HOST
+    }
+
+    /**
+     * One late line.
+     *
+     * @param arrival the line's index in the input (0-based, malformed lines included)
+     * @param eventId named as in {@link AlertPair}
+     * @param hostId the line's single {@code host.id}, or null when it has none (GLOBAL mode only:
+     *     in PER_HOST mode such a line is never late)
+     * @param timestampMs the line's {@code @timestamp}
+     * @param maxTimestampMs the maximum it was judged against: the host's newest time in PER_HOST
+     *     mode, the input's in GLOBAL mode; {@code timestampMs <= maxTimestampMs - bound - 1}
+     */
+    public record LateLine(
+            int arrival, String eventId, String hostId, long timestampMs, long maxTimestampMs) {}
+
     /**
      * Alerts in the order their network events were processed, plus the counters. {@code read}
-     * counts all lines.
+     * counts all lines. {@code lateLines} lists the {@code late} lines in input order; {@code
+     * lateByHost} counts them per {@code host.id} (late lines without a host, possible in GLOBAL
+     * mode only, are in {@code late} and {@code lateLines} but not in {@code lateByHost}).
      */
     public record Result(
-            List<AlertPair> alerts, long read, long malformed, long late, long invalidDestination) {
+            List<AlertPair> alerts,
+            long read,
+            long malformed,
+            long late,
+            long invalidDestination,
+            Map<String, Long> lateByHost,
+            List<LateLine> lateLines) {
         public Result {
             alerts = List.copyOf(alerts);
+            lateByHost = Map.copyOf(lateByHost);
+            lateLines = List.copyOf(lateLines);
         }
     }
 
@@ -131,8 +184,17 @@ public final class ReferenceDetector {
 
     private ReferenceDetector() {}
 
+    /** {@link Lateness#GLOBAL} lateness, as before issue 7. */
     public static Result detect(
             List<byte[]> linesInArrivalOrder, long maxOutOfOrdernessMs, Exclusions exclusions) {
+        return detect(linesInArrivalOrder, maxOutOfOrdernessMs, exclusions, Lateness.GLOBAL);
+    }
+
+    public static Result detect(
+            List<byte[]> linesInArrivalOrder,
+            long maxOutOfOrdernessMs,
+            Exclusions exclusions,
+            Lateness lateness) {
         if (maxOutOfOrdernessMs < 0) {
             throw new IllegalArgumentException("maxOutOfOrdernessMs must be >= 0");
         }
@@ -142,10 +204,11 @@ public final class ReferenceDetector {
         Set<String> excludedNames = Set.copyOf(exclusions.names());
 
         long malformed = 0;
-        long late = 0;
         long invalidDestination = 0;
-        boolean seenAny = false;
-        long maxTimestamp = 0;
+        // The newest time per time domain: one domain "" in GLOBAL mode, one per host in PER_HOST.
+        Map<String, Long> maxTimestamps = new HashMap<>();
+        Map<String, Long> lateByHost = new HashMap<>();
+        List<LateLine> lateLines = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
 
         for (int arrival = 0; arrival < linesInArrivalOrder.size(); arrival++) {
@@ -157,14 +220,22 @@ public final class ReferenceDetector {
             }
             long t = parsed.get().timestampMs();
             ReferenceEventFields f = parsed.get().fields();
-            // Decision 7: the watermark after the earlier lines is M - bound - 1; at or below it is
-            // late.
-            if (seenAny && t <= maxTimestamp - maxOutOfOrdernessMs - 1) {
-                late++;
-                continue;
+            Optional<String> host = f.single(HOST_ID);
+            Optional<String> domain =
+                    lateness == Lateness.GLOBAL ? Optional.of("") : host; // none: never late
+            if (domain.isPresent()) {
+                Long max = maxTimestamps.get(domain.get());
+                // Decision 7: the watermark after the earlier lines is M - bound - 1; at or below
+                // it is late. Written as a difference so that a bound of Long.MAX_VALUE means
+                // "never late" for any timestamp.
+                if (max != null && max - t > maxOutOfOrdernessMs) {
+                    lateLines.add(
+                            new LateLine(arrival, eventId(f, line), host.orElse(null), t, max));
+                    host.ifPresent(h -> lateByHost.merge(h, 1L, Long::sum));
+                    continue;
+                }
+                maxTimestamps.put(domain.get(), max == null ? t : Math.max(max, t));
             }
-            maxTimestamp = seenAny ? Math.max(maxTimestamp, t) : t;
-            seenAny = true;
 
             String eventId = eventId(f, line);
             if (isExec(f)) {
@@ -191,7 +262,13 @@ public final class ReferenceDetector {
             }
         }
         return new Result(
-                match(candidates), linesInArrivalOrder.size(), malformed, late, invalidDestination);
+                match(candidates),
+                linesInArrivalOrder.size(),
+                malformed,
+                lateLines.size(),
+                invalidDestination,
+                lateByHost,
+                lateLines);
     }
 
     /**

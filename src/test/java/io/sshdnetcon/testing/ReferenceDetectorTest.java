@@ -7,13 +7,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sshdnetcon.testing.ReferenceDetector.AlertPair;
 import io.sshdnetcon.testing.ReferenceDetector.Exclusions;
+import io.sshdnetcon.testing.ReferenceDetector.LateLine;
 import io.sshdnetcon.testing.ReferenceDetector.Result;
 import io.sshdnetcon.testing.SpecEvents.Builder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +43,15 @@ class ReferenceDetectorTest {
     }
 
     private static Result detectBytes(List<byte[]> lines, long bound, Exclusions exclusions) {
-        Result result = ReferenceDetector.detect(lines, bound, exclusions);
+        return detectBytes(lines, bound, exclusions, ReferenceDetector.Lateness.GLOBAL);
+    }
+
+    private static Result detectBytes(
+            List<byte[]> lines,
+            long bound,
+            Exclusions exclusions,
+            ReferenceDetector.Lateness lateness) {
+        Result result = ReferenceDetector.detect(lines, bound, exclusions, lateness);
         assertThat(new HashSet<>(result.alerts()))
                 .as("no duplicate pairs")
                 .hasSameSizeAs(result.alerts());
@@ -880,6 +894,10 @@ class ReferenceDetectorTest {
                             connect("N").at(8_500));
             assertThat(late.late()).isEqualTo(1);
             assertThat(late.alerts()).isEmpty();
+            // The late line is reported with the newest time it was judged against.
+            assertThat(late.lateLines())
+                    .containsExactly(new LateLine(1, "E", "h1", at(7_999), at(10_000)));
+            assertThat(late.lateByHost()).containsExactly(Map.entry("h1", 1L));
         }
 
         @Test
@@ -936,6 +954,379 @@ class ReferenceDetectorTest {
             assertThat(result.late()).isEqualTo(1);
             assertThat(result.alerts()).containsExactly(E_N);
         }
+    }
+
+    /**
+     * "Time is per host": in PER_HOST mode a line is late only against the newest time of its own
+     * {@code host.id}. The examples mirror issue 7: a host lagging, a host ahead, a clock stepping
+     * back, and disorder at the bound.
+     */
+    @Nested
+    class PerHostLateness {
+
+        private static final long B = 5_000;
+        private static final long TEN_MINUTES = 600_000;
+        private static final long ONE_HOUR = 3_600_000;
+
+        /**
+         * Busy noise on a host, one irrelevant event every {@code stepMs} from 0 to {@code toMs}.
+         */
+        private static List<TimedLine> noise(String host, long clockMs, long toMs, long stepMs) {
+            List<TimedLine> lines = new ArrayList<>();
+            for (long t = 0; t <= toMs; t += stepMs) {
+                lines.add(new TimedLine(t, unrelated(host + "-u" + t).host(host).at(t + clockMs)));
+            }
+            return lines;
+        }
+
+        /** An exec and its child's connection 500 ms later, at true time t on the host's clock. */
+        private static List<TimedLine> attack(String host, long clockMs, long t, String name) {
+            String shell = "S-" + name;
+            return List.of(
+                    new TimedLine(
+                            t,
+                            exec("E-" + name)
+                                    .host(host)
+                                    .set("process.entity_id", shell)
+                                    .at(t + clockMs)),
+                    new TimedLine(
+                            t + 500,
+                            connect("N-" + name)
+                                    .host(host)
+                                    .set("process.parent.entity_id", shell)
+                                    .at(t + 500 + clockMs)));
+        }
+
+        private static AlertPair pair(String name) {
+            return new AlertPair("E-" + name, "N-" + name);
+        }
+
+        /** Lines delivered in true-time order (stable), whatever the hosts' clocks say. */
+        @SafeVarargs
+        private static List<byte[]> byTrueTime(List<TimedLine>... parts) {
+            List<TimedLine> all = new ArrayList<>();
+            for (List<TimedLine> part : parts) {
+                all.addAll(part);
+            }
+            all.sort(Comparator.comparingLong(TimedLine::trueMs));
+            return all.stream().map(l -> l.line().bytes()).toList();
+        }
+
+        private static Result perHost(long bound, List<byte[]> lines) {
+            return ReferenceDetector.detect(
+                    lines, bound, Exclusions.defaults(), ReferenceDetector.Lateness.PER_HOST);
+        }
+
+        private static Result global(long bound, List<byte[]> lines) {
+            return ReferenceDetector.detect(
+                    lines, bound, Exclusions.defaults(), ReferenceDetector.Lateness.GLOBAL);
+        }
+
+        @Test
+        void aHostLaggingTenMinutesIsAllLateGloballyAndNeverPerHost() {
+            List<TimedLine> lagging = new ArrayList<>(noise("h1", -TEN_MINUTES, 60_000, 1_000));
+            lagging.addAll(attack("h1", -TEN_MINUTES, 20_000, "lag"));
+            List<byte[]> lines =
+                    byTrueTime(noise("h2", 0, 60_000, 700), attack("h2", 0, 30_000, "ok"), lagging);
+            // The first line is h2's (stable sort: h2's noise comes first at true time 0), so
+            // every line of h1 trails h2's time by ten minutes.
+            Result global = global(B, lines);
+            assertThat(global.late()).isEqualTo(lagging.size());
+            assertThat(global.lateByHost()).containsExactly(Map.entry("h1", (long) lagging.size()));
+            assertThat(global.alerts()).containsExactly(pair("ok"));
+
+            Result perHost = perHost(B, lines);
+            assertThat(perHost.late()).isZero();
+            assertThat(perHost.lateByHost()).isEmpty();
+            assertThat(perHost.alerts()).containsExactly(pair("lag"), pair("ok"));
+        }
+
+        @Test
+        void aHostAnHourAheadMakesOthersLateGloballyAndNothingPerHost() {
+            List<TimedLine> normal = new ArrayList<>(noise("h1", 0, 60_000, 1_000));
+            normal.addAll(attack("h1", 0, 20_000, "normal"));
+            List<TimedLine> ahead = new ArrayList<>(noise("h9", ONE_HOUR, 60_000, 5_000));
+            ahead.addAll(attack("h9", ONE_HOUR, 40_000, "ahead"));
+            // h9's first line arrives first; from then on every h1 line trails by an hour.
+            List<byte[]> lines = byTrueTime(ahead, normal);
+
+            Result global = global(B, lines);
+            assertThat(global.late()).isEqualTo(normal.size());
+            assertThat(global.lateByHost()).containsExactly(Map.entry("h1", (long) normal.size()));
+            assertThat(global.lateLines())
+                    .allSatisfy(
+                            l ->
+                                    assertThat(l.maxTimestampMs())
+                                            .isGreaterThanOrEqualTo(at(ONE_HOUR)));
+            assertThat(global.alerts()).containsExactly(pair("ahead"));
+
+            Result perHost = perHost(B, lines);
+            assertThat(perHost.late()).isZero();
+            assertThat(perHost.alerts()).containsExactly(pair("normal"), pair("ahead"));
+        }
+
+        @Test
+        void aClockSteppingBackTenMinutesIsLateForThatHostUntilItCatchesUp() {
+            long step = 300_000; // true time of the step; h1's clock reads t - 10 min from then
+            long end = 1_200_000;
+            List<TimedLine> stepping = new ArrayList<>();
+            for (long t = 0; t <= end; t += 1_000) {
+                long clock = t < step ? 0 : -TEN_MINUTES;
+                stepping.add(new TimedLine(t, unrelated("h1-u" + t).host("h1").at(t + clock)));
+            }
+            stepping.addAll(attack("h1", 0, 100_500, "before"));
+            stepping.addAll(attack("h1", -TEN_MINUTES, 400_500, "inside"));
+            stepping.addAll(attack("h1", -TEN_MINUTES, 950_500, "after"));
+            List<byte[]> lines =
+                    byTrueTime(
+                            noise("h2", 0, end, 800), attack("h2", 0, 500_000, "other"), stepping);
+
+            // The newest time h1 sent before the step is its noise at 299_000. After the step its
+            // lines read t - 600_000 and are late while t - 600_000 <= 299_000 - B - 1, i.e. for
+            // t <= 893_999 (594 noise lines and the "inside" attack); late lines do not move the
+            // maximum, so it stays 299_000 all along.
+            long oldMax = 299_000;
+            List<Long> expectedLateTrueTimes = new ArrayList<>();
+            for (TimedLine line : stepping) {
+                if (line.trueMs() >= step && line.trueMs() - TEN_MINUTES <= oldMax - B - 1) {
+                    expectedLateTrueTimes.add(line.trueMs());
+                }
+            }
+            Result perHost = perHost(B, lines);
+            assertThat(perHost.late()).isEqualTo(expectedLateTrueTimes.size()).isEqualTo(594 + 2);
+            assertThat(perHost.lateByHost()).containsExactly(Map.entry("h1", 596L));
+            assertThat(perHost.lateLines())
+                    .allSatisfy(
+                            l -> {
+                                assertThat(l.hostId()).isEqualTo("h1");
+                                assertThat(l.maxTimestampMs()).isEqualTo(at(oldMax));
+                            });
+            assertThat(perHost.lateLines().stream().map(LateLine::timestampMs).toList())
+                    .containsExactlyInAnyOrderElementsOf(
+                            expectedLateTrueTimes.stream().map(t -> at(t - TEN_MINUTES)).toList());
+            // Only h1's stepped window is lost: its attacks before and after it, and h2's, alert.
+            assertThat(perHost.alerts())
+                    .containsExactly(pair("before"), pair("after"), pair("other"));
+            // The edge: true 893_000 reads 293_000 (late), true 894_000 reads 294_000 (on time).
+            assertThat(perHost.lateLines())
+                    .anyMatch(l -> l.timestampMs() == at(293_000))
+                    .noneMatch(l -> l.timestampMs() >= at(294_000));
+        }
+
+        @ParameterizedTest(name = "disorder {0} ms with bound {1} ms -> late: {2}")
+        @CsvSource({"4999, 5000, false", "5000, 5000, false", "5001, 5000, true"})
+        void perHostDisorderAtTheBound(long disorder, long bound, boolean late) {
+            // h2, an hour ahead, arrives first: it must not matter. h1's own newest time is
+            // 10_000; its exec then arrives `disorder` ms behind it.
+            List<byte[]> lines =
+                    Stream.of(
+                                    unrelated("far").host("h2").at(ONE_HOUR),
+                                    unrelated("U").host("h1").at(10_000),
+                                    exec("E").at(10_000 - disorder),
+                                    connect("N").at(10_000 - disorder + 500))
+                            .map(EcsEventLine::bytes)
+                            .toList();
+            Result result = perHost(bound, lines);
+            assertThat(result.late()).isEqualTo(late ? 1 : 0);
+            assertThat(result.alerts()).isEqualTo(late ? List.of() : List.of(E_N));
+            if (late) {
+                assertThat(result.lateLines())
+                        .containsExactly(
+                                new LateLine(2, "E", "h1", at(10_000 - disorder), at(10_000)));
+            }
+        }
+
+        @Test
+        void linesWithoutASingleHostAreNeverLateAndMoveNoMaximum() {
+            List<byte[]> lines =
+                    Stream.of(
+                                    unrelated("none-ahead").remove("host.id").at(ONE_HOUR),
+                                    unrelated("null-ahead").setJson("host.id", "null").at(ONE_HOUR),
+                                    unrelated("two-ahead")
+                                            .setJson("host.id", "[\"h1\", \"h1\"]")
+                                            .at(ONE_HOUR),
+                                    exec("E"),
+                                    connect("N").at(500),
+                                    unrelated("none-behind").remove("host.id").at(-ONE_HOUR),
+                                    unrelated("empty-behind")
+                                            .setJson("host.id", "[]")
+                                            .at(-ONE_HOUR))
+                            .map(EcsEventLine::bytes)
+                            .toList();
+            Result result = perHost(B, lines);
+            assertThat(result.late()).isZero();
+            assertThat(result.alerts()).containsExactly(E_N);
+            // Globally the first line's hour makes h1's exec and connection late, and the last
+            // two lines too.
+            assertThat(global(B, lines).late()).isEqualTo(4);
+            assertThat(global(B, lines).lateByHost()).containsExactly(Map.entry("h1", 2L));
+        }
+
+        @Test
+        void aOneElementHostArrayAndTheEmptyStringAreHosts() {
+            List<byte[]> lines =
+                    Stream.of(
+                                    unrelated("U").setJson("host.id", "[\"h1\", null]").at(10_000),
+                                    exec("E"),
+                                    unrelated("V").host("").at(10_000),
+                                    unrelated("W").host("").at(0))
+                            .map(EcsEventLine::bytes)
+                            .toList();
+            Result result = perHost(B, lines);
+            assertThat(result.lateLines().stream().map(LateLine::eventId).toList())
+                    .containsExactly("E", "W");
+            assertThat(result.lateByHost()).containsOnly(Map.entry("h1", 1L), Map.entry("", 1L));
+        }
+
+        @Test
+        void invalidDestinationLinesMoveTheirHostsMaximumButMalformedOnesDoNot() {
+            EcsEventLine malformed = unrelated("M").host("h1").at(60_000).set("event.action", 5);
+            EcsEventLine invalid = connect("I").at(20_000).destination("not-an-ip");
+            Result result =
+                    detectBytes(
+                            Stream.of(malformed, exec("E"), invalid, connect("N").at(500))
+                                    .map(EcsEventLine::bytes)
+                                    .toList(),
+                            B,
+                            Exclusions.defaults(),
+                            ReferenceDetector.Lateness.PER_HOST);
+            assertThat(result.malformed()).isEqualTo(1);
+            assertThat(result.invalidDestination()).isEqualTo(1);
+            assertThat(result.lateLines().stream().map(LateLine::eventId).toList())
+                    .containsExactly("N");
+            assertThat(result.alerts()).isEmpty();
+        }
+
+        /**
+         * The property behind the mode: when each host's own lines never trail its own newest time
+         * by more than B, PER_HOST lateness loses nothing, whatever the hosts' clocks and the
+         * interleaving of hosts. So it raises exactly the alerts of an unlimited bound.
+         */
+        @ParameterizedTest(name = "seed {0}")
+        @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+        void withinEachHostsBoundPerHostLatenessEqualsAnUnlimitedBound(long seed) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            long alerts = 0;
+            long globallyLate = 0;
+            for (int round = 0; round < 40; round++) {
+                long bound = pick(rng, 0, 1, 50, 1_000, 5_000);
+                List<List<byte[]>> hosts = randomHosts(rng, bound, bound);
+                List<byte[]> lines = interleave(rng, hosts);
+                Result perHost = perHost(bound, lines);
+                Result unlimited = perHost(Long.MAX_VALUE, lines);
+                assertThat(perHost.late()).as("seed %d round %d", seed, round).isZero();
+                assertThat(perHost.alerts())
+                        .as("seed %d round %d", seed, round)
+                        .isEqualTo(unlimited.alerts())
+                        .isEqualTo(global(Long.MAX_VALUE, lines).alerts());
+                alerts += perHost.alerts().size();
+                globallyLate += global(bound, lines).late();
+            }
+            // Not vacuous: the inputs raise alerts, and their skewed clocks defeat a global time.
+            assertThat(alerts).isGreaterThan(40);
+            assertThat(globallyLate).isGreaterThan(40);
+        }
+
+        /** Whatever the disorder, a host's lines are judged as if it were alone in the input. */
+        @ParameterizedTest(name = "seed {0}")
+        @ValueSource(longs = {21, 22, 23, 24, 25, 26, 27, 28})
+        void perHostLatenessIgnoresEveryOtherHost(long seed) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            long late = 0;
+            for (int round = 0; round < 40; round++) {
+                long bound = pick(rng, 0, 50, 1_000);
+                List<List<byte[]>> hosts = randomHosts(rng, bound, 3 * bound + 200);
+                Result whole = perHost(bound, interleave(rng, hosts));
+                Map<String, Long> lateByHost = new HashMap<>();
+                List<AlertPair> alertsOneByOne = new ArrayList<>();
+                for (int h = 0; h < hosts.size(); h++) {
+                    Result alone = perHost(bound, hosts.get(h));
+                    if (alone.late() > 0) {
+                        lateByHost.put("h" + h, alone.late());
+                    }
+                    alertsOneByOne.addAll(alone.alerts());
+                }
+                assertThat(whole.lateByHost()).isEqualTo(lateByHost);
+                assertThat(whole.alerts()).containsExactlyInAnyOrderElementsOf(alertsOneByOne);
+                late += whole.late();
+            }
+            assertThat(late).isPositive();
+        }
+
+        /**
+         * Up to four hosts, each with its own clock (off by up to hours), its lines in delivery
+         * order: a line is delayed by up to {@code disorderMs} beyond its true time, so it never
+         * trails an earlier line of its host by more than that.
+         */
+        private static List<List<byte[]>> randomHosts(
+                SplittableRandom rng, long bound, long disorderMs) {
+            int hostCount = 1 + rng.nextInt(4);
+            List<List<byte[]>> hosts = new ArrayList<>();
+            for (int h = 0; h < hostCount; h++) {
+                String host = "h" + h;
+                long clock =
+                        pick(rng, 0, -TEN_MINUTES, ONE_HOUR, rng.nextLong(-7_200_000, 7_200_000));
+                record Keyed(long key, long trueMs, EcsEventLine line) {}
+                List<Keyed> keyed = new ArrayList<>();
+                long t = rng.nextLong(0, 10_000);
+                int count = 5 + rng.nextInt(40);
+                for (int i = 0; i < count; i++) {
+                    t += rng.nextLong(0, 700);
+                    String id = host + "-" + i;
+                    EcsEventLine line =
+                            switch (rng.nextInt(4)) {
+                                case 0 ->
+                                        exec(id).set("process.entity_id", pick(rng, "A", "B", "C"));
+                                case 1, 2 ->
+                                        connect(id)
+                                                .set(
+                                                        "process.parent.entity_id",
+                                                        pick(rng, "A", "B", "C"))
+                                                .destination(
+                                                        rng.nextInt(5) == 0
+                                                                ? "10.0.0.1"
+                                                                : "8.8.8.8");
+                                default -> unrelated(id);
+                            };
+                    line.host(host).at(t + clock);
+                    long delay = rng.nextInt(3) == 0 ? rng.nextLong(0, disorderMs + 1) : 0;
+                    keyed.add(new Keyed(t + delay, t, line));
+                }
+                keyed.sort(Comparator.comparingLong(Keyed::key));
+                hosts.add(keyed.stream().map(k -> k.line().bytes()).toList());
+            }
+            return hosts;
+        }
+
+        /** Any interleaving of the hosts that keeps each host's own order. */
+        private static List<byte[]> interleave(SplittableRandom rng, List<List<byte[]>> hosts) {
+            List<byte[]> out = new ArrayList<>();
+            int[] next = new int[hosts.size()];
+            int left = hosts.stream().mapToInt(List::size).sum();
+            while (left > 0) {
+                int h = rng.nextInt(hosts.size());
+                if (next[h] < hosts.get(h).size()) {
+                    out.add(hosts.get(h).get(next[h]++));
+                    left--;
+                }
+            }
+            return out;
+        }
+
+        private static String pick(SplittableRandom rng, String... options) {
+            return options[rng.nextInt(options.length)];
+        }
+
+        private static long pick(SplittableRandom rng, long... options) {
+            return options[rng.nextInt(options.length)];
+        }
+
+        private record TimedLine(long trueMs, EcsEventLine line) {}
+    }
+
+    /** Epoch milliseconds of an offset from {@link EcsEventLine#T0}. */
+    private static long at(long offsetMs) {
+        return EcsEventLine.T0.toEpochMilli() + offsetMs;
     }
 
     /** Decision 8: duplicates and the shape of the result. */
