@@ -1124,7 +1124,7 @@ class ReferenceDetectorTest {
                                     unrelated("U").host("h1").at(10_000),
                                     exec("E").at(10_000 - disorder),
                                     connect("N").at(10_000 - disorder + 500))
-                            .map(EcsEventLine::bytes)
+                            .map(SpecEvents.Builder::bytes)
                             .toList();
             Result result = perHost(bound, lines);
             assertThat(result.late()).isEqualTo(late ? 1 : 0);
@@ -1151,7 +1151,7 @@ class ReferenceDetectorTest {
                                     unrelated("empty-behind")
                                             .setJson("host.id", "[]")
                                             .at(-ONE_HOUR))
-                            .map(EcsEventLine::bytes)
+                            .map(SpecEvents.Builder::bytes)
                             .toList();
             Result result = perHost(B, lines);
             assertThat(result.late()).isZero();
@@ -1170,7 +1170,7 @@ class ReferenceDetectorTest {
                                     exec("E"),
                                     unrelated("V").host("").at(10_000),
                                     unrelated("W").host("").at(0))
-                            .map(EcsEventLine::bytes)
+                            .map(SpecEvents.Builder::bytes)
                             .toList();
             Result result = perHost(B, lines);
             assertThat(result.lateLines().stream().map(LateLine::eventId).toList())
@@ -1180,12 +1180,13 @@ class ReferenceDetectorTest {
 
         @Test
         void invalidDestinationLinesMoveTheirHostsMaximumButMalformedOnesDoNot() {
-            EcsEventLine malformed = unrelated("M").host("h1").at(60_000).set("event.action", 5);
-            EcsEventLine invalid = connect("I").at(20_000).destination("not-an-ip");
+            SpecEvents.Builder malformed =
+                    unrelated("M").host("h1").at(60_000).set("event.action", 5);
+            SpecEvents.Builder invalid = connect("I").at(20_000).destination("not-an-ip");
             Result result =
                     detectBytes(
                             Stream.of(malformed, exec("E"), invalid, connect("N").at(500))
-                                    .map(EcsEventLine::bytes)
+                                    .map(SpecEvents.Builder::bytes)
                                     .toList(),
                             B,
                             Exclusions.defaults(),
@@ -1266,14 +1267,14 @@ class ReferenceDetectorTest {
                 String host = "h" + h;
                 long clock =
                         pick(rng, 0, -TEN_MINUTES, ONE_HOUR, rng.nextLong(-7_200_000, 7_200_000));
-                record Keyed(long key, long trueMs, EcsEventLine line) {}
+                record Keyed(long key, long trueMs, SpecEvents.Builder line) {}
                 List<Keyed> keyed = new ArrayList<>();
                 long t = rng.nextLong(0, 10_000);
                 int count = 5 + rng.nextInt(40);
                 for (int i = 0; i < count; i++) {
                     t += rng.nextLong(0, 700);
                     String id = host + "-" + i;
-                    EcsEventLine line =
+                    SpecEvents.Builder line =
                             switch (rng.nextInt(4)) {
                                 case 0 ->
                                         exec(id).set("process.entity_id", pick(rng, "A", "B", "C"));
@@ -1321,12 +1322,12 @@ class ReferenceDetectorTest {
             return options[rng.nextInt(options.length)];
         }
 
-        private record TimedLine(long trueMs, EcsEventLine line) {}
+        private record TimedLine(long trueMs, SpecEvents.Builder line) {}
     }
 
-    /** Epoch milliseconds of an offset from {@link EcsEventLine#T0}. */
+    /** Epoch milliseconds of an offset from {@link SpecEvents#BEGINNING}. */
     private static long at(long offsetMs) {
-        return EcsEventLine.T0.toEpochMilli() + offsetMs;
+        return SpecEvents.BEGINNING.toEpochMilli() + offsetMs;
     }
 
     /** Decision 8: duplicates and the shape of the result. */
