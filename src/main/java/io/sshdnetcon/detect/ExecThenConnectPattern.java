@@ -3,8 +3,8 @@ package io.sshdnetcon.detect;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.event.Stage;
 import java.time.Duration;
-import org.apache.flink.cep.EventComparator;
 import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 
 /**
@@ -17,10 +17,9 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
  *   <li>{@code followedBy} (not {@code followedByAny}) lets the first qualifying connection take
  *       the exec and complete the match, which consumes it: one exec, at most one alert; and with
  *       one pending exec per key, one connection, at most one alert.
- *   <li>EQL's maxspan is inclusive (1000 ms matches) while CEP's {@code within} drops a match at
- *       {@code t - t_start >= window}, so the window is 1001 ms on millisecond timestamps.
- *   <li>{@link #execFirst()} orders events of the same millisecond exec-first; CEP's sort is
- *       stable, so arrival order still decides among execs and among connections.
+ *   <li>EQL's maxspan is inclusive: a connection 1000 ms after the exec matches, 1001 ms does not.
+ *   <li>Same-millisecond order (exec before connect, then arrival) is settled before CEP, by the
+ *       per-host ordering; CEP keeps the order in which events arrive, having no comparator.
  * </ul>
  */
 public final class ExecThenConnectPattern {
@@ -34,19 +33,56 @@ public final class ExecThenConnectPattern {
 
     private ExecThenConnectPattern() {}
 
+    /**
+     * Events arrive in their host's time order (see {@link OrderHostEvents}), stamped with a
+     * release clock, so the maxspan cannot be a CEP window: it is checked on the events' own
+     * timestamps, and a pending exec is retired by a newer exec of the same key (latest wins) or by
+     * the {@link Stage#EXPIRE} marker that follows it once its host's time has passed the span.
+     */
     public static Pattern<RuleEvent, RuleEvent> create() {
         return Pattern.<RuleEvent>begin(EXEC)
                 .where(new IsStage(Stage.EXEC))
                 .notFollowedBy(NEWER_EXEC)
-                .where(new IsStage(Stage.EXEC))
+                .where(new RetiresExec())
                 .followedBy(CONNECT)
-                .where(new IsStage(Stage.CONNECT))
-                .within(MAX_SPAN.plusMillis(1));
+                .where(new ConnectsWithinSpan());
     }
 
-    /** Same-millisecond tie-break: the exec'd process must exist before its child connects. */
-    public static EventComparator<RuleEvent> execFirst() {
-        return new ExecFirst();
+    private static RuleEvent pendingExec(IterativeCondition.Context<RuleEvent> ctx)
+            throws Exception {
+        for (RuleEvent exec : ctx.getEventsForPattern(EXEC)) {
+            return exec;
+        }
+        throw new IllegalStateException("no exec in a partial match");
+    }
+
+    /** A newer exec of the key, or the expiry of this exec's span. */
+    private static final class RetiresExec extends IterativeCondition<RuleEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(RuleEvent event, Context<RuleEvent> ctx) throws Exception {
+            return switch (event.stage()) {
+                case EXEC -> true;
+                case EXPIRE ->
+                        event.timestamp() - pendingExec(ctx).timestamp() >= MAX_SPAN.toMillis();
+                case CONNECT -> false;
+            };
+        }
+    }
+
+    /** A connection at most the maxspan after the exec, on the events' own timestamps. */
+    private static final class ConnectsWithinSpan extends IterativeCondition<RuleEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(RuleEvent event, Context<RuleEvent> ctx) throws Exception {
+            if (event.stage() != Stage.CONNECT) {
+                return false;
+            }
+            long gap = event.timestamp() - pendingExec(ctx).timestamp();
+            return gap >= 0 && gap <= MAX_SPAN.toMillis();
+        }
     }
 
     private static final class IsStage extends SimpleCondition<RuleEvent> {
@@ -60,15 +96,6 @@ public final class ExecThenConnectPattern {
         @Override
         public boolean filter(RuleEvent event) {
             return event.stage() == stage;
-        }
-    }
-
-    private static final class ExecFirst implements EventComparator<RuleEvent> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public int compare(RuleEvent a, RuleEvent b) {
-            return Integer.compare(a.stage().ordinal(), b.stage().ordinal());
         }
     }
 }

@@ -22,6 +22,31 @@ public final class LateEvents {
                 System.currentTimeMillis());
     }
 
+    /** Late for its own host: more than the bound behind the newest time that host has sent. */
+    public static DeadLetter behindItsHost(
+            RuleEvent event,
+            long hostNewest,
+            long boundMs,
+            String source,
+            int partition,
+            long offset) {
+        return new DeadLetter(
+                DeadLetterReason.LATE_EVENT,
+                "event time "
+                        + Instant.ofEpochMilli(event.timestamp())
+                        + " is more than "
+                        + boundMs
+                        + " ms behind host "
+                        + event.hostId()
+                        + "'s newest event time "
+                        + Instant.ofEpochMilli(hostNewest),
+                event.raw(),
+                source,
+                partition,
+                offset,
+                System.currentTimeMillis());
+    }
+
     private static String describeWatermark(long watermark) {
         return watermark == Long.MIN_VALUE ? "(none)" : Instant.ofEpochMilli(watermark).toString();
     }

@@ -20,7 +20,20 @@ public record ParsedRecord(
         DeadLetter deadLetter,
         String source,
         int partition,
-        long offset) {
+        long offset,
+        String hostId) {
+
+    /** A record that belongs to no host: malformed, or without a single {@code host.id}. */
+    public ParsedRecord(
+            Outcome outcome,
+            long timestamp,
+            RuleEvent event,
+            DeadLetter deadLetter,
+            String source,
+            int partition,
+            long offset) {
+        this(outcome, timestamp, event, deadLetter, source, partition, offset, null);
+    }
 
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 

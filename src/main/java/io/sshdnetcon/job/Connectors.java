@@ -5,7 +5,6 @@ import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.rule.ExclusionUpdate;
 import java.util.Objects;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 
@@ -14,7 +13,6 @@ import org.apache.flink.api.connector.source.Source;
  * only these change.
  *
  * @param events parsed ECS events (parsing happens inside the source)
- * @param eventWatermarks event-time strategy for {@link #events}
  * @param eventsParallelism parallelism of the events source, or {@link #JOB_DEFAULT}
  * @param exclusionUpdates validated exclusion sets arriving at run time
  * @param alerts where alert documents go
@@ -24,7 +22,6 @@ import org.apache.flink.api.connector.source.Source;
  */
 public record Connectors(
         Source<ParsedRecord, ?, ?> events,
-        WatermarkStrategy<ParsedRecord> eventWatermarks,
         int eventsParallelism,
         Source<ExclusionUpdate, ?, ?> exclusionUpdates,
         Sink<AlertDocument> alerts,
@@ -41,26 +38,22 @@ public record Connectors(
      */
     public static Connectors replay(
             Source<ParsedRecord, ?, ?> file,
-            WatermarkStrategy<ParsedRecord> eventWatermarks,
             Source<ExclusionUpdate, ?, ?> exclusionUpdates,
             Sink<AlertDocument> alerts,
             Sink<DeadLetter> deadLetters,
             Sink<DeadLetter> lateEvents) {
-        return new Connectors(
-                file, eventWatermarks, 1, exclusionUpdates, alerts, deadLetters, lateEvents, 1);
+        return new Connectors(file, 1, exclusionUpdates, alerts, deadLetters, lateEvents, 1);
     }
 
     /** Streaming: Kafka in, Elasticsearch and Kafka out, everything at the job's parallelism. */
     public static Connectors streaming(
             Source<ParsedRecord, ?, ?> events,
-            WatermarkStrategy<ParsedRecord> eventWatermarks,
             Source<ExclusionUpdate, ?, ?> exclusionUpdates,
             Sink<AlertDocument> alerts,
             Sink<DeadLetter> deadLetters,
             Sink<DeadLetter> lateEvents) {
         return new Connectors(
                 events,
-                eventWatermarks,
                 JOB_DEFAULT,
                 exclusionUpdates,
                 alerts,
@@ -71,7 +64,6 @@ public record Connectors(
 
     public Connectors {
         Objects.requireNonNull(events, "events");
-        Objects.requireNonNull(eventWatermarks, "eventWatermarks");
         Objects.requireNonNull(exclusionUpdates, "exclusionUpdates");
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(deadLetters, "deadLetters");

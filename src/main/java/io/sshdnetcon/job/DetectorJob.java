@@ -4,9 +4,11 @@ import io.sshdnetcon.detect.AlertDocument;
 import io.sshdnetcon.detect.BuildAlert;
 import io.sshdnetcon.detect.EmitSequenceMatch;
 import io.sshdnetcon.detect.ExecThenConnectPattern;
+import io.sshdnetcon.detect.OrderHostEvents;
 import io.sshdnetcon.detect.RecordLateEvents;
 import io.sshdnetcon.detect.SequenceMatch;
 import io.sshdnetcon.event.DeadLetter;
+import io.sshdnetcon.event.HostEvent;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.parse.RouteParsedRecords;
@@ -15,6 +17,8 @@ import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionUpdate;
 import io.sshdnetcon.rule.RouteExclusionUpdates;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -30,11 +34,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The detector's topology, the same in every deployment:
  *
  * <pre>
- * events source (parse inside, event-time watermarks)
- *   -> route: count, dead-letter bad input, drop irrelevant events, side-output late ones
+ * events source (parse inside; no watermarks: time is per host)
+ *   -> route: count, dead-letter bad input, drop irrelevant events, note each host's clock
+ *   -> keyBy host.id
+ *   -> order each host's candidates in its own time; side-output those late for their host
+ *   -> stamp them with a shared release clock (timestamps and watermarks)
  *   -> keyBy (host.id, join value)
  *   -> apply exclusions (broadcast state, updated at run time)
- *   -> CEP exec-then-connect within 1 s (same task, no second shuffle)
+ *   -> CEP exec-then-connect within 1 s of the events' own times (same task, no third shuffle)
  *   -> build alert documents
  *   -> sinks: alerts, dead letters, late events
  * </pre>
@@ -43,29 +50,58 @@ public final class DetectorJob {
 
     private DetectorJob() {}
 
+    /**
+     * How each host's time is judged.
+     *
+     * @param bound a candidate more than this behind its host's newest time is late
+     * @param idleness release a silent host's candidates after this much processing time; null for
+     *     never (replay: the end of the input releases them, and results do not depend on timing)
+     * @param retention drop a silent host's clock after this much processing time
+     */
+    public record HostTime(Duration bound, Duration idleness, Duration retention) {}
+
     /** Adds the detector to {@code env}, reading and writing through {@code connectors}. */
     public static void build(
             StreamExecutionEnvironment env,
             ExclusionSet initialExclusions,
             ExclusionPolicy exclusionPolicy,
+            HostTime hostTime,
             Connectors connectors) {
         DataStreamSource<ParsedRecord> events =
-                env.fromSource(connectors.events(), connectors.eventWatermarks(), "ECS events");
+                env.fromSource(connectors.events(), WatermarkStrategy.noWatermarks(), "ECS events");
         events.uid(Uids.EVENTS_SOURCE);
         if (connectors.eventsParallelism() > 0) {
             events.setParallelism(connectors.eventsParallelism());
         }
 
         // Same parallelism as the source, so the route is chained into the source task: a
-        // rebalance here would reorder events of one key and break same-millisecond arrival order
-        // and the per-task lateness decision.
-        SingleOutputStreamOperator<RuleEvent> candidates =
+        // rebalance here would reorder a host's events and break its clock and arrival order.
+        SingleOutputStreamOperator<HostEvent> candidates =
                 events.process(
                                 new RouteParsedRecords(
-                                        Descriptors.DEAD_LETTERS, Descriptors.LATE_EVENTS))
+                                        Descriptors.DEAD_LETTERS,
+                                        hostTime.bound(),
+                                        ExecThenConnectPattern.MAX_SPAN))
                         .uid(Uids.ROUTE_EVENTS)
                         .name("Route parsed events")
                         .setParallelism(events.getParallelism());
+
+        SingleOutputStreamOperator<RuleEvent> ordered =
+                candidates
+                        .keyBy(HostEvent::hostId)
+                        .process(
+                                new OrderHostEvents(
+                                        Descriptors.LATE_EVENTS,
+                                        hostTime.bound(),
+                                        ExecThenConnectPattern.MAX_SPAN,
+                                        hostTime.idleness(),
+                                        hostTime.retention()))
+                        .uid(Uids.ORDER_HOST_EVENTS)
+                        .name("Order each host's events");
+        DataStream<RuleEvent> released =
+                ordered.assignTimestampsAndWatermarks(EventTimeWatermarks.<RuleEvent>releaseClock())
+                        .uid(Uids.RELEASE_CLOCK)
+                        .name("Release clock");
 
         SingleOutputStreamOperator<ExclusionUpdate> exclusionUpdates =
                 env.fromSource(
@@ -85,8 +121,7 @@ public final class DetectorJob {
 
         KeySelector<RuleEvent, String> bySequenceKey = new SequenceKeySelector();
         SingleOutputStreamOperator<RuleEvent> admitted =
-                candidates
-                        .keyBy(bySequenceKey)
+                released.keyBy(bySequenceKey)
                         .connect(exclusions)
                         .process(
                                 new ApplyExclusions(
@@ -101,10 +136,7 @@ public final class DetectorJob {
         KeyedStream<RuleEvent, String> sequences =
                 DataStreamUtils.reinterpretAsKeyedStream(admitted, bySequenceKey);
         SingleOutputStreamOperator<SequenceMatch> matches =
-                CEP.pattern(
-                                sequences,
-                                ExecThenConnectPattern.create(),
-                                ExecThenConnectPattern.execFirst())
+                CEP.pattern(sequences, ExecThenConnectPattern.create())
                         .inEventTime()
                         .sideOutputLateData(Descriptors.CEP_LATE_EVENTS)
                         .process(new EmitSequenceMatch())
@@ -117,8 +149,7 @@ public final class DetectorJob {
                         .name("Build alert documents");
 
         DataStream<DeadLetter> lateEvents =
-                candidates
-                        .getSideOutput(Descriptors.LATE_EVENTS)
+                ordered.getSideOutput(Descriptors.LATE_EVENTS)
                         .union(
                                 matches.getSideOutput(Descriptors.CEP_LATE_EVENTS)
                                         .process(new RecordLateEvents())

@@ -22,17 +22,28 @@ public final class DetectorOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(5))
                     .withDescription(
-                            "How far behind the newest event time an event may arrive and still be"
-                                    + " matched. Later events are dead-lettered as late.");
+                            "How far behind the newest event time of its own host (host.id) an"
+                                    + " event may arrive and still be matched. Later ones are"
+                                    + " dead-lettered as late. No other host's time counts.");
 
     public static final ConfigOption<Duration> IDLENESS =
             ConfigOptions.key("detector.idleness")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "A source partition without events for this long flushes (its event"
-                                    + " time jumps to its newest event, completing sequences that"
-                                    + " wait on it) and then stops holding back the others.");
+                            "A host that sends nothing for this long (processing time) has its"
+                                    + " waiting events judged on what has arrived: they are"
+                                    + " matched without waiting for its time to move on. Streaming"
+                                    + " only; replay releases everything at the end of its input.");
+
+    public static final ConfigOption<Duration> HOST_STATE_RETENTION =
+            ConfigOptions.key("detector.host-state-retention")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "A host that sends nothing for this long (processing time, at least"
+                                    + " detector.idleness) is forgotten: its newest time is"
+                                    + " dropped from state, so a later event of it is never late.");
 
     public static final ConfigOption<Integer> MAX_RECORD_BYTES =
             ConfigOptions.key("detector.max-record-bytes")
@@ -84,9 +95,20 @@ public final class DetectorOptions {
     public record Settings(
             Duration maxOutOfOrderness,
             Duration idleness,
+            Duration hostStateRetention,
             int maxRecordBytes,
             ExclusionSet initialExclusions,
-            ExclusionPolicy exclusionPolicy) {}
+            ExclusionPolicy exclusionPolicy) {
+
+        /**
+         * @param live whether the input is unbounded, so that a silent host's events must be
+         *     released after {@link #idleness}; a bounded input releases them at its end
+         */
+        public DetectorJob.HostTime hostTime(boolean live) {
+            return new DetectorJob.HostTime(
+                    maxOutOfOrderness, live ? idleness : null, hostStateRetention);
+        }
+    }
 
     /**
      * @throws IllegalArgumentException with a message naming the option, for any invalid value
@@ -100,6 +122,10 @@ public final class DetectorOptions {
         Duration idleness = conf.get(IDLENESS);
         if (idleness.isNegative() || idleness.isZero()) {
             throw new IllegalArgumentException(IDLENESS.key() + " must be positive");
+        }
+        Duration retention = conf.get(HOST_STATE_RETENTION);
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException(HOST_STATE_RETENTION.key() + " must be positive");
         }
         int maxRecordBytes = conf.get(MAX_RECORD_BYTES);
         if (maxRecordBytes < 1024 || maxRecordBytes > JsonReadLimits.MAX_DOCUMENT_BYTES) {
@@ -119,7 +145,7 @@ public final class DetectorOptions {
                 conf.getOptional(EXCLUSIONS_FILE)
                         .map(file -> readExclusions(file, policy))
                         .orElseGet(ExclusionSetJson::defaults);
-        return new Settings(bound, idleness, maxRecordBytes, exclusions, policy);
+        return new Settings(bound, idleness, retention, maxRecordBytes, exclusions, policy);
     }
 
     private static ExclusionSet readExclusions(String file, ExclusionPolicy policy) {

@@ -102,6 +102,7 @@ public final class ReplayJob {
                 env,
                 settings.initialExclusions(),
                 settings.exclusionPolicy(),
+                settings.hostTime(false),
                 connectors(options, settings, input));
         long start = System.nanoTime();
         JobExecutionResult result = env.execute("sshd-netcon replay");
@@ -122,7 +123,6 @@ public final class ReplayJob {
                         .build();
         return Connectors.replay(
                 events,
-                EventTimeWatermarks.perEvent(settings.maxOutOfOrderness()),
                 startUpSetOnly(settings.initialExclusions()),
                 new NdjsonFileSink<AlertDocument>(options.alerts(), AlertDocument::json),
                 deadLetterSink(options.deadLetters()),

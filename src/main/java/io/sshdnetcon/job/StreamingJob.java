@@ -157,19 +157,18 @@ public final class StreamingJob {
         Connectors connectors =
                 Connectors.streaming(
                         KafkaConnectors.eventsSource(kafka, settings.detector().maxRecordBytes()),
-                        kafka.stopAtLatest()
-                                ? EventTimeWatermarks.bounded(
-                                        settings.detector().maxOutOfOrderness())
-                                : EventTimeWatermarks.periodic(
-                                        settings.detector().maxOutOfOrderness(),
-                                        settings.detector().idleness()),
                         KafkaConnectors.exclusionsSource(kafka),
                         ElasticsearchAlertSink.create(
                                 settings.elasticsearch(),
                                 KafkaConnectors.deadLetterPublisherFactory(kafka)),
                         KafkaConnectors.deadLetterSink(kafka),
                         KafkaConnectors.deadLetterSink(kafka));
-        DetectorJob.build(env, initial, settings.detector().exclusionPolicy(), connectors);
+        DetectorJob.build(
+                env,
+                initial,
+                settings.detector().exclusionPolicy(),
+                settings.detector().hostTime(!kafka.stopAtLatest()),
+                connectors);
     }
 
     /**

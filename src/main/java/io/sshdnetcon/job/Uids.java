@@ -10,6 +10,8 @@ public final class Uids {
     public static final String ROUTE_EVENTS = "route-parsed-events";
     public static final String EXCLUSIONS_SOURCE = "exclusions-source";
     public static final String ROUTE_EXCLUSIONS = "route-exclusion-updates";
+    public static final String ORDER_HOST_EVENTS = "order-host-events";
+    public static final String RELEASE_CLOCK = "release-clock";
     public static final String APPLY_EXCLUSIONS = "apply-exclusions";
     public static final String EXEC_THEN_CONNECT = "exec-then-connect-cep";
     public static final String BUILD_ALERTS = "build-alerts";

@@ -194,7 +194,8 @@ public final class EcsEventParser {
                         + Math.min(prefixLength, maxRecordBytes)
                         + " bytes",
                 ParsedRecord.NO_TIMESTAMP,
-                maxRecordBytes);
+                maxRecordBytes,
+                null);
     }
 
     public int maxRecordBytes() {
@@ -224,9 +225,14 @@ public final class EcsEventParser {
                         f.path() + " must be a string or an array of strings");
             }
         }
+        // Every parsed record with one host.id moves that host's clock, relevant or not.
+        String host =
+                fields.isMissing(RuleField.HOST_ID) || fields.isMultiValued(RuleField.HOST_ID)
+                        ? null
+                        : fields.single(RuleField.HOST_ID);
         Stage stage = SequenceStages.classify(fields);
         if (stage == null) {
-            return at.plain(Outcome.IRRELEVANT, timestamp);
+            return at.plain(Outcome.IRRELEVANT, timestamp, host);
         }
         long[] destination = RuleEvent.NO_ADDRESSES;
         List<String> executables = List.of();
@@ -239,7 +245,8 @@ public final class EcsEventParser {
                         DeadLetterReason.INVALID_DESTINATION,
                         "destination.ip must be IP address strings",
                         timestamp,
-                        at.length);
+                        at.length,
+                        host);
             }
             List<String> ips = fields.all(RuleField.DESTINATION_IP);
             destination = new long[ips.size() * 2];
@@ -250,7 +257,8 @@ public final class EcsEventParser {
                             DeadLetterReason.INVALID_DESTINATION,
                             "destination.ip is not an IP address literal: " + quote(ips.get(i)),
                             timestamp,
-                            at.length);
+                            at.length,
+                            host);
                 }
             }
             executables = fields.all(RuleField.PROCESS_EXECUTABLE);
@@ -258,10 +266,10 @@ public final class EcsEventParser {
         }
         RuleField joinField = SequenceStages.joinField(stage);
         if (fields.isMissing(RuleField.HOST_ID) || fields.isMissing(joinField)) {
-            return at.plain(Outcome.MISSING_JOIN_KEY, timestamp);
+            return at.plain(Outcome.MISSING_JOIN_KEY, timestamp, host);
         }
         if (fields.isMultiValued(RuleField.HOST_ID) || fields.isMultiValued(joinField)) {
-            return at.plain(Outcome.MULTI_VALUED_JOIN_KEY, timestamp);
+            return at.plain(Outcome.MULTI_VALUED_JOIN_KEY, timestamp, host);
         }
         RuleEvent event =
                 new RuleEvent(
@@ -276,7 +284,14 @@ public final class EcsEventParser {
                         at.copy(at.length),
                         0L);
         return new ParsedRecord(
-                Outcome.CANDIDATE, timestamp, event, null, at.source, at.partition, at.offset);
+                Outcome.CANDIDATE,
+                timestamp,
+                event,
+                null,
+                at.source,
+                at.partition,
+                at.offset,
+                event.hostId());
     }
 
     /**
@@ -450,12 +465,14 @@ public final class EcsEventParser {
     private record Provenance(
             byte[] buf, int off, int length, String source, int partition, long offset) {
 
-        ParsedRecord plain(Outcome outcome, long timestamp) {
-            return new ParsedRecord(outcome, timestamp, null, null, source, partition, offset);
+        ParsedRecord plain(Outcome outcome, long timestamp, String host) {
+            return new ParsedRecord(
+                    outcome, timestamp, null, null, source, partition, offset, host);
         }
 
         ParsedRecord malformed(DeadLetterReason reason, String detail) {
-            return deadLetter(Outcome.MALFORMED, reason, detail, ParsedRecord.NO_TIMESTAMP, length);
+            return deadLetter(
+                    Outcome.MALFORMED, reason, detail, ParsedRecord.NO_TIMESTAMP, length, null);
         }
 
         ParsedRecord deadLetter(
@@ -463,7 +480,8 @@ public final class EcsEventParser {
                 DeadLetterReason reason,
                 String detail,
                 long timestamp,
-                int payloadBytes) {
+                int payloadBytes,
+                String host) {
             DeadLetter letter =
                     new DeadLetter(
                             reason,
@@ -473,7 +491,8 @@ public final class EcsEventParser {
                             partition,
                             offset,
                             System.currentTimeMillis());
-            return new ParsedRecord(outcome, timestamp, null, letter, source, partition, offset);
+            return new ParsedRecord(
+                    outcome, timestamp, null, letter, source, partition, offset, host);
         }
 
         byte[] copy(int bytes) {

@@ -2,13 +2,14 @@ package io.sshdnetcon.parse;
 
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
-import io.sshdnetcon.event.LateEvents;
+import io.sshdnetcon.event.HostEvent;
 import io.sshdnetcon.event.ParsedRecord;
-import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.metrics.JobCounter;
 import io.sshdnetcon.metrics.MetricNames;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -18,14 +19,14 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Right after the source (chained, no shuffle): counts every record, sends bad ones to the dead
- * letters, drops the irrelevant bulk, and forwards candidates.
+ * letters, drops the irrelevant bulk, and forwards candidates with their host's clock.
  *
- * <p>Lateness is decided here, against the watermark of this same task, so it depends only on the
- * order of the input and never on how fast other inputs (such as the exclusions stream) advance. An
- * event that is on time here is on time at the CEP operator too, because that operator's watermark
- * can only trail this one.
+ * <p>Time is per host: each candidate carries the newest {@code @timestamp} seen from its host
+ * before it, and the per-host ordering downstream decides lateness from that and its own state. A
+ * host's records all come through one task (Kafka records are keyed by {@code host.id}; a replay
+ * file is one split), so this clock follows the host's input order.
  */
-public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, RuleEvent> {
+public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, HostEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -44,7 +45,15 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
                     DeadLetterReason.STRING_TOO_LONG);
 
     private final OutputTag<DeadLetter> deadLetters;
-    private final OutputTag<DeadLetter> lateEvents;
+    private final long boundMs;
+    private final long maxSpanMs;
+
+    /**
+     * Per host: the newest {@code @timestamp} seen, and how far its time must still advance for the
+     * ordering downstream to release and retire its candidates. Not in state: the ordering keeps
+     * what lateness needs; this only spares it a record per irrelevant event.
+     */
+    private transient Map<String, long[]> hostClocks;
 
     private transient JobCounter in;
     private transient JobCounter parsed;
@@ -57,12 +66,16 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
     private transient JobCounter missingJoinKey;
     private transient JobCounter multiValuedJoinKey;
     private transient JobCounter invalidDestination;
-    private transient JobCounter late;
     private transient JobCounter deadLettered;
 
-    public RouteParsedRecords(OutputTag<DeadLetter> deadLetters, OutputTag<DeadLetter> lateEvents) {
+    /**
+     * @param bound the per-host out-of-orderness bound
+     * @param maxSpan the sequence's maxspan: an exec needs its host's time to pass it
+     */
+    public RouteParsedRecords(OutputTag<DeadLetter> deadLetters, Duration bound, Duration maxSpan) {
         this.deadLetters = deadLetters;
-        this.lateEvents = lateEvents;
+        this.boundMs = bound.toMillis();
+        this.maxSpanMs = maxSpan.toMillis();
     }
 
     @Override
@@ -81,12 +94,12 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
                 JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_MULTI_VALUED_JOIN_KEY);
         invalidDestination =
                 JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_INVALID_DESTINATION);
-        late = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_LATE);
+        hostClocks = new HashMap<>();
         deadLettered = JobCounter.register(getRuntimeContext(), MetricNames.DEAD_LETTERED);
     }
 
     @Override
-    public void processElement(ParsedRecord record, Context ctx, Collector<RuleEvent> out) {
+    public void processElement(ParsedRecord record, Context ctx, Collector<HostEvent> out) {
         in.inc();
         switch (record.outcome()) {
             case MALFORMED -> {
@@ -97,38 +110,68 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Rule
                 parsed.inc();
                 invalidDestination.inc();
                 deadLetter(ctx, record.deadLetter());
+                clockMoved(record, out);
             }
             case IRRELEVANT -> {
                 parsed.inc();
                 irrelevant.inc();
+                clockMoved(record, out);
             }
             case MISSING_JOIN_KEY -> {
                 parsed.inc();
                 missingJoinKey.inc();
+                clockMoved(record, out);
             }
             case MULTI_VALUED_JOIN_KEY -> {
                 parsed.inc();
                 multiValuedJoinKey.inc();
+                clockMoved(record, out);
             }
             case CANDIDATE -> {
                 parsed.inc();
                 relevant.inc();
-                long watermark = ctx.timerService().currentWatermark();
-                if (record.timestamp() <= watermark) {
-                    late.inc();
-                    ctx.output(
-                            lateEvents,
-                            LateEvents.deadLetter(
-                                    record.event(),
-                                    watermark,
-                                    record.source(),
-                                    record.partition(),
-                                    record.offset()));
-                } else {
-                    out.collect(record.event());
-                }
+                long[] clock = hostClock(record.hostId());
+                long t = record.timestamp();
+                out.collect(
+                        new HostEvent(
+                                record.hostId(),
+                                clock[0],
+                                t,
+                                record.event(),
+                                record.source(),
+                                record.partition(),
+                                record.offset()));
+                clock[0] = Math.max(clock[0], t);
+                clock[1] = Math.max(clock[1], t + maxSpanMs);
             }
         }
+    }
+
+    /**
+     * A record the rule does not use still moves its host's time. The ordering hears of it only
+     * while it may be waiting for that host: while the host's release frontier (newest time - bound
+     * - 1) is short of what its candidates need.
+     */
+    private void clockMoved(ParsedRecord record, Collector<HostEvent> out) {
+        if (record.hostId() == null) {
+            return;
+        }
+        long[] clock = hostClock(record.hostId());
+        long before = clock[0];
+        long t = record.timestamp();
+        if (t <= before) {
+            return;
+        }
+        clock[0] = t;
+        boolean awaited = clock[1] != Long.MIN_VALUE && before - boundMs - 1 < clock[1];
+        if (awaited) {
+            out.collect(HostEvent.clock(record.hostId(), before, t));
+        }
+    }
+
+    private long[] hostClock(String hostId) {
+        return hostClocks.computeIfAbsent(
+                hostId, h -> new long[] {HostEvent.NO_CLOCK, Long.MIN_VALUE});
     }
 
     private JobCounter malformed(DeadLetterReason reason) {

@@ -151,7 +151,7 @@ public final class ApplyExclusions
     @Override
     public void processElement(RuleEvent event, ReadOnlyContext ctx, Collector<RuleEvent> out)
             throws Exception {
-        if (event.stage() == Stage.EXEC) {
+        if (event.stage() != Stage.CONNECT) {
             out.collect(event);
             return;
         }

@@ -5,9 +5,12 @@ import static io.sshdnetcon.testing.SpecEvents.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.sshdnetcon.event.DeadLetter;
+import io.sshdnetcon.event.HostEvent;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.testing.SpecEvents;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -15,6 +18,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
@@ -24,19 +28,38 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pattern on Flink's real CEP operator, with time driven by hand. Events are fed per the
- * examples of {@code docs/semantics.md}; {@link #flush()} advances the watermark past everything.
+ * The pattern on Flink's real CEP operator, fed as the job feeds it: each host's events first go
+ * through {@link OrderHostEvents} (host time order, expiry markers), then reach CEP stamped with a
+ * release clock. Events are fed per the spec's examples; {@link #flush()} ends the input.
  */
 class ExecThenConnectPatternTest {
 
     private static final long T0 = SpecEvents.BEGINNING.toEpochMilli();
-    private static final OutputTag<RuleEvent> LATE =
+    private static final Duration BOUND = Duration.ofHours(1);
+    private static final OutputTag<RuleEvent> CEP_LATE =
             new OutputTag<>("late", TypeInformation.of(RuleEvent.class));
+    private static final OutputTag<DeadLetter> LATE =
+            new OutputTag<>("late-events", TypeInformation.of(DeadLetter.class));
 
+    private KeyedOneInputStreamOperatorTestHarness<String, HostEvent, RuleEvent> order;
     private KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, SequenceMatch> harness;
+    private int forwarded;
+    private long releaseClock = T0;
 
     @BeforeEach
     void open() throws Exception {
+        order =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new OrderHostEvents(
+                                        LATE,
+                                        BOUND,
+                                        ExecThenConnectPattern.MAX_SPAN,
+                                        null,
+                                        Duration.ofHours(2))),
+                        HostEvent::hostId,
+                        Types.STRING);
+        order.open();
         Pattern<RuleEvent, RuleEvent> pattern = ExecThenConnectPattern.create();
         CepOperator<RuleEvent, String, SequenceMatch> operator =
                 new CepOperator<>(
@@ -44,10 +67,10 @@ class ExecThenConnectPatternTest {
                                 .createSerializer(new SerializerConfigImpl()),
                         false,
                         NFACompiler.compileFactory(pattern, false),
-                        ExecThenConnectPattern.execFirst(),
+                        null,
                         pattern.getAfterMatchSkipStrategy(),
                         new EmitSequenceMatch(),
-                        LATE);
+                        CEP_LATE);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         operator, RuleEvent::sequenceKey, Types.STRING);
@@ -57,17 +80,41 @@ class ExecThenConnectPatternTest {
     @AfterEach
     void close() throws Exception {
         harness.close();
+        order.close();
     }
 
     private void feed(SpecEvents.Builder... events) throws Exception {
         for (SpecEvents.Builder b : events) {
             RuleEvent e = new EcsEventParser().parse(b.bytes(), "t", -1, 1).event();
-            harness.processElement(e, e.timestamp());
+            order.processElement(
+                    new HostEvent(e.hostId(), HostEvent.NO_CLOCK, e.timestamp(), e, "t", -1, 1), 0);
         }
+        forward();
     }
 
+    /** Moves host h1's clock to {@code T0 + ms}, as an event the rule does not use would. */
+    private void hostClockAt(long ms) throws Exception {
+        order.processElement(HostEvent.clock("h1", HostEvent.NO_CLOCK, T0 + ms), 0);
+        forward();
+    }
+
+    /**
+     * Hands what the ordering released to CEP, then lets CEP's watermark pass it: even timestamps,
+     * odd watermarks, as the job's release clock makes them.
+     */
+    private void forward() throws Exception {
+        List<RuleEvent> released = order.extractOutputValues();
+        for (; forwarded < released.size(); forwarded++) {
+            harness.processElement(released.get(forwarded), 2 * releaseClock);
+        }
+        harness.processWatermark(new Watermark(2 * releaseClock + 1));
+        releaseClock++;
+    }
+
+    /** The end of the input: every host's remaining events are released. */
     private void flush() throws Exception {
-        harness.processWatermark(new Watermark(T0 + 60_000));
+        order.processWatermark(new Watermark(Long.MAX_VALUE));
+        forward();
     }
 
     /** (exec event.id, network event.id) of every match so far. */
@@ -155,23 +202,35 @@ class ExecThenConnectPatternTest {
     }
 
     @Test
-    void eventsAtOrBeforeTheWatermarkGoToTheLateOutput() throws Exception {
-        harness.processWatermark(new Watermark(T0 + 100));
+    void eventsMoreThanTheBoundBehindTheirHostGoToTheLateOutput() throws Exception {
+        long bound = BOUND.toMillis();
+        feed(exec("NEWEST").at(bound + 101));
         feed(exec("E").at(100), connect("N").at(101));
         flush();
         assertThat(matches()).isEmpty();
-        assertThat(harness.getSideOutput(LATE))
-                .extracting(r -> r.getValue().eventId())
-                .containsExactly("E");
+        assertThat(order.getSideOutput(LATE)).hasSize(1);
+        assertThat(order.getSideOutput(LATE).peek().getValue().detail())
+                .contains("behind host h1's newest event time");
+        assertThat(harness.getSideOutput(CEP_LATE)).isNull();
     }
 
     @Test
-    void aPendingExecIsForgottenOnceTheSpanHasPassed() throws Exception {
+    void anotherHostsClockMakesNothingLate() throws Exception {
+        feed(exec("FUTURE").at(100 * BOUND.toMillis()).host("h2"));
+        feed(exec("E"), connect("N").at(500));
+        flush();
+        assertThat(matches()).containsExactly(tuple("E", "N"));
+        assertThat(order.getSideOutput(LATE)).isNull();
+    }
+
+    @Test
+    void aPendingExecIsForgottenOnceItsHostsTimeHasPassedTheSpan() throws Exception {
+        long bound = BOUND.toMillis();
         feed(exec("E"));
-        harness.processWatermark(new Watermark(T0));
+        hostClockAt(bound + 1);
         assertThat(harness.numKeyedStateEntries()).isPositive();
 
-        harness.processWatermark(new Watermark(T0 + 1001));
+        hostClockAt(bound + 1 + 1000);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }

@@ -1,0 +1,218 @@
+package io.sshdnetcon.detect;
+
+import io.sshdnetcon.event.DeadLetter;
+import io.sshdnetcon.event.HostEvent;
+import io.sshdnetcon.event.LateEvents;
+import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.event.Stage;
+import io.sshdnetcon.metrics.JobCounter;
+import io.sshdnetcon.metrics.MetricNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Puts each host's candidates in the host's own event-time order before they reach CEP, so no other
+ * host's clock, delay or silence can make one late or hold it back.
+ *
+ * <p>Keyed by {@code host.id}. A candidate is late iff its time is at or before (the newest time
+ * received from its host - bound - 1); late ones go to the side output with that newest time. The
+ * others wait until the host's newest time has moved past them by more than the bound (its release
+ * frontier), and then leave in (time, exec before connect, arrival) order, the order the rule's
+ * sequence is judged in. After an exec has left, an {@link Stage#EXPIRE} marker follows it once the
+ * frontier passes its maxspan, so the pattern retires it without a window.
+ *
+ * <p>A host whose input stops is judged on what has arrived: after {@code idleness} of processing
+ * time without input, everything it holds is released. Its state is dropped after {@code retention}
+ * without input. A bounded input releases everything at its end.
+ */
+public final class OrderHostEvents extends KeyedProcessFunction<String, HostEvent, RuleEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Time order, then exec before connect before expiry, then arrival. */
+    private static final Comparator<Pending> RELEASE_ORDER =
+            Comparator.comparingLong((Pending p) -> p.event.timestamp())
+                    .thenComparingInt(p -> p.event.stage().ordinal())
+                    .thenComparingLong(p -> p.sequence);
+
+    private final OutputTag<DeadLetter> lateEvents;
+    private final long boundMs;
+    private final long maxSpanMs;
+    private final long idlenessMs;
+    private final long retentionMs;
+
+    private transient ValueState<Long> newest;
+    private transient ListState<RuleEvent> pending;
+    private transient ValueState<Long> earliestPending;
+    private transient ValueState<Long> lastInput;
+    private transient ValueState<Long> timer;
+    private transient JobCounter late;
+
+    /**
+     * @param bound the per-host out-of-orderness bound
+     * @param maxSpan the sequence's inclusive maxspan
+     * @param idleness release a silent host's events after this much processing time; null or zero
+     *     for never (replay, where the end of the input releases them)
+     * @param retention drop a silent host's state after this much processing time without input
+     */
+    public OrderHostEvents(
+            OutputTag<DeadLetter> lateEvents,
+            Duration bound,
+            Duration maxSpan,
+            Duration idleness,
+            Duration retention) {
+        this.lateEvents = lateEvents;
+        this.boundMs = bound.toMillis();
+        this.maxSpanMs = maxSpan.toMillis();
+        this.idlenessMs = idleness == null ? 0 : idleness.toMillis();
+        this.retentionMs = Math.max(retention.toMillis(), idlenessMs);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        newest = getRuntimeContext().getState(new ValueStateDescriptor<>("newest", Types.LONG));
+        pending =
+                getRuntimeContext()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "pending", TypeInformation.of(RuleEvent.class)));
+        earliestPending =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("earliest-pending", Types.LONG));
+        lastInput =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("last-input", Types.LONG));
+        timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
+        late = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_LATE);
+    }
+
+    @Override
+    public void processElement(HostEvent in, Context ctx, Collector<RuleEvent> out)
+            throws Exception {
+        Long stored = newest.value();
+        long hostNewest = stored == null ? HostEvent.NO_CLOCK : stored;
+        hostNewest = Math.max(hostNewest, in.hostClockBefore());
+        RuleEvent event = in.event();
+        if (event != null
+                && hostNewest != HostEvent.NO_CLOCK
+                && event.timestamp() <= hostNewest - boundMs - 1) {
+            late.inc();
+            ctx.output(
+                    lateEvents,
+                    LateEvents.behindItsHost(
+                            event, hostNewest, boundMs, in.source(), in.partition(), in.offset()));
+        } else if (event != null) {
+            pending.add(event);
+            Long earliest = earliestPending.value();
+            if (earliest == null || event.timestamp() < earliest) {
+                earliestPending.update(event.timestamp());
+            }
+            // Fires only at the end of a bounded input; one per host, however often registered.
+            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+        }
+        hostNewest = Math.max(hostNewest, in.timestamp());
+        newest.update(hostNewest);
+        release(hostNewest - boundMs - 1, out);
+        if (idlenessMs > 0) {
+            long now = ctx.timerService().currentProcessingTime();
+            lastInput.update(now);
+            if (timer.value() == null) {
+                schedule(ctx.timerService().currentProcessingTime() + idlenessMs, ctx);
+            }
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RuleEvent> out)
+            throws Exception {
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            release(Long.MAX_VALUE, out);
+            return;
+        }
+        timer.clear();
+        long quietSince = lastInput.value() == null ? timestamp : lastInput.value();
+        if (earliestPending.value() != null) {
+            if (quietSince + idlenessMs <= timestamp) {
+                release(Long.MAX_VALUE, out);
+            } else {
+                schedule(quietSince + idlenessMs, ctx);
+                return;
+            }
+        }
+        if (quietSince + retentionMs <= timestamp) {
+            newest.clear();
+            lastInput.clear();
+        } else {
+            schedule(quietSince + retentionMs, ctx);
+        }
+    }
+
+    private void schedule(long at, Context ctx) throws Exception {
+        timer.update(at);
+        ctx.timerService().registerProcessingTimeTimer(at);
+    }
+
+    /** Emits, in release order, what the frontier has passed; expiry markers included. */
+    private void release(long frontier, Collector<RuleEvent> out) throws Exception {
+        Long earliest = earliestPending.value();
+        if (earliest == null || earliest > frontier) {
+            return;
+        }
+        PriorityQueue<Pending> queue = new PriorityQueue<>(RELEASE_ORDER);
+        long sequence = 0;
+        for (RuleEvent e : pending.get()) {
+            queue.add(new Pending(e, sequence++));
+        }
+        while (!queue.isEmpty() && queue.peek().event.timestamp() <= frontier) {
+            RuleEvent e = queue.poll().event;
+            if (e.stage() == Stage.EXEC) {
+                queue.add(new Pending(expiryOf(e), sequence++));
+            }
+            out.collect(e);
+        }
+        if (queue.isEmpty()) {
+            pending.clear();
+            earliestPending.clear();
+            return;
+        }
+        List<Pending> rest = new ArrayList<>(queue);
+        rest.sort(Comparator.comparingLong(p -> p.sequence));
+        List<RuleEvent> kept = new ArrayList<>(rest.size());
+        long min = Long.MAX_VALUE;
+        for (Pending p : rest) {
+            kept.add(p.event);
+            min = Math.min(min, p.event.timestamp());
+        }
+        pending.update(kept);
+        earliestPending.update(min);
+    }
+
+    private RuleEvent expiryOf(RuleEvent exec) {
+        return new RuleEvent(
+                Stage.EXPIRE,
+                exec.hostId(),
+                exec.joinId(),
+                exec.timestamp() + maxSpanMs,
+                exec.eventId(),
+                RuleEvent.NO_ADDRESSES,
+                List.of(),
+                List.of(),
+                new byte[0],
+                0L);
+    }
+
+    private record Pending(RuleEvent event, long sequence) {}
+}
