@@ -13,6 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -26,7 +29,8 @@ import org.apache.flink.util.OutputTag;
  * host's records all come through one task (Kafka records are keyed by {@code host.id}; a replay
  * file is one split), so this clock follows the host's input order.
  */
-public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, HostEvent> {
+public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, HostEvent>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -54,6 +58,14 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
      * what lateness needs; this only spares it a record per irrelevant event.
      */
     private transient Map<String, long[]> hostClocks;
+
+    /**
+     * After a restore the ordering may hold candidates this task has not seen. Each host is then
+     * awaited from its first record until its time passes that record's by bound + maxspan, which
+     * covers what the host can hold unless its clock stepped back across the restore (the idle
+     * flush covers that).
+     */
+    private transient boolean restored;
 
     private transient JobCounter in;
     private transient JobCounter parsed;
@@ -130,8 +142,8 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
             case CANDIDATE -> {
                 parsed.inc();
                 relevant.inc();
-                long[] clock = hostClock(record.hostId());
                 long t = record.timestamp();
+                long[] clock = hostClock(record.hostId(), t);
                 out.collect(
                         new HostEvent(
                                 record.hostId(),
@@ -156,22 +168,39 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
         if (record.hostId() == null) {
             return;
         }
-        long[] clock = hostClock(record.hostId());
-        long before = clock[0];
         long t = record.timestamp();
+        long[] clock = hostClock(record.hostId(), t);
+        long before = clock[0];
         if (t <= before) {
             return;
         }
         clock[0] = t;
-        boolean awaited = clock[1] != Long.MIN_VALUE && before - boundMs - 1 < clock[1];
+        boolean awaited =
+                clock[1] != Long.MIN_VALUE
+                        && (before == HostEvent.NO_CLOCK || before - boundMs - 1 < clock[1]);
         if (awaited) {
             out.collect(HostEvent.clock(record.hostId(), before, t));
         }
     }
 
-    private long[] hostClock(String hostId) {
-        return hostClocks.computeIfAbsent(
-                hostId, h -> new long[] {HostEvent.NO_CLOCK, Long.MIN_VALUE});
+    private long[] hostClock(String hostId, long firstSeen) {
+        long[] clock = hostClocks.get(hostId);
+        if (clock == null) {
+            long awaitedUntil = restored ? firstSeen + boundMs + maxSpanMs : Long.MIN_VALUE;
+            clock = new long[] {HostEvent.NO_CLOCK, awaitedUntil};
+            hostClocks.put(hostId, clock);
+        }
+        return clock;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        restored = context.isRestored();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // Nothing to keep: the ordering holds each host's newest time in keyed state.
     }
 
     private JobCounter malformed(DeadLetterReason reason) {
