@@ -369,13 +369,13 @@ class SavepointFixtures {
                         partition,
                         sequence.host(),
                         json(sequence.connect(at + StreamingRun.CONNECT_AFTER, "9.9.9.9"))));
-        for (int p = 0; p < EVENT_PARTITIONS; p++) {
-            send.add(
-                    new Send(
-                            p,
-                            null,
-                            json(StreamingRun.filler(at + StreamingRun.FLUSH_FILLER_AFTER, p))));
-        }
+        send.add(
+                new Send(
+                        partition,
+                        sequence.host(),
+                        json(
+                                StreamingRun.filler(
+                                        at + StreamingRun.FLUSH_FILLER_AFTER, sequence.host()))));
         new Manifest(
                         MANIFEST_FORMAT,
                         version,

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -33,9 +35,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * topics and data stream, its settings, and events sent at event times the test chooses.
  *
  * <p>Event time is driven by the test, never by the wall clock: every run uses a bound of 1 s and
- * an idleness of 10 minutes, so a partition never flushes on its own, and {@link #advanceEventTime}
- * writes an irrelevant event into every partition, which moves the watermark to exactly that time
- * minus 1001 ms. Times are milliseconds after {@link SpecEvents#BEGINNING}.
+ * an idleness of 10 minutes, so a host never flushes on its own, and {@link #advanceEventTime}
+ * writes an irrelevant event for every host the run has used, which moves that host's release
+ * frontier to exactly that time minus 1001 ms. Times are milliseconds after {@link
+ * SpecEvents#BEGINNING}.
  */
 final class StreamingRun implements AutoCloseable {
 
@@ -65,7 +68,11 @@ final class StreamingRun implements AutoCloseable {
     private final String deadLetterTopic;
     private final String namespace;
     private final KafkaProducer<byte[], byte[]> producer;
-    private int probes;
+    private int probesSent;
+
+    /** Every host this run has sent an event for, in first-sent order. */
+    private final Set<String> hosts = new LinkedHashSet<>();
+
     private JobClient job;
 
     StreamingRun(
@@ -175,6 +182,9 @@ final class StreamingRun implements AutoCloseable {
     RecordMetadata send(SpecEvents.Builder event) {
         byte[] bytes = event.bytes();
         String host = HostIdKey.find(bytes, 0, bytes.length);
+        if (host != null) {
+            hosts.add(host);
+        }
         return send(null, host == null ? null : host.getBytes(StandardCharsets.UTF_8), bytes);
     }
 
@@ -188,33 +198,34 @@ final class StreamingRun implements AutoCloseable {
     }
 
     /**
-     * An irrelevant event at {@code atMillis} in every partition: the source's watermark becomes
-     * {@code atMillis - 1001} once it has read them (unless a later event is already there).
+     * An irrelevant event at {@code atMillis} from every host this run has sent events for: time is
+     * per host, so each host's own time must move for its sequences to be judged.
      */
     void advanceEventTime(long atMillis) {
-        for (int p = 0; p < partitions; p++) {
-            send(p, null, filler(atMillis, p).bytes());
+        for (String host : List.copyOf(hosts)) {
+            send(filler(atMillis, host));
         }
     }
 
-    /** An exec whose parent is not sshd: never a candidate, but it carries event time. */
-    static SpecEvents.Builder filler(long atMillis, int partition) {
-        return SpecEvents.exec("filler-" + atMillis + "-" + partition)
-                .host("filler")
-                .entity("filler")
+    /** An exec whose parent is not sshd, on {@code host}: never a candidate, but it moves time. */
+    static SpecEvents.Builder filler(long atMillis, String host) {
+        return SpecEvents.exec("filler-" + atMillis + "-" + host)
+                .host(host)
+                .entity("filler-" + host)
                 .set("process.parent.executable", "/usr/bin/bash")
                 .at(atMillis);
     }
 
     /**
-     * Execs for {@code sequences} at {@code atMillis}, then proof that CEP has taken them: a probe
-     * sequence (exec at {@code atMillis}, connection 100 ms later) and filler at {@code atMillis +
-     * 1500}, and wait until the probe's alert is in Elasticsearch.
+     * Execs for {@code sequences} at {@code atMillis}, then proof that CEP has taken them: on each
+     * of their hosts a probe sequence (exec at {@code atMillis}, connection 100 ms later) and
+     * filler at {@code atMillis + 1500}, and wait until every probe's alert is in Elasticsearch.
      *
-     * <p>Why the probe proves it: the alert means one CEP subtask's watermark passed {@code
-     * atMillis + 100}, so every source subtask had sent that watermark down every channel. A
-     * savepoint barrier injected later follows it on each channel, so every CEP subtask processes
-     * the watermark, and puts the execs into its NFA, before its snapshot.
+     * <p>Why a probe proves it: time is per host, and the probe's alert means its host's ordering
+     * read the filler and released everything of that host up to {@code atMillis + 499}, the parked
+     * execs and the probe's events in one go. A savepoint barrier injected later follows them on
+     * every channel, so CEP takes the execs before its snapshot; each filler is the last record of
+     * its host, so the source has then read every record sent.
      *
      * @return the execs as sent (partition and offset), in the order of {@code sequences}
      */
@@ -223,12 +234,31 @@ final class StreamingRun implements AutoCloseable {
         for (Sequence sequence : sequences) {
             sent.add(send(sequence.exec(atMillis)));
         }
-        Sequence probe = new Sequence("probe-" + probes++, "P");
-        send(probe.exec(atMillis));
-        send(probe.connect(atMillis + 100, "1.1.1.1"));
-        advanceEventTime(atMillis + PARK_FILLER_AFTER);
-        awaitAlert(probe.connectId());
+        List<Sequence> probes = new ArrayList<>();
+        for (String host : sequences.stream().map(Sequence::host).distinct().toList()) {
+            Sequence probe = new Sequence(host, "probe-" + probesSent++);
+            probes.add(probe);
+            send(
+                    SpecEvents.exec(host + "-probe-E-" + probe.entity())
+                            .host(host)
+                            .entity(probe.entity())
+                            .at(atMillis));
+            send(probe.connect(probeConnectId(probe), atMillis + 100, "1.1.1.1"));
+            send(filler(atMillis + PARK_FILLER_AFTER, host));
+        }
+        for (Sequence probe : probes) {
+            awaitAlert(probeConnectId(probe));
+        }
         return sent;
+    }
+
+    private static String probeConnectId(Sequence probe) {
+        return probe.host() + "-probe-N-" + probe.entity();
+    }
+
+    /** How many probe sequences this run has sent, each alerted once. */
+    int probesSent() {
+        return probesSent;
     }
 
     /**
@@ -239,7 +269,7 @@ final class StreamingRun implements AutoCloseable {
         long at = fromMillis;
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
-            Sequence probe = new Sequence("probe-" + probes++, "P");
+            Sequence probe = new Sequence("probe-" + probesSent++, "P");
             send(probe.exec(at));
             send(probe.connect(at + 100, "1.1.1.1"));
             advanceEventTime(at + PARK_FILLER_AFTER);
