@@ -102,12 +102,23 @@ public final class AlertDocumentWriter {
         detection.put("exec_timestamp", iso(exec.timestamp()));
         detection.put("exec_event_id", exec.eventId());
         detection.put("network_event_id", connect.eventId());
+        // How long after its own @timestamp each event arrived: a host whose clock is off shows
+        // here as a large delay (clock behind) or a negative one (clock ahead).
+        putIfKnown(detection, "exec_arrival_delay_ms", exec.arrivalDelayMs());
+        putIfKnown(detection, "network_arrival_delay_ms", connect.arrivalDelayMs());
 
         ArrayNode events = doc.putArray("Events");
         events.addRawValue(rawJson(exec.raw()));
         events.addRawValue(rawJson(connect.raw()));
 
         return new AlertDocument(id, connect.timestamp(), MAPPER.writeValueAsBytes(doc));
+    }
+
+    /** Events restored from savepoints older than 0.2.0 carry no delay: the field is left out. */
+    private static void putIfKnown(ObjectNode node, String field, Long value) {
+        if (value != null) {
+            node.put(field, value.longValue());
+        }
     }
 
     private void writeRule(ObjectNode node) {

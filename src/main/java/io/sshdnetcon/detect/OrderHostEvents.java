@@ -211,7 +211,8 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
                 List.of(),
                 List.of(),
                 new byte[0],
-                0L);
+                0L,
+                null);
     }
 
     private record Pending(RuleEvent event, long sequence) {}

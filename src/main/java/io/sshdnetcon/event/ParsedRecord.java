@@ -12,6 +12,9 @@ package io.sshdnetcon.event;
  * @param source Kafka topic or input file
  * @param partition Kafka partition, or -1
  * @param offset Kafka offset or file line number
+ * @param hostId its single {@code host.id}, or null
+ * @param arrivalTime when the record arrived (the Kafka record's timestamp, epoch ms), or {@link
+ *     #NO_TIMESTAMP} where the input has no such time (files)
  */
 public record ParsedRecord(
         Outcome outcome,
@@ -21,7 +24,30 @@ public record ParsedRecord(
         String source,
         int partition,
         long offset,
-        String hostId) {
+        String hostId,
+        long arrivalTime) {
+
+    /** A record whose input gives no arrival time. */
+    public ParsedRecord(
+            Outcome outcome,
+            long timestamp,
+            RuleEvent event,
+            DeadLetter deadLetter,
+            String source,
+            int partition,
+            long offset,
+            String hostId) {
+        this(
+                outcome,
+                timestamp,
+                event,
+                deadLetter,
+                source,
+                partition,
+                offset,
+                hostId,
+                NO_TIMESTAMP);
+    }
 
     /** A record that belongs to no host: malformed, or without a single {@code host.id}. */
     public ParsedRecord(
@@ -32,7 +58,7 @@ public record ParsedRecord(
             String source,
             int partition,
             long offset) {
-        this(outcome, timestamp, event, deadLetter, source, partition, offset, null);
+        this(outcome, timestamp, event, deadLetter, source, partition, offset, null, NO_TIMESTAMP);
     }
 
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;

@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param raw the event exactly as received
  * @param exclusionsVersion version of the exclusion set that let this connection through; 0 until
  *     the exclusion step has seen it
+ * @param arrivalDelayMs how long after its {@code @timestamp} the event arrived (Kafka: the record's
+ *     timestamp minus {@code @timestamp}; files: its host's newest time so far minus {@code
+ *     @timestamp}); null where not known (events restored from a savepoint written before 0.2.0)
  */
 public record RuleEvent(
         Stage stage,
@@ -37,7 +40,8 @@ public record RuleEvent(
         List<String> processExecutables,
         List<String> processNames,
         byte[] raw,
-        long exclusionsVersion) {
+        long exclusionsVersion,
+        Long arrivalDelayMs) {
 
     public static final long[] NO_ADDRESSES = new long[0];
 
@@ -65,7 +69,23 @@ public record RuleEvent(
                 processExecutables,
                 processNames,
                 raw,
-                version);
+                version,
+                arrivalDelayMs);
+    }
+
+    public RuleEvent withArrivalDelay(long delayMs) {
+        return new RuleEvent(
+                stage,
+                hostId,
+                joinId,
+                timestamp,
+                eventId,
+                destination,
+                processExecutables,
+                processNames,
+                raw,
+                exclusionsVersion,
+                delayMs);
     }
 
     // Arrays compare by content so that events behave as values (CEP expects sane equals).
@@ -86,6 +106,7 @@ public record RuleEvent(
                 && Arrays.equals(destination, other.destination)
                 && Objects.equals(processExecutables, other.processExecutables)
                 && Objects.equals(processNames, other.processNames)
+                && Objects.equals(arrivalDelayMs, other.arrivalDelayMs)
                 && Arrays.equals(raw, other.raw);
     }
 

@@ -81,7 +81,8 @@ public final class DetectorJob {
                                 new RouteParsedRecords(
                                         Descriptors.DEAD_LETTERS,
                                         hostTime.bound(),
-                                        ExecThenConnectPattern.MAX_SPAN))
+                                        ExecThenConnectPattern.MAX_SPAN,
+                                        hostTime.retention()))
                         .uid(Uids.ROUTE_EVENTS)
                         .name("Route parsed events")
                         .setParallelism(events.getParallelism());

@@ -70,7 +70,16 @@ public final class EcsEventDeserializer implements KafkaRecordDeserializationSch
                             record.offset()));
             return;
         }
-        out.collect(parser().parse(value, record.topic(), record.partition(), record.offset()));
+        // The broker's or producer's time: what arrival delay and host clock offsets are measured
+        // against. Negative means the record has none.
+        long arrival = record.timestamp() >= 0 ? record.timestamp() : ParsedRecord.NO_TIMESTAMP;
+        out.collect(
+                parser().parse(
+                                value,
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                arrival));
     }
 
     private EcsEventParser parser() {

@@ -12,6 +12,29 @@ public final class MetricNames {
     public static final String EVENTS_MULTI_VALUED_JOIN_KEY = "events_multi_valued_join_key";
     public static final String EVENTS_INVALID_DESTINATION = "events_invalid_destination";
     public static final String EVENTS_LATE = "events_late";
+
+    /** Hosts whose clock offset this task knows (gauge, per route subtask). */
+    public static final String HOSTS_TRACKED = "hosts_tracked";
+
+    /**
+     * Hosts whose newest {@code @timestamp} is more than 1 min / 1 h ahead of (after) its Kafka
+     * arrival time (gauges, per route subtask).
+     */
+    public static final String HOSTS_CLOCK_AHEAD_1M = "hosts_clock_ahead_1m";
+
+    public static final String HOSTS_CLOCK_AHEAD_1H = "hosts_clock_ahead_1h";
+
+    /**
+     * Hosts more than 1 min / 1 h behind their arrival time: a slow clock, or an agent delivering
+     * late (gauges, per route subtask).
+     */
+    public static final String HOSTS_CLOCK_BEHIND_1M = "hosts_clock_behind_1m";
+
+    public static final String HOSTS_CLOCK_BEHIND_1H = "hosts_clock_behind_1h";
+
+    /** The largest absolute host clock offset, in ms (gauge, per route subtask). */
+    public static final String HOST_CLOCK_OFFSET_MAX_MS = "host_clock_offset_max_ms";
+
     public static final String EVENTS_EXCLUDED = "events_excluded";
     public static final String EXCLUSION_REASON_LABEL = "reason";
 

@@ -80,7 +80,20 @@ public final class EcsEventParser {
     }
 
     public ParsedRecord parse(byte[] record, String source, int partition, long offset) {
-        return parse(record, 0, record.length, source, partition, offset);
+        return parse(record, source, partition, offset, ParsedRecord.NO_TIMESTAMP);
+    }
+
+    /**
+     * @param arrivalTime when the record arrived (epoch ms), or {@link ParsedRecord#NO_TIMESTAMP}
+     */
+    public ParsedRecord parse(
+            byte[] record, String source, int partition, long offset, long arrivalTime) {
+        return parse(record, 0, record.length, source, partition, offset, arrivalTime);
+    }
+
+    public ParsedRecord parse(
+            byte[] buf, int off, int len, String source, int partition, long offset) {
+        return parse(buf, off, len, source, partition, offset, ParsedRecord.NO_TIMESTAMP);
     }
 
     /**
@@ -88,11 +101,17 @@ public final class EcsEventParser {
      * candidate or a dead letter), so callers may pass a reused buffer.
      */
     public ParsedRecord parse(
-            byte[] buf, int off, int len, String source, int partition, long offset) {
+            byte[] buf,
+            int off,
+            int len,
+            String source,
+            int partition,
+            long offset,
+            long arrivalTime) {
         if (len > maxRecordBytes) {
             return tooLarge(buf, off, len, len, source, partition, offset);
         }
-        Provenance at = new Provenance(buf, off, len, source, partition, offset);
+        Provenance at = new Provenance(buf, off, len, source, partition, offset, arrivalTime);
         int invalid = Utf8.firstInvalid(buf, off, len);
         if (invalid >= 0) {
             return at.malformed(DeadLetterReason.NOT_JSON, "invalid UTF-8 at byte " + invalid);
@@ -182,7 +201,15 @@ public final class EcsEventParser {
             String source,
             int partition,
             long offset) {
-        Provenance at = new Provenance(buf, off, prefixLength, source, partition, offset);
+        Provenance at =
+                new Provenance(
+                        buf,
+                        off,
+                        prefixLength,
+                        source,
+                        partition,
+                        offset,
+                        ParsedRecord.NO_TIMESTAMP);
         return at.deadLetter(
                 Outcome.MALFORMED,
                 DeadLetterReason.RECORD_TOO_LARGE,
@@ -282,7 +309,8 @@ public final class EcsEventParser {
                         executables,
                         names,
                         at.copy(at.length),
-                        0L);
+                        0L,
+                        null);
         return new ParsedRecord(
                 Outcome.CANDIDATE,
                 timestamp,
@@ -291,7 +319,8 @@ public final class EcsEventParser {
                 at.source,
                 at.partition,
                 at.offset,
-                event.hostId());
+                event.hostId(),
+                at.arrivalTime);
     }
 
     /**
@@ -463,11 +492,17 @@ public final class EcsEventParser {
 
     /** Where the record came from; builds the results that need its bytes. */
     private record Provenance(
-            byte[] buf, int off, int length, String source, int partition, long offset) {
+            byte[] buf,
+            int off,
+            int length,
+            String source,
+            int partition,
+            long offset,
+            long arrivalTime) {
 
         ParsedRecord plain(Outcome outcome, long timestamp, String host) {
             return new ParsedRecord(
-                    outcome, timestamp, null, null, source, partition, offset, host);
+                    outcome, timestamp, null, null, source, partition, offset, host, arrivalTime);
         }
 
         ParsedRecord malformed(DeadLetterReason reason, String detail) {
@@ -492,7 +527,7 @@ public final class EcsEventParser {
                             offset,
                             System.currentTimeMillis());
             return new ParsedRecord(
-                    outcome, timestamp, null, letter, source, partition, offset, host);
+                    outcome, timestamp, null, letter, source, partition, offset, host, arrivalTime);
         }
 
         byte[] copy(int bytes) {

@@ -9,10 +9,11 @@ import io.sshdnetcon.metrics.MetricNames;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -52,12 +53,14 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
     private final long boundMs;
     private final long maxSpanMs;
 
+    private final long retentionMs;
+
     /**
-     * Per host: the newest {@code @timestamp} seen, and how far its time must still advance for the
-     * ordering downstream to release and retire its candidates. Not in state: the ordering keeps
-     * what lateness needs; this only spares it a record per irrelevant event.
+     * Per host: the newest {@code @timestamp} seen, how far its time must still advance for the
+     * ordering downstream to release and retire its candidates, and its clock offset. Not in state:
+     * the ordering keeps what lateness needs; this only spares it a record per irrelevant event.
      */
-    private transient Map<String, long[]> hostClocks;
+    private transient HostClocks hostClocks;
 
     /**
      * After a restore the ordering may hold candidates this task has not seen. Each host is then
@@ -83,11 +86,17 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
     /**
      * @param bound the per-host out-of-orderness bound
      * @param maxSpan the sequence's maxspan: an exec needs its host's time to pass it
+     * @param retention forget a host not heard from for this long (processing time)
      */
-    public RouteParsedRecords(OutputTag<DeadLetter> deadLetters, Duration bound, Duration maxSpan) {
+    public RouteParsedRecords(
+            OutputTag<DeadLetter> deadLetters,
+            Duration bound,
+            Duration maxSpan,
+            Duration retention) {
         this.deadLetters = deadLetters;
         this.boundMs = bound.toMillis();
         this.maxSpanMs = maxSpan.toMillis();
+        this.retentionMs = retention.toMillis();
     }
 
     @Override
@@ -106,13 +115,31 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
                 JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_MULTI_VALUED_JOIN_KEY);
         invalidDestination =
                 JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_INVALID_DESTINATION);
-        hostClocks = new HashMap<>();
+        hostClocks = new HostClocks(retentionMs);
+        MetricGroup group = getRuntimeContext().getMetricGroup();
+        group.gauge(MetricNames.HOSTS_TRACKED, (Gauge<Integer>) () -> hostClocks.spread().hosts());
+        group.gauge(
+                MetricNames.HOSTS_CLOCK_AHEAD_1M,
+                (Gauge<Integer>) () -> hostClocks.spread().ahead1m());
+        group.gauge(
+                MetricNames.HOSTS_CLOCK_AHEAD_1H,
+                (Gauge<Integer>) () -> hostClocks.spread().ahead1h());
+        group.gauge(
+                MetricNames.HOSTS_CLOCK_BEHIND_1M,
+                (Gauge<Integer>) () -> hostClocks.spread().behind1m());
+        group.gauge(
+                MetricNames.HOSTS_CLOCK_BEHIND_1H,
+                (Gauge<Integer>) () -> hostClocks.spread().behind1h());
+        group.gauge(
+                MetricNames.HOST_CLOCK_OFFSET_MAX_MS,
+                (Gauge<Long>) () -> hostClocks.spread().maxAbsMs());
         deadLettered = JobCounter.register(getRuntimeContext(), MetricNames.DEAD_LETTERED);
     }
 
     @Override
     public void processElement(ParsedRecord record, Context ctx, Collector<HostEvent> out) {
         in.inc();
+        hostClocks.tick();
         switch (record.outcome()) {
             case MALFORMED -> {
                 malformed(record.deadLetter().reason()).inc();
@@ -143,18 +170,19 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
                 parsed.inc();
                 relevant.inc();
                 long t = record.timestamp();
-                long[] clock = hostClock(record.hostId(), t);
+                HostClocks.Clock clock = hostClock(record.hostId(), t);
+                long before = clock.newest;
                 out.collect(
                         new HostEvent(
                                 record.hostId(),
-                                clock[0],
+                                before,
                                 t,
-                                record.event(),
+                                record.event().withArrivalDelay(arrivalDelay(record, before)),
                                 record.source(),
                                 record.partition(),
                                 record.offset()));
-                clock[0] = Math.max(clock[0], t);
-                clock[1] = Math.max(clock[1], t + maxSpanMs);
+                advance(clock, record);
+                clock.awaitedUntil = Math.max(clock.awaitedUntil, t + maxSpanMs);
             }
         }
     }
@@ -169,28 +197,55 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
             return;
         }
         long t = record.timestamp();
-        long[] clock = hostClock(record.hostId(), t);
-        long before = clock[0];
-        if (t <= before) {
+        HostClocks.Clock clock = hostClock(record.hostId(), t);
+        long before = clock.newest;
+        if (!advance(clock, record)) {
             return;
         }
-        clock[0] = t;
         boolean awaited =
-                clock[1] != Long.MIN_VALUE
-                        && (before == HostEvent.NO_CLOCK || before - boundMs - 1 < clock[1]);
+                clock.awaitedUntil != Long.MIN_VALUE
+                        && (before == HostEvent.NO_CLOCK
+                                || before - boundMs - 1 < clock.awaitedUntil);
         if (awaited) {
             out.collect(HostEvent.clock(record.hostId(), before, t));
         }
     }
 
-    private long[] hostClock(String hostId, long firstSeen) {
-        long[] clock = hostClocks.get(hostId);
-        if (clock == null) {
-            long awaitedUntil = restored ? firstSeen + boundMs + maxSpanMs : Long.MIN_VALUE;
-            clock = new long[] {HostEvent.NO_CLOCK, awaitedUntil};
-            hostClocks.put(hostId, clock);
+    private HostClocks.Clock hostClock(String hostId, long firstSeen) {
+        return hostClocks.touch(
+                hostId, restored ? firstSeen + boundMs + maxSpanMs : Long.MIN_VALUE);
+    }
+
+    /**
+     * Moves the host's newest time to the record's if it is newer, and takes the host's clock
+     * offset from it: a record that is its host's newest has not waited behind the host's other
+     * records, so its distance to its arrival time is the best view of the host's clock.
+     *
+     * @return whether the host's time moved
+     */
+    private static boolean advance(HostClocks.Clock clock, ParsedRecord record) {
+        long t = record.timestamp();
+        if (t <= clock.newest) {
+            return false;
         }
-        return clock;
+        clock.newest = t;
+        if (record.arrivalTime() != ParsedRecord.NO_TIMESTAMP) {
+            clock.offsetMs = t - record.arrivalTime();
+            clock.hasOffset = true;
+        }
+        return true;
+    }
+
+    /**
+     * The Kafka record's timestamp minus {@code @timestamp}; a file has no arrival time, so there
+     * it is how far the event came behind its host's newest time (0 when it is the newest).
+     */
+    private static long arrivalDelay(ParsedRecord record, long hostNewestBefore) {
+        long t = record.timestamp();
+        if (record.arrivalTime() != ParsedRecord.NO_TIMESTAMP) {
+            return record.arrivalTime() - t;
+        }
+        return Math.max(hostNewestBefore, t) - t;
     }
 
     @Override

@@ -92,6 +92,24 @@ class AlertDocumentWriterTest {
         assertThat(doc.at("/detection/sequence_span_ms").asLong()).isEqualTo(500);
         assertThat(doc.at("/detection/exec_event_id").asText()).isEqualTo("E1");
         assertThat(doc.at("/detection/network_event_id").asText()).isEqualTo("N1");
+        assertThat(doc.at("/detection").has("exec_arrival_delay_ms"))
+                .as("no arrival delay known for these events")
+                .isFalse();
+        assertThat(doc.at("/detection").has("network_arrival_delay_ms")).isFalse();
+    }
+
+    /** A host whose clock is an hour ahead shows as a negative delay on both events. */
+    @Test
+    void carriesEachEventsArrivalDelay() throws Exception {
+        SequenceMatch match =
+                new SequenceMatch(
+                        parse(exec("E1")).withArrivalDelay(-3_599_800),
+                        parse(connect("N1").at(500)).withArrivalDelay(-3_600_100));
+
+        JsonNode doc = MAPPER.readTree(writer.write(match, DETECTED_AT).json());
+
+        assertThat(doc.at("/detection/exec_arrival_delay_ms").asLong()).isEqualTo(-3_599_800);
+        assertThat(doc.at("/detection/network_arrival_delay_ms").asLong()).isEqualTo(-3_600_100);
     }
 
     @Test

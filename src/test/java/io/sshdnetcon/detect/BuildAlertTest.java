@@ -49,7 +49,8 @@ class BuildAlertTest {
                 e.processExecutables(),
                 e.processNames(),
                 raw.getBytes(StandardCharsets.UTF_8),
-                e.exclusionsVersion());
+                e.exclusionsVersion(),
+                e.arrivalDelayMs());
     }
 
     private static OneInputStreamOperatorTestHarness<SequenceMatch, AlertDocument> harness()

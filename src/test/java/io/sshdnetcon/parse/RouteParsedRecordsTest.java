@@ -60,7 +60,8 @@ class RouteParsedRecordsTest {
                                 new RouteParsedRecords(
                                         DEAD_LETTERS,
                                         Duration.ofSeconds(2),
-                                        Duration.ofSeconds(1))),
+                                        Duration.ofSeconds(1),
+                                        Duration.ofHours(1))),
                         metrics.environment());
         h.setup();
         h.open();
@@ -97,14 +98,31 @@ class RouteParsedRecordsTest {
 
             assertThat(h.extractOutputValues())
                     .containsExactly(
-                            host(e, HostEvent.NO_CLOCK),
-                            host(n, t(0)),
-                            host(n2, t(500)),
-                            host(other, HostEvent.NO_CLOCK));
+                            host(e, HostEvent.NO_CLOCK, 0),
+                            host(n, t(0), 0),
+                            host(n2, t(500), 99),
+                            host(other, HostEvent.NO_CLOCK, 0));
             assertThat(side(h, DEAD_LETTERS)).isEmpty();
             assertThat(metrics.count("events_in")).isEqualTo(4);
             assertThat(metrics.count("events_parsed")).isEqualTo(4);
             assertThat(metrics.count("events_relevant")).isEqualTo(4);
+        }
+    }
+
+    /** From Kafka, the delay is the record's timestamp minus {@code @timestamp}, either sign. */
+    @Test
+    void candidatesFromKafkaCarryTheirRecordsArrivalDelay() throws Exception {
+        ParsedRecord late = parser.parse(exec("E").bytes(), TOPIC, PARTITION, 1, t(90_000));
+        ParsedRecord ahead =
+                parser.parse(connect("N").at(500).bytes(), TOPIC, PARTITION, 2, t(-3_600_000));
+        try (var metrics = new HarnessMetrics();
+                var h = harness(metrics)) {
+            process(h, late);
+            process(h, ahead);
+
+            assertThat(h.extractOutputValues())
+                    .extracting(e -> e.event().eventId(), e -> e.event().arrivalDelayMs())
+                    .containsExactly(tuple("E", 90_000L), tuple("N", -3_600_500L));
         }
     }
 
@@ -144,12 +162,13 @@ class RouteParsedRecordsTest {
         }
     }
 
-    private static HostEvent host(ParsedRecord r, long clockBefore) {
+    /** A file has no arrival time: the delay is how far behind its host's newest time it came. */
+    private static HostEvent host(ParsedRecord r, long clockBefore, long arrivalDelay) {
         return new HostEvent(
                 r.hostId(),
                 clockBefore,
                 r.timestamp(),
-                r.event(),
+                r.event().withArrivalDelay(arrivalDelay),
                 r.source(),
                 r.partition(),
                 r.offset());
