@@ -467,6 +467,7 @@ class OrderHostEventsTest {
         harness.setProcessingTime(idle + 10_000);
         candidate(exec("E2").entity("X2").at(5_000));
         candidate(connect("N2").parentEntity("X2").at(5_300));
+        assertThat(harness.numProcessingTimeTimers()).as("one timer per host").isEqualTo(1);
 
         harness.setProcessingTime(idle + 10_000 + idle - 1);
         assertThat(released()).hasSize(2);
