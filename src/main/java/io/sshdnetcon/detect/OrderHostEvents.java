@@ -161,6 +161,8 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         if (quietSince + retentionMs <= timestamp) {
             newest.clear();
             lastInput.clear();
+            // Nothing is held now; the end-of-input timer would outlive the host in every snapshot.
+            ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
         } else {
             schedule(quietSince + retentionMs, ctx);
         }
