@@ -129,8 +129,14 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         if (idlenessMs > 0) {
             long now = ctx.timerService().currentProcessingTime();
             lastInput.update(now);
-            if (timer.value() == null) {
-                schedule(ctx.timerService().currentProcessingTime() + idlenessMs, ctx);
+            Long scheduled = timer.value();
+            if (scheduled == null) {
+                schedule(now + idlenessMs, ctx);
+            } else if (scheduled > now + idlenessMs && earliestPending.value() != null) {
+                // The timer waits for the retention; what is held now must leave after the
+                // idleness.
+                ctx.timerService().deleteProcessingTimeTimer(scheduled);
+                schedule(now + idlenessMs, ctx);
             }
         }
     }
@@ -155,6 +161,8 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         if (quietSince + retentionMs <= timestamp) {
             newest.clear();
             lastInput.clear();
+            // Nothing is held now; the end-of-input timer would outlive the host in every snapshot.
+            ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
         } else {
             schedule(quietSince + retentionMs, ctx);
         }
