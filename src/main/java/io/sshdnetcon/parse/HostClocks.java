@@ -11,9 +11,9 @@ import java.util.Map;
  *
  * <p>Hosts not heard from for half a retention period or more are forgotten at the next sweep (one
  * every half period), so hosts that come and go (autoscaled fleets) do not grow the table for ever,
- * and a host is forgotten here no later than the ordering forgets it. The spread of clock offsets is summarised at
- * most every {@link #SUMMARY_INTERVAL_MS}, on the task thread, and published as plain values the
- * metric reporters may read from their own thread.
+ * and a host is forgotten here no later than the ordering forgets it. The spread of clock offsets
+ * is summarised at most every {@link #SUMMARY_INTERVAL_MS}, on the task thread, and published as
+ * plain values the metric reporters may read from their own thread.
  */
 final class HostClocks {
 
@@ -29,8 +29,14 @@ final class HostClocks {
         /** Newest {@code @timestamp} seen, or {@link HostEvent#NO_CLOCK}. */
         long newest = HostEvent.NO_CLOCK;
 
-        /** The ordering may wait on this host until its release frontier reaches this time. */
+        /**
+         * After a restore: the ordering may hold events of this host this task never saw, so it
+         * hears of every move of the host's time until its release frontier reaches this.
+         */
         long awaitedUntil = Long.MIN_VALUE;
+
+        /** Times at which the ordering has something of this host to release or retire. */
+        final Deadlines deadlines = new Deadlines();
 
         /** {@code @timestamp} minus arrival time of the newest record that had both. */
         long offsetMs;

@@ -4,6 +4,7 @@ import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.event.HostEvent;
 import io.sshdnetcon.event.ParsedRecord;
+import io.sshdnetcon.event.Stage;
 import io.sshdnetcon.metrics.JobCounter;
 import io.sshdnetcon.metrics.MetricNames;
 import java.time.Duration;
@@ -182,15 +183,21 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
                                 record.partition(),
                                 record.offset()));
                 advance(clock, record);
-                clock.awaitedUntil = Math.max(clock.awaitedUntil, t + maxSpanMs);
+                // The ordering releases this event once the host's frontier passes it, and an
+                // exec's expiry once it passes the maxspan; the candidate itself has moved it.
+                clock.deadlines.add(t);
+                if (record.event().stage() == Stage.EXEC) {
+                    clock.deadlines.add(t + maxSpanMs);
+                }
+                clock.deadlines.removeAtOrBefore(frontier(clock.newest));
             }
         }
     }
 
     /**
      * A record the rule does not use still moves its host's time. The ordering hears of it only
-     * while it may be waiting for that host: while the host's release frontier (newest time - bound
-     * - 1) is short of what its candidates need.
+     * when that moves the host's release frontier (newest time - bound - 1) past a time at which it
+     * has something to release or retire: most irrelevant events then cost no shuffle.
      */
     private void clockMoved(ParsedRecord record, Collector<HostEvent> out) {
         if (record.hostId() == null) {
@@ -202,13 +209,18 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
         if (!advance(clock, record)) {
             return;
         }
-        boolean awaited =
+        long frontier = frontier(t);
+        boolean restoredAndAwaited =
                 clock.awaitedUntil != Long.MIN_VALUE
-                        && (before == HostEvent.NO_CLOCK
-                                || before - boundMs - 1 < clock.awaitedUntil);
-        if (awaited) {
+                        && (before == HostEvent.NO_CLOCK || frontier(before) < clock.awaitedUntil);
+        boolean releases = clock.deadlines.removeAtOrBefore(frontier) > 0;
+        if (releases || restoredAndAwaited) {
             out.collect(HostEvent.clock(record.hostId(), before, t));
         }
+    }
+
+    private long frontier(long newest) {
+        return newest - boundMs - 1;
     }
 
     private HostClocks.Clock hostClock(String hostId, long firstSeen) {

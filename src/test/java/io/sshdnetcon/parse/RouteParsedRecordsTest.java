@@ -127,15 +127,15 @@ class RouteParsedRecordsTest {
     }
 
     /**
-     * An irrelevant event tells the ordering that its host's time moved only while that host may
-     * still hold a candidate: until its newest time passes the last candidate's maxspan by more
-     * than the bound. Events that do not move the host's time, and other hosts' events, say
-     * nothing.
+     * An irrelevant event tells the ordering that its host's time moved only when that moves the
+     * host's release frontier (newest - bound - 1) past a time at which the ordering has something
+     * to release: a candidate's time, or an exec's time + maxspan (its expiry). Events that do not
+     * move the host's time, and other hosts' events, say nothing.
      */
     @Test
-    void irrelevantEventsTickTheirHostsClockOnlyWhileItIsAwaited() throws Exception {
-        // bound 2 s, maxspan 1 s: a candidate at 0 is awaited until the frontier (newest - 2001)
-        // reaches 1000, i.e. while the newest time before a record is below 3001.
+    void irrelevantEventsTickTheirHostsClockOnlyWhenTheyReleaseSomething() throws Exception {
+        // bound 2 s, maxspan 1 s: the exec at 0 leaves when the frontier (newest - 2001) reaches
+        // 0, at newest 2001, and its expiry when it reaches 1000, at newest 3001.
         try (var metrics = new HarnessMetrics();
                 var h = harness(metrics)) {
             process(h, parse(unrelated("U0").host("h1").at(-5_000), 1));
@@ -155,7 +155,6 @@ class RouteParsedRecordsTest {
                             HostEvent::isClockOnly)
                     .containsExactly(
                             tuple("h1", t(-5_000), t(0), false),
-                            tuple("h1", t(0), t(1_000), true),
                             tuple("h1", t(1_000), t(3_000), true),
                             tuple("h1", t(3_000), t(3_001), true));
             assertThat(metrics.count("events_irrelevant")).isEqualTo(7);
