@@ -112,7 +112,7 @@ class SavepointCompatibilityITCase {
                                     ExclusionSetJson.defaults()));
             for (Send send : manifest.complete().send()) {
                 run.send(
-                        send.partition(),
+                        send.partition() < 0 ? null : send.partition(),
                         send.key() == null ? null : send.key().getBytes(StandardCharsets.UTF_8),
                         send.value()
                                 .toString()

@@ -78,9 +78,11 @@ import org.junit.jupiter.api.io.TempDir;
  * connection to 8.8.8.8 (excluded by version 1: it must not consume the exec), then one to 9.9.9.9
  * 500 ms after the exec, then filler that moves event time past the window. Exactly two alerts must
  * follow, both under exclusion set version 1: the undelivered one, and (exec, 9.9.9.9 connection).
- * A restore that lost the broadcast state would pair the exec with the 8.8.8.8 connection under
- * version 0; one that lost CEP state would raise nothing for it; one that lost the sink's state (or
- * could not read it) would never deliver the other.
+ * From 0.2.0 the savepoint also holds an exec that the per-host ordering has not released yet (its
+ * host's time has not passed it); the completion sends its connection and its host's filler, and
+ * its alert must follow too. A restore that lost the broadcast state would pair the exec with the
+ * 8.8.8.8 connection under version 0; one that lost CEP state would raise nothing for it; one that
+ * lost the sink's state (or could not read it) would never deliver the other.
  */
 class SavepointFixtures {
 
@@ -198,7 +200,7 @@ class SavepointFixtures {
     record Completion(
             List<Send> send, List<ExpectedAlert> expectAlerts, List<String> expectNoAlertFor) {}
 
-    /** One record; a null key sends it unkeyed. */
+    /** One record; a null key sends it unkeyed; partition -1 lets the key choose it. */
     record Send(int partition, String key, JsonNode value) {}
 
     record ExpectedAlert(String execEventId, String networkEventId, long exclusionsVersion) {}
@@ -209,13 +211,20 @@ class SavepointFixtures {
 
     /** The job's {@code alerts} accumulator (reported with the task managers' heartbeats). */
     private static long alertsBuilt(JobClient job) {
+        return accumulator(job, MetricNames.ALERTS);
+    }
+
+    private static long accumulator(JobClient job, String name) {
         try {
-            Object alerts = job.getAccumulators().get(10, TimeUnit.SECONDS).get(MetricNames.ALERTS);
-            return alerts == null ? 0 : ((Number) alerts).longValue();
+            Object value = job.getAccumulators().get(10, TimeUnit.SECONDS).get(name);
+            return value == null ? 0 : ((Number) value).longValue();
         } catch (Exception e) {
             return -1;
         }
     }
+
+    /** When the held exec happens, after the pending one: inside the fixture's filler. */
+    private static final long HELD_AFTER = 300;
 
     /** Every fixture directory (one with a manifest), oldest version first. */
     static List<Path> all() throws IOException {
@@ -276,6 +285,9 @@ class SavepointFixtures {
 
         Sequence sequence = new Sequence("fixture-host", "fixture-X");
         Sequence undelivered = new Sequence("fixture-undelivered", "fixture-U");
+        // From 0.2.0: an exec still held by the per-host ordering, its host's time not yet past
+        // it. Sent after the filler below, so no later event of its host is ever read.
+        Sequence held = new Sequence("fixture-held", "fixture-H");
         String savepoint;
         long at;
         RecordMetadata exec;
@@ -320,7 +332,11 @@ class SavepointFixtures {
             run.send(undelivered.exec(at + 200));
             run.send(undelivered.connect(at + 300, "1.1.1.1"));
             run.advanceEventTime(at + 1400);
+            run.send(held.exec(at + HELD_AFTER));
             StreamingRun.await("the undelivered alert", () -> alertsBuilt(offline) == 1);
+            StreamingRun.await(
+                    "the held exec read",
+                    () -> accumulator(offline, MetricNames.EVENTS_RELEVANT) == 3);
             savepoint = DetectorJobs.stop(offline, tmp.resolve("savepoints"));
         }
 
@@ -376,6 +392,21 @@ class SavepointFixtures {
                         json(
                                 StreamingRun.filler(
                                         at + StreamingRun.FLUSH_FILLER_AFTER, sequence.host()))));
+        send.add(
+                new Send(
+                        -1,
+                        held.host(),
+                        json(
+                                held.connect(
+                                        at + HELD_AFTER + StreamingRun.CONNECT_AFTER, "9.9.9.9"))));
+        send.add(
+                new Send(
+                        -1,
+                        held.host(),
+                        json(
+                                StreamingRun.filler(
+                                        at + HELD_AFTER + StreamingRun.FLUSH_FILLER_AFTER,
+                                        held.host()))));
         new Manifest(
                         MANIFEST_FORMAT,
                         version,
@@ -403,7 +434,8 @@ class SavepointFixtures {
                                         new ExpectedAlert(
                                                 undelivered.execId(), undelivered.connectId(), 1),
                                         new ExpectedAlert(
-                                                sequence.execId(), sequence.connectId(), 1)),
+                                                sequence.execId(), sequence.connectId(), 1),
+                                        new ExpectedAlert(held.execId(), held.connectId(), 1)),
                                 List.of(sequence.host() + "-N-excluded")))
                 .write(staging);
         copySavepoint(staging.resolve(SAVEPOINT), fixture.resolve(SAVEPOINT));
