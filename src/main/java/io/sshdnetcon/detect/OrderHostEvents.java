@@ -129,8 +129,14 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         if (idlenessMs > 0) {
             long now = ctx.timerService().currentProcessingTime();
             lastInput.update(now);
-            if (timer.value() == null) {
-                schedule(ctx.timerService().currentProcessingTime() + idlenessMs, ctx);
+            Long scheduled = timer.value();
+            if (scheduled == null) {
+                schedule(now + idlenessMs, ctx);
+            } else if (earliestPending.value() != null && scheduled > now + idlenessMs) {
+                // The timer is the retention's, set while nothing was pending: what waits now
+                // must be released after the idleness, not the retention.
+                ctx.timerService().deleteProcessingTimeTimer(scheduled);
+                schedule(now + idlenessMs, ctx);
             }
         }
     }
