@@ -23,18 +23,24 @@ public final class DetectorOptions {
                     .defaultValue(Duration.ofSeconds(5))
                     .withDescription(
                             "How far behind the newest event time of its own host (host.id) an"
-                                    + " event may arrive and still be matched. Later ones are"
-                                    + " dead-lettered as late. No other host's time counts.");
+                                    + " event may arrive and still be matched; later ones are"
+                                    + " dead-lettered as late. No other host's time counts. A"
+                                    + " sequence is judged once its host's time has moved this"
+                                    + " far past it, so the bound is also the detection delay in"
+                                    + " host time.");
 
     public static final ConfigOption<Duration> IDLENESS =
             ConfigOptions.key("detector.idleness")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "A host that sends nothing for this long (processing time) has its"
-                                    + " waiting events judged on what has arrived: they are"
-                                    + " matched without waiting for its time to move on. Streaming"
-                                    + " only; replay releases everything at the end of its input.");
+                            "A host's waiting events are judged on what has arrived once this"
+                                    + " much processing time has passed since its last candidate"
+                                    + " or the last release its own time caused: they are matched"
+                                    + " without waiting for its time to move on. Unbounded"
+                                    + " streaming only: replay and a backfill"
+                                    + " (kafka.stop-at-latest) release everything at the end of"
+                                    + " their input.");
 
     public static final ConfigOption<Duration> HOST_STATE_RETENTION =
             ConfigOptions.key("detector.host-state-retention")
@@ -43,7 +49,8 @@ public final class DetectorOptions {
                     .withDescription(
                             "A host that sends nothing for this long (processing time, at least"
                                     + " detector.idleness) is forgotten: its newest time is"
-                                    + " dropped from state, so a later event of it is never late.");
+                                    + " dropped from state, so its next event is not judged late"
+                                    + " against a time it set long ago. Unbounded streaming only.");
 
     public static final ConfigOption<Integer> MAX_RECORD_BYTES =
             ConfigOptions.key("detector.max-record-bytes")
