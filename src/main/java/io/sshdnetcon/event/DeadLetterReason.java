@@ -24,7 +24,10 @@ public enum DeadLetterReason {
     NUMBER_TOO_LONG("number_too_long"),
     /** A value the rule reads longer than {@link JsonReadLimits#MAX_RULE_VALUE_CHARS}. */
     STRING_TOO_LONG("string_too_long"),
-    /** A candidate that arrived after the watermark had passed its timestamp. */
+    /**
+     * A candidate more than the bound behind its own host's newest event time (or, as a safety net,
+     * one CEP found behind its release clock).
+     */
     LATE_EVENT("late_event"),
     /** A match whose alert document could not be built. */
     ALERT_BUILD_FAILED("alert_build_failed"),

@@ -2,11 +2,15 @@ package io.sshdnetcon.event;
 
 import java.time.Instant;
 
-/** Builds the dead letter for an event that arrived after the watermark had passed it. */
+/** Builds the dead letter for a late candidate, saying what it was late against. */
 public final class LateEvents {
 
     private LateEvents() {}
 
+    /**
+     * Late for CEP: at or before the release clock's watermark. The ordering releases nothing
+     * behind that clock, so this only records a broken invariant instead of losing the event.
+     */
     public static DeadLetter deadLetter(
             RuleEvent event, long watermark, String source, int partition, long offset) {
         return new DeadLetter(

@@ -1,8 +1,8 @@
 package io.sshdnetcon.event;
 
 /**
- * The result of parsing one input record, produced inside the source so that watermarks are
- * generated per Kafka partition from event time.
+ * The result of parsing one input record, produced inside the source so that only the projection,
+ * never the raw record, travels to the route.
  *
  * @param outcome what parsing decided
  * @param timestamp event time in epoch ms, or {@link Long#MIN_VALUE} when the record has none

@@ -10,7 +10,7 @@ import org.apache.flink.core.fs.FSDataInputStream;
 
 /**
  * Reads newline-delimited ECS events from a file (gzip is decompressed by the file source) and
- * parses each line inside the source, so watermarks come from event time.
+ * parses each line inside the source, so only the small projection travels on.
  *
  * <p>Lines come from {@link NdjsonLines}. Bytes are handed to the parser without decoding, so a
  * line that is not valid UTF-8 reaches the dead letters exactly as it was. A line longer than the

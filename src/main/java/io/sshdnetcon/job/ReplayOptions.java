@@ -40,8 +40,8 @@ public record ReplayOptions(
               --events FILE                  input, NDJSON (.gz is decompressed); - reads stdin
               --alerts FILE                  alert documents, NDJSON; - writes stdout
               --dead-letter FILE             unusable records with their reason (default: count only)
-              --late FILE                    events that arrived after the watermark (default: count only)
-              --max-out-of-orderness-ms N    allowed lateness behind the newest event time (default 5000)
+              --late FILE                    candidates late for their own host (default: count only)
+              --max-out-of-orderness-ms N    allowed lateness behind its host's newest time (default 5000)
               --exclusions FILE              exclusion set (JSON) instead of the rule's defaults
               --max-record-bytes N           larger records are dead-lettered (default 4194304)
               --parallelism N                detection parallelism (default 2)

@@ -12,10 +12,11 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Parses each record of the events topics inside the Kafka source, so watermarks are generated per
- * partition from event time. Emits exactly one {@link ParsedRecord} per Kafka record, because the
- * job counts every input record; never throws on data, because one bad record must not stop
- * detection for the whole fleet. Provenance is the topic, partition and offset.
+ * Parses each record of the events topics inside the Kafka source and keeps the record's Kafka
+ * timestamp, from which the route measures the arrival delay. Emits exactly one {@link
+ * ParsedRecord} per Kafka record, because the job counts every input record; never throws on data,
+ * because one bad record must not stop detection for the whole fleet. Provenance is the topic,
+ * partition and offset.
  */
 public final class EcsEventDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
 

@@ -117,7 +117,7 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
         invalidDestination =
                 JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_INVALID_DESTINATION);
         hostClocks = new HostClocks(retentionMs);
-        MetricGroup group = getRuntimeContext().getMetricGroup();
+        MetricGroup group = JobCounter.group(getRuntimeContext());
         group.gauge(MetricNames.HOSTS_TRACKED, (Gauge<Integer>) () -> hostClocks.spread().hosts());
         group.gauge(
                 MetricNames.HOSTS_CLOCK_AHEAD_1M,

@@ -188,12 +188,12 @@ class DetectorPipelineITCase {
     }
 
     @Test
-    void eventsBehindTheWatermarkAreSetAsideAndCounted() throws Exception {
+    void eventsMoreThanTheBoundBehindTheirHostAreSetAsideAndCounted() throws Exception {
         List<SpecEvents.Builder> events =
                 List.of(
                         exec("on-time-E").host("late").at(0),
-                        // Irrelevant, but it moves event time to 5 s: the watermark becomes 5000 -
-                        // 1000 - 1.
+                        // Irrelevant, but it moves host "late" to 5 s: with a 1 s bound, its
+                        // events before 4 s are late; host "boundary" is not affected.
                         exec("noise").host("late").at(5000).set("event.action", "fork"),
                         connect("late-N").host("late").at(500),
                         exec("late-E2").host("late").at(3999),

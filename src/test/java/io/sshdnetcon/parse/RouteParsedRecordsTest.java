@@ -12,6 +12,7 @@ import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.event.HostEvent;
 import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
+import io.sshdnetcon.metrics.MetricNames;
 import io.sshdnetcon.testing.HarnessMetrics;
 import io.sshdnetcon.testing.SpecEvents;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +124,37 @@ class RouteParsedRecordsTest {
             assertThat(h.extractOutputValues())
                     .extracting(e -> e.event().eventId(), e -> e.event().arrivalDelayMs())
                     .containsExactly(tuple("E", 90_000L), tuple("N", -3_600_500L));
+        }
+    }
+
+    /**
+     * The spread of host clock offsets reaches a reporter as gauges of the detector's group, once
+     * the route has summarised it (on its first clock read, after {@code 1024} records).
+     */
+    @Test
+    void theSpreadOfHostClockOffsetsIsExportedAsGauges() throws Exception {
+        try (var metrics = new HarnessMetrics();
+                var h = harness(metrics)) {
+            for (int i = 0; i < 1024; i++) {
+                // "ahead": its events are stamped 2 h after they reach Kafka; "behind": 90 s
+                // before.
+                String host = i % 2 == 0 ? "ahead" : "behind";
+                long arrival = i % 2 == 0 ? t(i - 7_200_000L) : t(i + 90_000L);
+                process(
+                        h,
+                        parser.parse(
+                                exec("E" + i).host(host).at(i).bytes(),
+                                TOPIC,
+                                PARTITION,
+                                i,
+                                arrival));
+            }
+            assertThat(metrics.gauge(MetricNames.HOSTS_TRACKED)).isEqualTo(2);
+            assertThat(metrics.gauge(MetricNames.HOSTS_CLOCK_AHEAD_1M)).isEqualTo(1);
+            assertThat(metrics.gauge(MetricNames.HOSTS_CLOCK_AHEAD_1H)).isEqualTo(1);
+            assertThat(metrics.gauge(MetricNames.HOSTS_CLOCK_BEHIND_1M)).isEqualTo(1);
+            assertThat(metrics.gauge(MetricNames.HOSTS_CLOCK_BEHIND_1H)).isEqualTo(0);
+            assertThat(metrics.gauge(MetricNames.HOST_CLOCK_OFFSET_MAX_MS)).isEqualTo(7_200_000L);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.accumulators.Accumulator;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.clusterframework.types.ResourceID;
 import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
 import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
@@ -18,9 +19,9 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 
 /**
- * The counts an operator keeps, read in an operator test harness both ways a {@link JobCounter}
- * keeps them: as Flink metrics, the way a reporter sees them, and as the job-wide accumulators a
- * replay summary prints.
+ * The counts (and gauges) an operator keeps, read in an operator test harness both ways a {@link
+ * JobCounter} keeps them: as Flink metrics, the way a reporter sees them, and as the job-wide
+ * accumulators a replay summary prints.
  *
  * <p>The harness's default environment registers metrics nowhere, so a test hands the harness
  * {@link #environment()} instead, whose metric registry records every counter. Close this after the
@@ -29,6 +30,7 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 public final class HarnessMetrics implements AutoCloseable {
 
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Gauge<?>> gauges = new ConcurrentHashMap<>();
     private final MockEnvironment environment;
 
     public HarnessMetrics() {
@@ -39,6 +41,9 @@ public final class HarnessMetrics implements AutoCloseable {
                                     String key = key(group, name);
                                     if (key != null && metric instanceof Counter counter) {
                                         counters.put(key, counter);
+                                    }
+                                    if (key != null && metric instanceof Gauge<?> gauge) {
+                                        gauges.put(key, gauge);
                                     }
                                 })
                         .build();
@@ -67,6 +72,19 @@ public final class HarnessMetrics implements AutoCloseable {
             throw new AssertionError("no counter " + name + " among " + counters().keySet());
         }
         return counter.getCount();
+    }
+
+    /**
+     * The value of gauge {@code name} of the detector's metric group, read as a reporter reads it.
+     *
+     * @throws AssertionError if the operator registered no such gauge
+     */
+    public Object gauge(String name) {
+        Gauge<?> gauge = gauges.get(name);
+        if (gauge == null) {
+            throw new AssertionError("no gauge " + name + " among " + gauges.keySet());
+        }
+        return gauge.getValue();
     }
 
     /** Every counter in the detector's group, by the names {@link #count} takes. */
