@@ -373,13 +373,17 @@ class SavepointFixtures {
 
         List<Send> send = new ArrayList<>();
         int partition = exec.partition();
+        // Not before exec + 500 ms: the filler that parked the exec took its host's time to exec +
+        // 1500 ms, which the ordering's state keeps, and the runs' bound is 1000 ms.
         send.add(
                 new Send(
                         partition,
                         sequence.host(),
                         json(
                                 sequence.connect(
-                                        sequence.host() + "-N-excluded", at + 400, "8.8.8.8"))));
+                                        sequence.host() + "-N-excluded",
+                                        at + StreamingRun.CONNECT_AFTER,
+                                        "8.8.8.8"))));
         send.add(
                 new Send(
                         partition,
