@@ -23,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -110,6 +111,7 @@ class StreamingJobITCase {
                                 .withMalformedRate(0.003))
                 .writeTo(corpus);
         List<byte[]> lines = NdjsonLines.split(corpus.toByteArray());
+        long sentFrom = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
             for (byte[] line : lines) {
                 String host = HostIdKey.find(line, 0, line.length);
@@ -121,6 +123,7 @@ class StreamingJobITCase {
             }
         }
 
+        long sentUntil = System.currentTimeMillis();
         StreamExecutionEnvironment env = environment();
         StreamingJob.build(
                 env,
@@ -142,7 +145,8 @@ class StreamingJobITCase {
                 .containsExactlyInAnyOrderElementsOf(replay.pairs());
 
         // Field by field: the document in Elasticsearch is the one replay builds, apart from the
-        // detection time.
+        // detection time and the arrival delays. Through Kafka these are each event's record time
+        // (when the producer sent it) minus its @timestamp; replay measures them another way.
         for (JsonNode expected : replay.alerts()) {
             String id = expected.at("/event/id").asText();
             JsonNode actual =
@@ -151,6 +155,14 @@ class StreamingJobITCase {
                             .findFirst()
                             .orElseThrow();
             assertThat(withoutDetectionTime(actual)).isEqualTo(withoutDetectionTime(expected));
+            assertArrivalDelay(
+                    actual,
+                    "/detection/exec_timestamp",
+                    "exec_arrival_delay_ms",
+                    sentFrom,
+                    sentUntil);
+            assertArrivalDelay(
+                    actual, "/@timestamp", "network_arrival_delay_ms", sentFrom, sentUntil);
         }
 
         // Malformed lines reach the dead-letter topic, original bytes and provenance intact.
@@ -424,6 +436,17 @@ class StreamingJobITCase {
     private static JsonNode withoutDetectionTime(JsonNode alert) {
         ObjectNode copy = alert.deepCopy();
         ((ObjectNode) copy.get("event")).remove(List.of("created", "ingested"));
+        ((ObjectNode) copy.get("detection"))
+                .remove(List.of("exec_arrival_delay_ms", "network_arrival_delay_ms"));
         return copy;
+    }
+
+    /** The delay is the record's timestamp, set while the producer ran, minus the event's time. */
+    private static void assertArrivalDelay(
+            JsonNode alert, String timestamp, String delay, long sentFrom, long sentUntil) {
+        long eventTime = Instant.parse(alert.at(timestamp).asText()).toEpochMilli();
+        assertThat(alert.at("/detection/" + delay).asLong())
+                .as(delay + " of " + alert.at("/event/id").asText())
+                .isBetween(sentFrom - eventTime, sentUntil - eventTime);
     }
 }
