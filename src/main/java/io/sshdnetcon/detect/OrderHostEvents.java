@@ -36,12 +36,22 @@ import org.apache.flink.util.OutputTag;
  * frontier passes its maxspan, so the pattern retires it without a window.
  *
  * <p>A host whose input stops is judged on what has arrived: after {@code idleness} of processing
- * time without input, everything it holds is released. Its state is dropped after {@code retention}
- * without input. A bounded input releases everything at its end.
+ * time without input, every candidate it holds is released. The expiry markers past the last of
+ * them stay held, so an exec released by the flush still matches a connection within its span that
+ * arrives later; they leave when the host's frontier passes them, or with the host's state. What
+ * arrives after a flush behind a candidate it released can no longer be put in order before it:
+ * such a candidate is late too (dead-lettered with what the flush released), never silently judged
+ * out of order. A host's state is dropped after {@code retention} without input. A bounded input
+ * releases everything at its end.
  */
 public final class OrderHostEvents extends KeyedProcessFunction<String, HostEvent, RuleEvent> {
 
     private static final long serialVersionUID = 1L;
+
+    /** Time order, then exec before connect before expiry. */
+    private static final Comparator<RuleEvent> RELEASE_POSITION =
+            Comparator.comparingLong(RuleEvent::timestamp)
+                    .thenComparingInt(e -> e.stage().ordinal());
 
     /** Time order, then exec before connect before expiry, then arrival. */
     private static final Comparator<Pending> RELEASE_ORDER =
@@ -60,6 +70,12 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
     private transient ValueState<Long> earliestPending;
     private transient ValueState<Long> lastInput;
     private transient ValueState<Long> timer;
+
+    /** The time of the last candidate an idle flush released, and whether it was a connection. */
+    private transient ValueState<Long> flushedThrough;
+
+    private transient ValueState<Boolean> flushedConnection;
+
     private transient JobCounter late;
 
     /**
@@ -96,6 +112,12 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         lastInput =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("last-input", Types.LONG));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Types.LONG));
+        flushedThrough =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("flushed-through", Types.LONG));
+        flushedConnection =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("flushed-connection", Types.BOOLEAN));
         late = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_LATE);
     }
 
@@ -106,6 +128,7 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         long hostNewest = stored == null ? HostEvent.NO_CLOCK : stored;
         hostNewest = Math.max(hostNewest, in.hostClockBefore());
         RuleEvent event = in.event();
+        boolean held = false;
         if (event != null
                 && hostNewest != HostEvent.NO_CLOCK
                 && event.timestamp() <= hostNewest - boundMs - 1) {
@@ -114,7 +137,18 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
                     lateEvents,
                     LateEvents.behindItsHost(
                             event, hostNewest, boundMs, in.source(), in.partition(), in.offset()));
+        } else if (event != null && isBehindAFlush(event)) {
+            late.inc();
+            ctx.output(
+                    lateEvents,
+                    LateEvents.behindAnIdleFlush(
+                            event,
+                            flushedThrough.value(),
+                            in.source(),
+                            in.partition(),
+                            in.offset()));
         } else if (event != null) {
+            held = true;
             pending.add(event);
             Long earliest = earliestPending.value();
             if (earliest == null || event.timestamp() < earliest) {
@@ -132,8 +166,8 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
             Long scheduled = timer.value();
             if (scheduled == null) {
                 schedule(now + idlenessMs, ctx);
-            } else if (scheduled > now + idlenessMs && earliestPending.value() != null) {
-                // The timer waits for the retention; what is held now must leave after the
+            } else if (scheduled > now + idlenessMs && held && earliestPending.value() != null) {
+                // The timer waits for the retention; the candidate held now must leave after the
                 // idleness.
                 ctx.timerService().deleteProcessingTimeTimer(scheduled);
                 schedule(now + idlenessMs, ctx);
@@ -150,22 +184,72 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         }
         timer.clear();
         long quietSince = lastInput.value() == null ? timestamp : lastInput.value();
-        if (earliestPending.value() != null) {
+        if (quietSince + retentionMs <= timestamp) {
+            // Forgotten: the expiry markers a flush kept retire their execs now.
+            release(Long.MAX_VALUE, out);
+            newest.clear();
+            lastInput.clear();
+            flushedThrough.clear();
+            flushedConnection.clear();
+            // Nothing is held now; the end-of-input timer would outlive the host in every snapshot.
+            ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
+            return;
+        }
+        if (holdsCandidates()) {
             if (quietSince + idlenessMs <= timestamp) {
-                release(Long.MAX_VALUE, out);
+                flush(out);
             } else {
                 schedule(quietSince + idlenessMs, ctx);
                 return;
             }
         }
-        if (quietSince + retentionMs <= timestamp) {
-            newest.clear();
-            lastInput.clear();
-            // Nothing is held now; the end-of-input timer would outlive the host in every snapshot.
-            ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
-        } else {
-            schedule(quietSince + retentionMs, ctx);
+        schedule(quietSince + retentionMs, ctx);
+    }
+
+    /**
+     * Whether {@code event} would have to go before a candidate an idle flush has released: a time
+     * before it, or an exec at the time of a released connection (execs go first at equal times).
+     */
+    private boolean isBehindAFlush(RuleEvent event) throws Exception {
+        Long through = flushedThrough.value();
+        if (through == null) {
+            return false;
         }
+        return event.timestamp() < through
+                || (event.timestamp() == through
+                        && event.stage() == Stage.EXEC
+                        && Boolean.TRUE.equals(flushedConnection.value()));
+    }
+
+    private boolean holdsCandidates() throws Exception {
+        if (earliestPending.value() == null) {
+            return false;
+        }
+        for (RuleEvent e : pending.get()) {
+            if (e.stage() != Stage.EXPIRE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Releases every candidate held, and the expiry markers up to the last of them. */
+    private void flush(Collector<RuleEvent> out) throws Exception {
+        RuleEvent last = null;
+        for (RuleEvent e : pending.get()) {
+            if (e.stage() != Stage.EXPIRE
+                    && (last == null || RELEASE_POSITION.compare(e, last) > 0)) {
+                last = e;
+            }
+        }
+        if (last == null) {
+            return;
+        }
+        // Expiry markers at the last candidate's time stay: they go after a connection of that
+        // time, which may still arrive.
+        release(last.timestamp(), last.stage(), out);
+        flushedThrough.update(last.timestamp());
+        flushedConnection.update(last.stage() == Stage.CONNECT);
     }
 
     private void schedule(long at, Context ctx) throws Exception {
@@ -175,6 +259,15 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
 
     /** Emits, in release order, what the frontier has passed; expiry markers included. */
     private void release(long frontier, Collector<RuleEvent> out) throws Exception {
+        release(frontier, Stage.EXPIRE, out);
+    }
+
+    /**
+     * Emits, in release order, everything up to the position ({@code frontier}, {@code lastStage}):
+     * earlier times, and at {@code frontier} the stages up to {@code lastStage}.
+     */
+    private void release(long frontier, Stage lastStage, Collector<RuleEvent> out)
+            throws Exception {
         Long earliest = earliestPending.value();
         if (earliest == null || earliest > frontier) {
             return;
@@ -184,7 +277,7 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         for (RuleEvent e : pending.get()) {
             queue.add(new Pending(e, sequence++));
         }
-        while (!queue.isEmpty() && queue.peek().event.timestamp() <= frontier) {
+        while (!queue.isEmpty() && isAtOrBefore(queue.peek().event, frontier, lastStage)) {
             RuleEvent e = queue.poll().event;
             if (e.stage() == Stage.EXEC) {
                 queue.add(new Pending(expiryOf(e), sequence++));
@@ -206,6 +299,11 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         }
         pending.update(kept);
         earliestPending.update(min);
+    }
+
+    private static boolean isAtOrBefore(RuleEvent e, long frontier, Stage lastStage) {
+        return e.timestamp() < frontier
+                || (e.timestamp() == frontier && e.stage().ordinal() <= lastStage.ordinal());
     }
 
     private RuleEvent expiryOf(RuleEvent exec) {

@@ -51,6 +51,28 @@ public final class LateEvents {
                 System.currentTimeMillis());
     }
 
+    /**
+     * Late for its host's order: it arrived after an idle flush had released a candidate it must
+     * precede (an earlier time, or an exec at the time of a released connection).
+     */
+    public static DeadLetter behindAnIdleFlush(
+            RuleEvent event, long flushedThrough, String source, int partition, long offset) {
+        return new DeadLetter(
+                DeadLetterReason.LATE_EVENT,
+                "event time "
+                        + Instant.ofEpochMilli(event.timestamp())
+                        + " arrived after host "
+                        + event.hostId()
+                        + "'s idle flush had released its candidates up to "
+                        + Instant.ofEpochMilli(flushedThrough)
+                        + "; it cannot be put before them",
+                event.raw(),
+                source,
+                partition,
+                offset,
+                System.currentTimeMillis());
+    }
+
     private static String describeWatermark(long watermark) {
         return watermark == Long.MIN_VALUE ? "(none)" : Instant.ofEpochMilli(watermark).toString();
     }

@@ -9,6 +9,7 @@ import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.event.HostEvent;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.event.Stage;
+import io.sshdnetcon.metrics.MetricNames;
 import io.sshdnetcon.parse.EcsEventParser;
 import io.sshdnetcon.testing.HarnessMetrics;
 import io.sshdnetcon.testing.SpecEvents;
@@ -416,7 +417,8 @@ class OrderHostEventsTest {
         assertThat(released()).isEmpty();
 
         harness.setProcessingTime(IDLENESS.toMillis());
-        assertThat(released()).containsExactly("EXEC E @0", "CONNECT N @300", "EXPIRE E @1000");
+        // The expiry stays held: a connection of E within its span may still arrive.
+        assertThat(released()).containsExactly("EXEC E @0", "CONNECT N @300");
         assertThat(late()).isEmpty();
     }
 
@@ -435,7 +437,7 @@ class OrderHostEventsTest {
         assertThat(released()).isEmpty();
 
         harness.setProcessingTime(20_000 + idle);
-        assertThat(released()).containsExactly("EXEC E @0", "EXPIRE E @1000");
+        assertThat(released()).containsExactly("EXEC E @0");
     }
 
     @Test
@@ -446,10 +448,10 @@ class OrderHostEventsTest {
         candidate(exec("F").host("h2").at(0));
 
         harness.setProcessingTime(IDLENESS.toMillis());
-        assertThat(released()).containsExactly("EXEC E @0", "EXPIRE E @1000");
+        assertThat(released()).containsExactly("EXEC E @0");
 
         harness.setProcessingTime(20_000 + IDLENESS.toMillis());
-        assertThat(released("h2")).containsExactly("EXEC F @0", "EXPIRE F @1000");
+        assertThat(released("h2")).containsExactly("EXEC F @0");
     }
 
     /**
@@ -462,7 +464,7 @@ class OrderHostEventsTest {
         long idle = IDLENESS.toMillis();
         candidate(exec("E1").at(0));
         harness.setProcessingTime(idle);
-        assertThat(released()).containsExactly("EXEC E1 @0", "EXPIRE E1 @1000");
+        assertThat(released()).containsExactly("EXEC E1 @0");
 
         harness.setProcessingTime(idle + 10_000);
         candidate(exec("E2").entity("X2").at(5_000));
@@ -470,16 +472,13 @@ class OrderHostEventsTest {
         assertThat(harness.numProcessingTimeTimers()).as("one timer per host").isEqualTo(1);
 
         harness.setProcessingTime(idle + 10_000 + idle - 1);
-        assertThat(released()).hasSize(2);
+        assertThat(released()).hasSize(1);
 
+        // E1's expiry was held by the first flush; it leaves in order before E2.
         harness.setProcessingTime(idle + 10_000 + idle);
         assertThat(released())
                 .containsExactly(
-                        "EXEC E1 @0",
-                        "EXPIRE E1 @1000",
-                        "EXEC E2 @5000",
-                        "CONNECT N2 @5300",
-                        "EXPIRE E2 @6000");
+                        "EXEC E1 @0", "EXPIRE E1 @1000", "EXEC E2 @5000", "CONNECT N2 @5300");
     }
 
     /** The same when the host's own time released everything before its idle timer fired. */
@@ -495,9 +494,7 @@ class OrderHostEventsTest {
         harness.setProcessingTime(idle + 1);
         candidate(exec("E2").entity("X2").at(SPAN + B + 2));
         harness.setProcessingTime(idle + 1 + idle);
-        assertThat(released())
-                .containsExactly(
-                        "EXEC E1 @0", "EXPIRE E1 @1000", "EXEC E2 @11002", "EXPIRE E2 @12002");
+        assertThat(released()).containsExactly("EXEC E1 @0", "EXPIRE E1 @1000", "EXEC E2 @11002");
     }
 
     @Test
@@ -526,7 +523,7 @@ class OrderHostEventsTest {
         candidate(exec("A-NEW").host("a").at(100 * B));
         candidate(exec("B-NEW").host("b").at(100 * B));
         harness.setProcessingTime(IDLENESS.toMillis());
-        assertThat(released()).hasSize(4);
+        assertThat(released()).hasSize(2);
 
         harness.setProcessingTime(retention - 1);
         tick("a", 0); // input, though no news: it keeps host a
@@ -548,16 +545,77 @@ class OrderHostEventsTest {
         candidate(exec("E").at(0));
         candidate(connect("N").at(300));
         harness.setProcessingTime(IDLENESS.toMillis());
-        assertThat(released()).hasSize(3);
+        assertThat(released()).hasSize(2);
         assertThat(harness.numKeyedStateEntries()).isPositive();
 
         harness.setProcessingTime(RETENTION.toMillis() - 1);
         assertThat(harness.numKeyedStateEntries()).isPositive();
 
+        // The expiry the flush held leaves with the host's state.
         harness.setProcessingTime(RETENTION.toMillis());
+        assertThat(released()).containsExactly("EXEC E @0", "CONNECT N @300", "EXPIRE E @1000");
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    /**
+     * An idle flush judges an exec on what has arrived, but its span is not over: a connection of
+     * it that arrives after the flush, within the bound of its host's newest time, still leaves
+     * before the exec's expiry, so the pattern can match it.
+     */
+    @Test
+    void aConnectionArrivingAfterTheFlushStillPrecedesItsExecsExpiry() throws Exception {
+        open(IDLENESS);
+        long idle = IDLENESS.toMillis();
+        candidate(exec("E").at(0));
+        harness.setProcessingTime(idle);
+        assertThat(released()).containsExactly("EXEC E @0");
+
+        harness.setProcessingTime(idle + 60_000);
+        candidate(connect("N").at(SPAN));
+        harness.setProcessingTime(idle + 60_000 + idle);
+        assertThat(released()).containsExactly("EXEC E @0", "CONNECT N @1000");
+
+        tick("h1", SPAN + B + 1);
+        assertThat(released()).containsExactly("EXEC E @0", "CONNECT N @1000", "EXPIRE E @1000");
+        assertThat(late()).isEmpty();
+    }
+
+    /**
+     * What arrives after a flush and would have to go before a candidate it released can no longer
+     * be put in order: it is late, dead-lettered with what the flush released, and counted; a
+     * connection at the last released time still comes after an exec of that time.
+     */
+    @Test
+    void aCandidateBehindWhatAFlushReleasedIsLateAndCounted() throws Exception {
+        open(IDLENESS);
+        long idle = IDLENESS.toMillis();
+        candidate(exec("E").at(0));
+        candidate(connect("N").at(300));
+        harness.setProcessingTime(idle);
+        assertThat(released()).containsExactly("EXEC E @0", "CONNECT N @300");
+
+        candidate(connect("BEFORE").at(299)); // within the bound of the host's newest (300)
+        candidate(exec("SAME-MS-EXEC").entity("X2").at(300)); // execs go before connections
+        candidate(connect("SAME-MS-CONNECT").at(300));
+        candidate(connect("AFTER").at(301));
+
+        assertThat(lateIds()).containsExactly("BEFORE", "SAME-MS-EXEC");
+        assertThat(late().get(0).detail())
+                .contains(
+                        "idle flush had released its candidates up to "
+                                + Instant.ofEpochMilli(t(300)));
+        assertThat(metrics.count(MetricNames.EVENTS_LATE)).isEqualTo(2);
+
+        endOfInput();
+        assertThat(released())
+                .containsExactly(
+                        "EXEC E @0",
+                        "CONNECT N @300",
+                        "CONNECT SAME-MS-CONNECT @300",
+                        "CONNECT AFTER @301",
+                        "EXPIRE E @1000");
     }
 
     // ---------------------------------------------------------------- independent hosts
