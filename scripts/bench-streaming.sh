@@ -2,19 +2,22 @@
 # Kafka -> job -> Elasticsearch throughput: loads a generated fleet corpus into a fresh 4-partition
 # topic on the local Kafka, runs the streaming job as a bounded backfill (kafka.stop-at-latest) on
 # an embedded Flink writing to the local Elasticsearch, and checks that Elasticsearch holds exactly
-# the alerts replay mode finds. Prints the job's summary and "bench: N events/s".
-#   scripts/bench-streaming.sh [--events N] [--hosts H] [--parallelism P]
+# the alerts replay mode finds. Prints the job's summary and "bench: N events/s". With
+# --with-consumer it first times Kafka's own ConsumerPerformance on the same topic and prints
+# "consumer: N events/s" (records fetched per second, the group's join excluded).
+#   scripts/bench-streaming.sh [--events N] [--hosts H] [--parallelism P] [--with-consumer]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
 LOG_PREFIX="bench: "
 
-events=1000000 hosts=500 parallelism=2
+events=1000000 hosts=500 parallelism=2 with_consumer=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
     --hosts) hosts=$2; shift 2 ;;
     --parallelism) parallelism=$2; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --with-consumer) with_consumer=true; shift ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) log "unknown option $1"; exit 2 ;;
   esac
 done
@@ -34,6 +37,18 @@ trap cleanup EXIT
 "$REPO_ROOT/scripts/kafka.sh" create-topic "sshd-netcon-dead-letters-$run" --partitions 1 >/dev/null
 "$REPO_ROOT/scripts/produce-events.sh" --events "$corpus" --topic "$topic" \
   --bootstrap-servers "$KAFKA_BOOTSTRAP" 2>&1 | tail -n 1 >&2
+
+if [[ $with_consumer == true ]]; then
+  records=$("$REPO_ROOT/scripts/kafka.sh" tool org.apache.kafka.tools.GetOffsetShell \
+    --bootstrap-server "$KAFKA_BOOTSTRAP" --topic "$topic" | awk -F: '{n += $3} END {print n}')
+  # CSV: start, end, MB, MB/s, records, records/s, rebalance ms, fetch ms, fetch MB/s, fetch records/s
+  perf=$("$REPO_ROOT/scripts/kafka.sh" tool org.apache.kafka.tools.ConsumerPerformance \
+    --bootstrap-server "$KAFKA_BOOTSTRAP" --topic "$topic" --num-records "$records" \
+    --group "$run-consumer-perf" --timeout 120000 --hide-header 2>/dev/null | tail -n 1)
+  rate=$(awk -F', *' '{printf "%d", $10}' <<<"$perf")
+  [[ -n "$rate" && "$rate" != 0 ]] || die "ConsumerPerformance printed no rate: $perf"
+  echo "consumer: $rate events/s (Kafka's ConsumerPerformance, $records records, 1 consumer)"
+fi
 
 expected=$("$REPO_ROOT/scripts/replay.sh" --events "$corpus" --alerts /dev/stdout 2>/dev/null | wc -l)
 conf=$(mktemp)
