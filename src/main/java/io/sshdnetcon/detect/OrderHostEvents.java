@@ -195,9 +195,10 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
             ctx.timerService().deleteEventTimeTimer(Long.MAX_VALUE);
             return;
         }
-        if (holdsCandidates()) {
+        RuleEvent last = lastCandidate();
+        if (last != null) {
             if (quietSince + idlenessMs <= timestamp) {
-                flush(out);
+                flush(last, out);
             } else {
                 schedule(quietSince + idlenessMs, ctx);
                 return;
@@ -221,20 +222,11 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
                         && Boolean.TRUE.equals(flushedConnection.value()));
     }
 
-    private boolean holdsCandidates() throws Exception {
+    /** The candidate held that goes last in release order, or null if only markers are held. */
+    private RuleEvent lastCandidate() throws Exception {
         if (earliestPending.value() == null) {
-            return false;
+            return null;
         }
-        for (RuleEvent e : pending.get()) {
-            if (e.stage() != Stage.EXPIRE) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Releases every candidate held, and the expiry markers up to the last of them. */
-    private void flush(Collector<RuleEvent> out) throws Exception {
         RuleEvent last = null;
         for (RuleEvent e : pending.get()) {
             if (e.stage() != Stage.EXPIRE
@@ -242,9 +234,11 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
                 last = e;
             }
         }
-        if (last == null) {
-            return;
-        }
+        return last;
+    }
+
+    /** Releases every candidate held, up to {@code last}, and the markers before it. */
+    private void flush(RuleEvent last, Collector<RuleEvent> out) throws Exception {
         // Expiry markers at the last candidate's time stay: they go after a connection of that
         // time, which may still arrive.
         release(last.timestamp(), last.stage(), out);

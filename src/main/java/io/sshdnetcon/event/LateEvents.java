@@ -13,17 +13,12 @@ public final class LateEvents {
      */
     public static DeadLetter deadLetter(
             RuleEvent event, long watermark, String source, int partition, long offset) {
-        return new DeadLetter(
-                DeadLetterReason.LATE_EVENT,
-                "event time "
-                        + Instant.ofEpochMilli(event.timestamp())
-                        + " is at or before the watermark "
-                        + describeWatermark(watermark),
-                event.raw(),
+        return late(
+                event,
+                "is at or before the watermark " + describeWatermark(watermark),
                 source,
                 partition,
-                offset,
-                System.currentTimeMillis());
+                offset);
     }
 
     /** Late for its own host: more than the bound behind the newest time that host has sent. */
@@ -34,21 +29,17 @@ public final class LateEvents {
             String source,
             int partition,
             long offset) {
-        return new DeadLetter(
-                DeadLetterReason.LATE_EVENT,
-                "event time "
-                        + Instant.ofEpochMilli(event.timestamp())
-                        + " is more than "
+        return late(
+                event,
+                "is more than "
                         + boundMs
                         + " ms behind host "
                         + event.hostId()
                         + "'s newest event time "
                         + Instant.ofEpochMilli(hostNewest),
-                event.raw(),
                 source,
                 partition,
-                offset,
-                System.currentTimeMillis());
+                offset);
     }
 
     /**
@@ -57,15 +48,23 @@ public final class LateEvents {
      */
     public static DeadLetter behindAnIdleFlush(
             RuleEvent event, long flushedThrough, String source, int partition, long offset) {
-        return new DeadLetter(
-                DeadLetterReason.LATE_EVENT,
-                "event time "
-                        + Instant.ofEpochMilli(event.timestamp())
-                        + " arrived after host "
+        return late(
+                event,
+                "arrived after host "
                         + event.hostId()
                         + "'s idle flush had released its candidates up to "
                         + Instant.ofEpochMilli(flushedThrough)
                         + "; it cannot be put before them",
+                source,
+                partition,
+                offset);
+    }
+
+    private static DeadLetter late(
+            RuleEvent event, String why, String source, int partition, long offset) {
+        return new DeadLetter(
+                DeadLetterReason.LATE_EVENT,
+                "event time " + Instant.ofEpochMilli(event.timestamp()) + " " + why,
                 event.raw(),
                 source,
                 partition,
