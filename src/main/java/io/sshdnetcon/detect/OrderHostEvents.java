@@ -41,8 +41,10 @@ import org.apache.flink.util.OutputTag;
  * arrives later; they leave when the host's frontier passes them, or with the host's state. What
  * arrives after a flush behind a candidate it released can no longer be put in order before it:
  * such a candidate is late too (dead-lettered with what the flush released), never silently judged
- * out of order. A host's state is dropped after {@code retention} without input. A bounded input
- * releases everything at its end.
+ * out of order. A host's state is dropped after {@code retention} without input. Silence is counted
+ * only while the job runs: after a restore, however long the job was stopped, a host's idleness and
+ * retention start again, so the backlog it sent meanwhile is read before anything is judged. A
+ * bounded input releases everything at its end.
  */
 public final class OrderHostEvents extends KeyedProcessFunction<String, HostEvent, RuleEvent> {
 
@@ -77,6 +79,12 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
     private transient ValueState<Boolean> flushedConnection;
 
     private transient JobCounter late;
+
+    /**
+     * The processing time this instance first ran at: silence is counted from here at the earliest,
+     * because no host can be heard while the job is stopped or restarting.
+     */
+    private transient long runStartedAt;
 
     /**
      * @param bound the per-host out-of-orderness bound
@@ -119,6 +127,8 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("flushed-connection", Types.BOOLEAN));
         late = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_LATE);
+        // Set here, not by an initializer: the function reaches the task deserialized.
+        runStartedAt = Long.MIN_VALUE;
     }
 
     @Override
@@ -161,7 +171,7 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         newest.update(hostNewest);
         release(hostNewest - boundMs - 1, out);
         if (idlenessMs > 0) {
-            long now = ctx.timerService().currentProcessingTime();
+            long now = now(ctx);
             lastInput.update(now);
             Long scheduled = timer.value();
             if (scheduled == null) {
@@ -183,8 +193,11 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
             return;
         }
         timer.clear();
-        long quietSince = lastInput.value() == null ? timestamp : lastInput.value();
-        if (quietSince + retentionMs <= timestamp) {
+        // A timer restored from a snapshot fires at once, however long ago it was due.
+        long now = Math.max(timestamp, now(ctx));
+        long quietSince =
+                Math.max(lastInput.value() == null ? timestamp : lastInput.value(), runStartedAt);
+        if (quietSince + retentionMs <= now) {
             // Forgotten: the expiry markers a flush kept retire their execs now.
             release(Long.MAX_VALUE, out);
             newest.clear();
@@ -197,7 +210,7 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         }
         RuleEvent last = lastCandidate();
         if (last != null) {
-            if (quietSince + idlenessMs <= timestamp) {
+            if (quietSince + idlenessMs <= now) {
                 flush(last, out);
             } else {
                 schedule(quietSince + idlenessMs, ctx);
@@ -244,6 +257,14 @@ public final class OrderHostEvents extends KeyedProcessFunction<String, HostEven
         release(last.timestamp(), last.stage(), out);
         flushedThrough.update(last.timestamp());
         flushedConnection.update(last.stage() == Stage.CONNECT);
+    }
+
+    private long now(Context ctx) {
+        long now = ctx.timerService().currentProcessingTime();
+        if (runStartedAt == Long.MIN_VALUE) {
+            runStartedAt = now;
+        }
+        return now;
     }
 
     private void schedule(long at, Context ctx) throws Exception {

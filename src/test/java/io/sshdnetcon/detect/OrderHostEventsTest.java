@@ -17,12 +17,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Queue;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.InstantiationUtil;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,7 @@ class OrderHostEventsTest {
     private final HarnessMetrics metrics = new HarnessMetrics();
     private KeyedOneInputStreamOperatorTestHarness<String, HostEvent, RuleEvent> harness;
     private long offset;
+    private List<RuleEvent> releasedBeforeRestart = List.of();
 
     @AfterEach
     void close() throws Exception {
@@ -66,20 +70,44 @@ class OrderHostEventsTest {
 
     /** Opens the operator with the given idleness (null: never) at processing time 0. */
     private void open(Duration idleness) throws Exception {
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
+        harness = create(idleness);
+        harness.setProcessingTime(0);
+        harness.open();
+    }
+
+    /**
+     * Stops the operator with a snapshot and restores it at processing time {@code at}, as a job
+     * restored from a savepoint or checkpoint after being stopped; timers that fell due meanwhile
+     * fire at once, as on a cluster.
+     */
+    private void restartAt(long at) throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        List<RuleEvent> before = harness.extractOutputValues();
+        harness.close();
+        harness = create(IDLENESS);
+        harness.setProcessingTime(at);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(at);
+        releasedBeforeRestart = before;
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, HostEvent, RuleEvent> create(
+            Duration idleness) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                // Serialized and back, as a cluster ships it: transient fields start at their
+                // defaults there.
+                new KeyedProcessOperator<>(
+                        InstantiationUtil.clone(
                                 new OrderHostEvents(
                                         LATE,
                                         BOUND,
                                         ExecThenConnectPattern.MAX_SPAN,
                                         idleness,
-                                        RETENTION)),
-                        HostEvent::hostId,
-                        Types.STRING,
-                        metrics.environment());
-        harness.setProcessingTime(0);
-        harness.open();
+                                        RETENTION))),
+                HostEvent::hostId,
+                Types.STRING,
+                metrics.environment());
     }
 
     private static long t(long ms) {
@@ -116,7 +144,9 @@ class OrderHostEventsTest {
 
     /** Everything released so far, as "STAGE event.id @ms" (an expiry names its exec). */
     private List<String> released() {
-        return harness.extractOutputValues().stream().map(OrderHostEventsTest::describe).toList();
+        return Stream.concat(releasedBeforeRestart.stream(), harness.extractOutputValues().stream())
+                .map(OrderHostEventsTest::describe)
+                .toList();
     }
 
     private List<String> released(String host) {
@@ -537,6 +567,70 @@ class OrderHostEventsTest {
 
         harness.setProcessingTime(retention + IDLENESS.toMillis());
         assertThat(released("b")).endsWith("CONNECT B-OLD @0");
+    }
+
+    // ---------------------------------------------------------------- restore
+
+    /**
+     * Stopped for longer than the retention, the job must not forget a host on restore: the expiry
+     * marker a flush held stays, so the connection read from the backlog still matches its exec.
+     */
+    @Test
+    void aRestoreAfterLongerThanTheRetentionForgetsNoHost() throws Exception {
+        open(IDLENESS);
+        candidate(exec("E").at(0));
+        harness.setProcessingTime(IDLENESS.toMillis());
+        assertThat(released()).containsExactly("EXEC E @0");
+
+        long restart = IDLENESS.toMillis() + 2 * RETENTION.toMillis();
+        restartAt(restart);
+        assertThat(released()).as("nothing forgotten at the restore").containsExactly("EXEC E @0");
+
+        candidate(connect("N").at(500));
+        tick("h1", SPAN + B + 1);
+        assertThat(released()).containsExactly("EXEC E @0", "CONNECT N @500", "EXPIRE E @1000");
+        assertThat(late()).isEmpty();
+    }
+
+    /**
+     * Candidates held at the stop wait the idleness after the restore, not a moment: the backlog
+     * the host sent meanwhile comes first, and an exec in it goes before the held connection.
+     */
+    @Test
+    void aRestoreGivesTheBacklogTheIdlenessBeforeAFlush() throws Exception {
+        open(IDLENESS);
+        candidate(connect("N").at(300));
+        harness.setProcessingTime(1_000);
+
+        long restart = 10 * RETENTION.toMillis();
+        restartAt(restart);
+        assertThat(released()).as("no flush at the restore").isEmpty();
+
+        harness.setProcessingTime(restart + 5_000);
+        candidate(exec("E").at(0));
+        harness.setProcessingTime(restart + 5_000 + IDLENESS.toMillis() - 1);
+        assertThat(released()).isEmpty();
+
+        harness.setProcessingTime(restart + 5_000 + IDLENESS.toMillis());
+        assertThat(released()).containsExactly("EXEC E @0", "CONNECT N @300");
+        assertThat(late()).isEmpty();
+    }
+
+    /** A host still silent for the retention after the restore is forgotten then. */
+    @Test
+    void aHostSilentForTheRetentionAfterARestoreIsForgotten() throws Exception {
+        open(IDLENESS);
+        candidate(exec("E").at(0));
+        harness.setProcessingTime(IDLENESS.toMillis());
+
+        long restart = 3 * RETENTION.toMillis();
+        restartAt(restart);
+        harness.setProcessingTime(restart + RETENTION.toMillis() - 1);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.setProcessingTime(restart + RETENTION.toMillis());
+        assertThat(released()).containsExactly("EXEC E @0", "EXPIRE E @1000");
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -66,10 +68,42 @@ public final class RealKafka implements BeforeAllCallback {
             NewTopic topic = new NewTopic(name, partitions, (short) 1);
             topic.configs(configs);
             admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            awaitDescribable(admin, name, partitions);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name, e);
         }
         return name;
+    }
+
+    /**
+     * Waits until the broker describes {@code name} with a leader for every partition. KRaft
+     * acknowledges a creation once the controller has committed it; the broker that answers the
+     * next client may learn of it a moment later, and until then says the topic does not exist.
+     */
+    private static void awaitDescribable(Admin admin, String name, int partitions)
+            throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                TopicDescription description =
+                        admin.describeTopics(List.of(name))
+                                .allTopicNames()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(name);
+                if (description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " is not described after its creation");
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Deletes {@code name} and waits until the broker no longer lists it. */
@@ -105,6 +139,7 @@ public final class RealKafka implements BeforeAllCallback {
             while (true) {
                 try {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                    awaitDescribable(admin, name, partitions);
                     return;
                 } catch (java.util.concurrent.ExecutionException e) {
                     // A deleted topic lingers for a moment; creating it again fails until it is
