@@ -4,20 +4,23 @@
 # an embedded Flink writing to the local Elasticsearch, and checks that Elasticsearch holds exactly
 # the alerts replay mode finds. Prints the job's summary and "bench: N events/s". With
 # --with-consumer it first times Kafka's own ConsumerPerformance on the same topic and prints
-# "consumer: N events/s" (records fetched per second, the group's join excluded).
+# "consumer: N events/s" (records fetched per second, the group's join excluded). --validate sets
+# detector.validate (all, the default, or candidates).
 #   scripts/bench-streaming.sh [--events N] [--hosts H] [--parallelism P] [--with-consumer]
+#                              [--validate all|candidates]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
 LOG_PREFIX="bench: "
 
-events=1000000 hosts=500 parallelism=2 with_consumer=false
+events=1000000 hosts=500 parallelism=2 with_consumer=false validate=all
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
     --hosts) hosts=$2; shift 2 ;;
     --parallelism) parallelism=$2; shift 2 ;;
     --with-consumer) with_consumer=true; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --validate) validate=$2; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) log "unknown option $1"; exit 2 ;;
   esac
 done
@@ -65,6 +68,7 @@ es.namespace: $run
 es.template.replicas: 0
 parallelism.default: $parallelism
 execution.checkpointing.interval: 10s
+detector.validate: $validate
 CONF
 line=$( (run_main io.sshdnetcon.job.StreamingJob --config "$conf") 2>&1 | grep '^backfill:' )
 rm -f "$conf"
@@ -73,4 +77,4 @@ curl -sf "$ES_URL/logs-sshdnetcon.alerts-$run/_refresh" >/dev/null || true
 stored=$(curl -sf "$ES_URL/logs-sshdnetcon.alerts-$run/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
 echo "alerts: $stored in Elasticsearch, $expected from replay mode"
 [[ "$stored" == "$expected" ]] || { log "alert sets differ"; exit 1; }
-echo "bench: ${line##*events_per_s=} events/s (Kafka -> job -> Elasticsearch, $events events, parallelism $parallelism, $(nproc) cores)"
+echo "bench: ${line##*events_per_s=} events/s (Kafka -> job -> Elasticsearch, $events events, parallelism $parallelism, validate $validate, $(nproc) cores)"

@@ -2,9 +2,11 @@
 # The throughput benchmark in one run, on one generated fleet corpus (cached under target/bench):
 #   - baselines on one thread: reading every line through replay's reader and discarding it, and a
 #     Jackson streaming walk over every token of every line (ReadBaselinesTool);
-#   - replay at parallelism 1 and at every core;
+#   - replay at parallelism 1 and at every core, validating every record (detector.validate: all)
+#     and only what the byte prefilter lets through (candidates);
 #   - Kafka: Kafka's own ConsumerPerformance and the streaming job (Kafka -> job -> Elasticsearch,
-#     bounded backfill, every core) on the same 4-partition topic (scripts/bench-streaming.sh).
+#     bounded backfill, every core, both validation modes) on the same 4-partition topic
+#     (scripts/bench-streaming.sh).
 # Prints a table of events/s with the ratios the performance targets are stated in.
 #   scripts/bench.sh [--events N] [--hosts H] [--no-kafka]
 set -euo pipefail
@@ -34,22 +36,29 @@ lines=$(grep '^baseline: lines' <<<"$baselines" | rate_of)
 tokens=$(grep '^baseline: tokens' <<<"$baselines" | rate_of)
 
 replay_rate() {
-  "$REPO_ROOT/scripts/replay.sh" --events "$corpus" --alerts /dev/null --parallelism "$1" 2>&1 >/dev/null \
-    | grep '^replay:' | tee /dev/stderr | rate_of
+  "$REPO_ROOT/scripts/replay.sh" --events "$corpus" --alerts /dev/null --parallelism "$1" \
+    --validate "$2" 2>&1 >/dev/null | grep '^replay:' | tee /dev/stderr | rate_of
 }
-log "replay, parallelism 1"
-replay1=$(replay_rate 1)
-log "replay, parallelism $cores"
-replayn=$(replay_rate "$cores")
+declare -A replay1 replayn streaming
+for mode in all candidates; do
+  log "replay, parallelism 1, validate $mode"
+  replay1[$mode]=$(replay_rate 1 "$mode")
+  log "replay, parallelism $cores, validate $mode"
+  replayn[$mode]=$(replay_rate "$cores" "$mode")
+done
 
-consumer="" streaming=""
+consumer=""
 if [[ $kafka == true ]]; then
-  log "Kafka: plain consumer, then the streaming job, parallelism $cores"
-  out=$("$REPO_ROOT/scripts/bench-streaming.sh" --events "$events" --hosts "$hosts" \
-    --parallelism "$cores" --with-consumer)
-  echo "$out" >&2
-  consumer=$(sed -n 's/^consumer: \([0-9]*\) events.*/\1/p' <<<"$out")
-  streaming=$(sed -n 's/^bench: \([0-9]*\) events.*/\1/p' <<<"$out")
+  for mode in all candidates; do
+    log "Kafka: the streaming job, parallelism $cores, validate $mode"
+    extra=()
+    [[ $mode == all ]] && extra=(--with-consumer)
+    out=$("$REPO_ROOT/scripts/bench-streaming.sh" --events "$events" --hosts "$hosts" \
+      --parallelism "$cores" --validate "$mode" "${extra[@]}")
+    echo "$out" >&2
+    [[ $mode == all ]] && consumer=$(sed -n 's/^consumer: \([0-9]*\) events.*/\1/p' <<<"$out")
+    streaming[$mode]=$(sed -n 's/^bench: \([0-9]*\) events.*/\1/p' <<<"$out")
+  done
 fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
@@ -61,9 +70,13 @@ row "what" "events/s" "ratio"
 row "---" "---:" "---"
 row "read and discard, replay's line reader, 1 thread" "$lines" ""
 row "Jackson streaming, every token of every line, 1 thread" "$tokens" ""
-row "replay, parallelism 1" "$replay1" "$(ratio "$replay1" "$tokens") x the token walk (target 2)"
-row "replay, parallelism $cores" "$replayn" "$(ratio "$replayn" "$replay1") x parallelism 1 (target 1.8)"
+for mode in all candidates; do
+  row "replay, parallelism 1, validate $mode" "${replay1[$mode]}" "$(ratio "${replay1[$mode]}" "$tokens") x the token walk (target 2)"
+  row "replay, parallelism $cores, validate $mode" "${replayn[$mode]}" "$(ratio "${replayn[$mode]}" "${replay1[$mode]}") x parallelism 1 (target 1.8)"
+done
 if [[ $kafka == true ]]; then
   row "Kafka ConsumerPerformance, same topic, 1 consumer" "$consumer" ""
-  row "Kafka -> job -> Elasticsearch, parallelism $cores" "$streaming" "$(ratio "$streaming" "$consumer") x the consumer (target 0.6)"
+  for mode in all candidates; do
+    row "Kafka -> job -> Elasticsearch, parallelism $cores, validate $mode" "${streaming[$mode]}" "$(ratio "${streaming[$mode]}" "$consumer") x the consumer (target 0.6)"
+  done
 fi

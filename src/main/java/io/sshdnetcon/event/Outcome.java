@@ -6,6 +6,11 @@ public enum Outcome {
     CANDIDATE,
     /** A valid event that no stage predicate accepts: the bulk of fleet traffic. */
     IRRELEVANT,
+    /**
+     * Ruled out by the byte prefilter under {@code detector.validate: candidates}: its time and
+     * host were read, the rest of it was not validated.
+     */
+    SKIPPED,
     /** Would fill a stage, but {@code host.id} or its join value is missing: it can never join. */
     MISSING_JOIN_KEY,
     /** Would fill a stage, but {@code host.id} or its join value has several values. */

@@ -2,6 +2,7 @@ package io.sshdnetcon.file;
 
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.parse.EcsEventParser;
+import io.sshdnetcon.parse.ParserSettings;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -21,20 +22,20 @@ public final class NdjsonEventFormat extends SimpleStreamFormat<ParsedRecord> {
     private static final long serialVersionUID = 1L;
 
     private final String sourceName;
-    private final int maxRecordBytes;
+    private final ParserSettings parser;
 
     /**
      * @param sourceName how dead letters name the input (for example the file path)
-     * @param maxRecordBytes larger lines are dead-lettered
+     * @param parser the record limit (larger lines are dead-lettered) and validation mode
      */
-    public NdjsonEventFormat(String sourceName, int maxRecordBytes) {
+    public NdjsonEventFormat(String sourceName, ParserSettings parser) {
         this.sourceName = sourceName;
-        this.maxRecordBytes = maxRecordBytes;
+        this.parser = parser;
     }
 
     @Override
     public Reader<ParsedRecord> createReader(Configuration config, FSDataInputStream stream) {
-        return new LineReader(stream, new EcsEventParser(maxRecordBytes), sourceName);
+        return new LineReader(stream, parser.newParser(), sourceName);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.sshdnetcon.job;
 
 import io.sshdnetcon.event.JsonReadLimits;
 import io.sshdnetcon.parse.EcsEventParser;
+import io.sshdnetcon.parse.ParserSettings;
+import io.sshdnetcon.parse.Validation;
 import io.sshdnetcon.rule.ExclusionPolicy;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
@@ -60,6 +62,19 @@ public final class DetectorOptions {
                             "Larger input records are dead-lettered. At most 104857600 (100 MiB,"
                                     + " Elasticsearch's http.max_content_length).");
 
+    public static final ConfigOption<Validation> VALIDATE =
+            ConfigOptions.key("detector.validate")
+                    .enumType(Validation.class)
+                    .defaultValue(Validation.ALL)
+                    .withDescription(
+                            "ALL: every record is parsed and validated; every malformed record is"
+                                    + " dead-lettered. CANDIDATES: a byte prefilter rules out"
+                                    + " records that cannot be a candidate; they are counted as"
+                                    + " skipped, only their @timestamp and host.id are read (to"
+                                    + " move their host's time), and nothing else in them is"
+                                    + " validated. Malformed candidates are dead-lettered in"
+                                    + " both. (docs/bad-input.md, Validation modes)");
+
     public static final ConfigOption<String> EXCLUSIONS_FILE =
             ConfigOptions.key("detector.exclusions-file")
                     .stringType()
@@ -103,9 +118,13 @@ public final class DetectorOptions {
             Duration maxOutOfOrderness,
             Duration idleness,
             Duration hostStateRetention,
-            int maxRecordBytes,
+            ParserSettings parser,
             ExclusionSet initialExclusions,
             ExclusionPolicy exclusionPolicy) {
+
+        public int maxRecordBytes() {
+            return parser.maxRecordBytes();
+        }
 
         /**
          * @param live whether the input is unbounded, so that a silent host's events must be
@@ -152,7 +171,13 @@ public final class DetectorOptions {
                 conf.getOptional(EXCLUSIONS_FILE)
                         .map(file -> readExclusions(file, policy))
                         .orElseGet(ExclusionSetJson::defaults);
-        return new Settings(bound, idleness, retention, maxRecordBytes, exclusions, policy);
+        return new Settings(
+                bound,
+                idleness,
+                retention,
+                new ParserSettings(maxRecordBytes, conf.get(VALIDATE)),
+                exclusions,
+                policy);
     }
 
     private static ExclusionSet readExclusions(String file, ExclusionPolicy policy) {

@@ -11,6 +11,7 @@ import java.util.Map;
 public record JobSummary(
         long read,
         long parsed,
+        long skipped,
         long malformed,
         long relevant,
         long invalidDestination,
@@ -24,6 +25,7 @@ public record JobSummary(
         return new JobSummary(
                 count(accumulators, MetricNames.EVENTS_IN),
                 count(accumulators, MetricNames.EVENTS_PARSED),
+                count(accumulators, MetricNames.EVENTS_SKIPPED),
                 count(accumulators, MetricNames.EVENTS_MALFORMED),
                 count(accumulators, MetricNames.EVENTS_RELEVANT),
                 count(accumulators, MetricNames.EVENTS_INVALID_DESTINATION),
@@ -43,11 +45,12 @@ public record JobSummary(
     /** One line, {@code <mode>: read=... alerts=...}. */
     public String line(String mode) {
         return String.format(
-                "%s: read=%d parsed=%d malformed=%d relevant=%d invalid_destination=%d"
+                "%s: read=%d parsed=%d skipped=%d malformed=%d relevant=%d invalid_destination=%d"
                     + " unjoinable=%d late=%d excluded=%d alerts=%d elapsed_ms=%d events_per_s=%d",
                 mode,
                 read,
                 parsed,
+                skipped,
                 malformed,
                 relevant,
                 invalidDestination,

@@ -118,7 +118,7 @@ public final class ReplayJob {
                                         ReplayOptions.STDIN.equals(options.events())
                                                 ? "stdin"
                                                 : input.toString(),
-                                        settings.maxRecordBytes()),
+                                        settings.parser()),
                                 new org.apache.flink.core.fs.Path(input.toUri()))
                         .build();
         return Connectors.replay(

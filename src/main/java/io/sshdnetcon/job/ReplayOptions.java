@@ -1,5 +1,6 @@
 package io.sshdnetcon.job;
 
+import io.sshdnetcon.parse.Validation;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
@@ -44,6 +45,8 @@ public record ReplayOptions(
               --max-out-of-orderness-ms N    allowed lateness behind its host's newest time (default 5000)
               --exclusions FILE              exclusion set (JSON) instead of the rule's defaults
               --max-record-bytes N           larger records are dead-lettered (default 4194304)
+              --validate all|candidates      validate every record (default), or only those the
+                                             byte prefilter lets through (docs/bad-input.md)
               --parallelism N                detection parallelism (default 2)
               --help                         this text
 
@@ -59,6 +62,7 @@ public record ReplayOptions(
                     "--max-out-of-orderness-ms",
                     "--exclusions",
                     "--max-record-bytes",
+                    "--validate",
                     "--parallelism");
 
     /**
@@ -96,12 +100,25 @@ public record ReplayOptions(
                                     Integer.MAX_VALUE,
                                     command.nonNegative("--max-record-bytes", 0)));
         }
+        if (command.has("--validate")) {
+            detector.set(DetectorOptions.VALIDATE, validation(command.option("--validate", null)));
+        }
         int parallelism =
                 (int) Math.min(64, command.nonNegative("--parallelism", DEFAULT_PARALLELISM));
         if (parallelism < 1) {
             throw new IllegalArgumentException("--parallelism must be at least 1");
         }
         return new ReplayOptions(events, alerts, deadLetters, late, parallelism, detector, false);
+    }
+
+    private static Validation validation(String value) {
+        for (Validation v : Validation.values()) {
+            if (v.name().equalsIgnoreCase(value)) {
+                return v;
+            }
+        }
+        throw new CommandLine.UsageException(
+                "--validate must be 'all' or 'candidates', not '" + value + "'");
     }
 
     /** Two outputs in one file (or both on stdout) would interleave into something unusable. */

@@ -156,7 +156,7 @@ public final class StreamingJob {
         KafkaOptions.Settings kafka = settings.kafka();
         Connectors connectors =
                 Connectors.streaming(
-                        KafkaConnectors.eventsSource(kafka, settings.detector().maxRecordBytes()),
+                        KafkaConnectors.eventsSource(kafka, settings.detector().parser()),
                         KafkaConnectors.exclusionsSource(kafka),
                         ElasticsearchAlertSink.create(
                                 settings.elasticsearch(),

@@ -5,6 +5,7 @@ import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.parse.EcsEventParser;
+import io.sshdnetcon.parse.ParserSettings;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -24,26 +25,22 @@ public final class EcsEventDeserializer implements KafkaRecordDeserializationSch
 
     static final String NO_VALUE = "record has no value";
 
-    private final int maxRecordBytes;
+    private final ParserSettings settings;
 
     /** The parser is not thread-safe and not serializable: one per source reader. */
     private transient EcsEventParser parser;
 
     /**
-     * @param maxRecordBytes larger values are dead-lettered as {@link
-     *     DeadLetterReason#RECORD_TOO_LARGE}
+     * @param settings the record limit (larger values are dead-lettered as {@link
+     *     DeadLetterReason#RECORD_TOO_LARGE}) and validation mode
      */
-    public EcsEventDeserializer(int maxRecordBytes) {
-        if (maxRecordBytes <= 0) {
-            throw new IllegalArgumentException(
-                    "maxRecordBytes must be positive: " + maxRecordBytes);
-        }
-        this.maxRecordBytes = maxRecordBytes;
+    public EcsEventDeserializer(ParserSettings settings) {
+        this.settings = settings;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        parser = new EcsEventParser(maxRecordBytes);
+        parser = settings.newParser();
     }
 
     @Override
@@ -85,7 +82,7 @@ public final class EcsEventDeserializer implements KafkaRecordDeserializationSch
 
     private EcsEventParser parser() {
         if (parser == null) {
-            parser = new EcsEventParser(maxRecordBytes);
+            parser = settings.newParser();
         }
         return parser;
     }

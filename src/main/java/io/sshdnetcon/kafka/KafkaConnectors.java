@@ -1,6 +1,7 @@
 package io.sshdnetcon.kafka;
 
 import io.sshdnetcon.event.ParsedRecord;
+import io.sshdnetcon.parse.ParserSettings;
 import io.sshdnetcon.rule.ExclusionUpdate;
 import java.util.Map;
 import java.util.Properties;
@@ -28,8 +29,8 @@ public final class KafkaConnectors {
     private KafkaConnectors() {}
 
     public static KafkaSource<ParsedRecord> eventsSource(
-            KafkaOptions.Settings settings, int maxRecordBytes) {
-        KafkaSourceBuilder<ParsedRecord> builder = eventsSourceBuilder(settings, maxRecordBytes);
+            KafkaOptions.Settings settings, ParserSettings parser) {
+        KafkaSourceBuilder<ParsedRecord> builder = eventsSourceBuilder(settings, parser);
         if (settings.stopAtLatest()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -42,7 +43,7 @@ public final class KafkaConnectors {
      * monitoring and 'committed' starts, never for recovery).
      */
     public static KafkaSourceBuilder<ParsedRecord> eventsSourceBuilder(
-            KafkaOptions.Settings settings, int maxRecordBytes) {
+            KafkaOptions.Settings settings, ParserSettings parser) {
         return KafkaSource.<ParsedRecord>builder()
                 .setProperties(clientProperties(settings))
                 .setBootstrapServers(settings.bootstrapServers())
@@ -50,7 +51,7 @@ public final class KafkaConnectors {
                 .setGroupId(settings.groupId())
                 .setClientIdPrefix(settings.groupId() + "-events")
                 .setStartingOffsets(settings.startingOffsets().initializer())
-                .setDeserializer(new EcsEventDeserializer(maxRecordBytes))
+                .setDeserializer(new EcsEventDeserializer(parser))
                 .setProperty(
                         KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS.key(),
                         Long.toString(settings.partitionDiscoveryInterval().toMillis()));

@@ -7,6 +7,7 @@ public final class MetricNames {
     public static final String EVENTS_PARSED = "events_parsed";
     public static final String EVENTS_MALFORMED = "events_malformed";
     public static final String EVENTS_IRRELEVANT = "events_irrelevant";
+    public static final String EVENTS_SKIPPED = "events_skipped";
     public static final String EVENTS_RELEVANT = "events_relevant";
     public static final String EVENTS_MISSING_JOIN_KEY = "events_missing_join_key";
     public static final String EVENTS_MULTI_VALUED_JOIN_KEY = "events_multi_valued_join_key";

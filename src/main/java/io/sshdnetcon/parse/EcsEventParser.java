@@ -62,11 +62,20 @@ public final class EcsEventParser {
 
     private final int maxRecordBytes;
 
+    private final Validation validation;
+
+    /** Reads the time and host of records the prefilter rules out; null under {@code ALL}. */
+    private final RecordClockScan clockScan;
+
     public EcsEventParser() {
         this(DEFAULT_MAX_RECORD_BYTES);
     }
 
     public EcsEventParser(int maxRecordBytes) {
+        this(maxRecordBytes, Validation.ALL);
+    }
+
+    public EcsEventParser(int maxRecordBytes, Validation validation) {
         if (maxRecordBytes <= 0 || maxRecordBytes > JsonReadLimits.MAX_DOCUMENT_BYTES) {
             throw new IllegalArgumentException(
                     "maxRecordBytes must be between 1 and "
@@ -75,6 +84,8 @@ public final class EcsEventParser {
                             + maxRecordBytes);
         }
         this.maxRecordBytes = maxRecordBytes;
+        this.validation = validation;
+        this.clockScan = validation == Validation.CANDIDATES ? new RecordClockScan() : null;
         this.json = factory(true);
         this.withoutSymbols = factory(false);
     }
@@ -110,6 +121,20 @@ public final class EcsEventParser {
             long arrivalTime) {
         if (len > maxRecordBytes) {
             return tooLarge(buf, off, len, len, source, partition, offset);
+        }
+        if (clockScan != null
+                && !CandidateBytes.mayBeCandidate(buf, off, len)
+                && clockScan.scan(buf, off, len)) {
+            return new ParsedRecord(
+                    Outcome.SKIPPED,
+                    clockScan.timestamp(),
+                    null,
+                    null,
+                    source,
+                    partition,
+                    offset,
+                    clockScan.hostId(),
+                    arrivalTime);
         }
         Provenance at = new Provenance(buf, off, len, source, partition, offset, arrivalTime);
         int invalid = Utf8.firstInvalid(buf, off, len);
@@ -227,6 +252,10 @@ public final class EcsEventParser {
 
     public int maxRecordBytes() {
         return maxRecordBytes;
+    }
+
+    public Validation validation() {
+        return validation;
     }
 
     private ParsedRecord classify(Provenance at) {

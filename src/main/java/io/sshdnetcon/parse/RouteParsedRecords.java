@@ -78,6 +78,7 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
     private transient Map<DeadLetterReason, JobCounter> malformed;
 
     private transient JobCounter irrelevant;
+    private transient JobCounter skipped;
     private transient JobCounter relevant;
     private transient JobCounter missingJoinKey;
     private transient JobCounter multiValuedJoinKey;
@@ -109,6 +110,7 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
             malformed(reason);
         }
         irrelevant = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_IRRELEVANT);
+        skipped = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_SKIPPED);
         relevant = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_RELEVANT);
         missingJoinKey =
                 JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_MISSING_JOIN_KEY);
@@ -155,6 +157,10 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
             case IRRELEVANT -> {
                 parsed.inc();
                 irrelevant.inc();
+                clockMoved(record, out);
+            }
+            case SKIPPED -> {
+                skipped.inc();
                 clockMoved(record, out);
             }
             case MISSING_JOIN_KEY -> {

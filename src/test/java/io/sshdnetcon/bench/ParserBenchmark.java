@@ -8,7 +8,9 @@ import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.file.NdjsonLines;
 import io.sshdnetcon.fleet.FleetConfig;
 import io.sshdnetcon.fleet.FleetGenerator;
+import io.sshdnetcon.parse.CandidateBytes;
 import io.sshdnetcon.parse.EcsEventParser;
+import io.sshdnetcon.parse.Validation;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +29,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The parser on one record at a time, per kind of record in generated fleet traffic: the candidates
  * (a stage of the sequence), the irrelevant bulk, and a Jackson walk over every token of the same
- * records as the floor any JSON parser is measured against. Run with {@code scripts/bench-jmh.sh}.
+ * records as the floor any JSON parser is measured against; and the {@code candidates} validation
+ * mode with its byte prefilter alone. Run with {@code scripts/bench-jmh.sh}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +42,8 @@ public class ParserBenchmark {
     public String records;
 
     private final EcsEventParser parser = new EcsEventParser();
+    private final EcsEventParser candidatesOnly =
+            new EcsEventParser(EcsEventParser.DEFAULT_MAX_RECORD_BYTES, Validation.CANDIDATES);
     private final JsonFactory json = new JsonFactory();
     private byte[][] lines;
     private int next;
@@ -72,6 +77,19 @@ public class ParserBenchmark {
     @Benchmark
     public ParsedRecord parse() {
         return parser.parse(nextLine(), "bench", 0, 0);
+    }
+
+    /** {@code detector.validate: candidates}: the prefilter, then the clock scan or the parser. */
+    @Benchmark
+    public ParsedRecord parseValidatingCandidates() {
+        return candidatesOnly.parse(nextLine(), "bench", 0, 0);
+    }
+
+    /** The byte prefilter alone. */
+    @Benchmark
+    public boolean prefilter() {
+        byte[] line = nextLine();
+        return CandidateBytes.mayBeCandidate(line, 0, line.length);
     }
 
     @Benchmark

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
+import io.sshdnetcon.parse.ParserSettings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +27,9 @@ class NdjsonEventFormatTest {
     private List<ParsedRecord> read(byte[] content, int maxRecordBytes) throws Exception {
         Path file = dir.resolve("events.ndjson");
         Files.write(file, content);
-        NdjsonEventFormat format = new NdjsonEventFormat("events.ndjson", maxRecordBytes);
+        NdjsonEventFormat format =
+                new NdjsonEventFormat(
+                        "events.ndjson", ParserSettings.validatingAll(maxRecordBytes));
         List<ParsedRecord> records = new ArrayList<>();
         try (StreamFormat.Reader<ParsedRecord> reader =
                 format.createReader(

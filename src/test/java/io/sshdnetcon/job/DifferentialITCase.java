@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sshdnetcon.fleet.FleetConfig;
 import io.sshdnetcon.fleet.FleetGenerator;
 import io.sshdnetcon.fleet.FleetReport;
+import io.sshdnetcon.parse.Validation;
 import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.NdjsonLines;
 import io.sshdnetcon.testing.ReferenceDetector;
@@ -68,6 +69,12 @@ class DifferentialITCase {
         assertThat(actual.summary().malformed()).isEqualTo(expected.malformed());
         assertThat(actual.summary().read()).isEqualTo(lines.size());
         assertThat(actual.summary().late()).isZero();
+
+        ReplayRun.Result fast =
+                ReplayRun.in(dir).parallelism(2).validate(Validation.CANDIDATES).bytes(lines);
+        assertSamePairs(fast, expected);
+        assertThat(fast.summary().late()).isZero();
+        assertThat(fast.summary().skipped()).isGreaterThan(lines.size() / 2);
     }
 
     /**
@@ -97,6 +104,40 @@ class DifferentialITCase {
         assertSamePairs(actual, expected);
         assertSameLateEvents(actual, expected, fuzz);
         assertThat(actual.summary().malformed()).isEqualTo(expected.malformed());
+    }
+
+    /**
+     * The same sequences, validating only what the byte prefilter lets through: the alerts and late
+     * events are the reference's, every malformed candidate is still dead-lettered, and the
+     * fuzzer's irrelevant lines (a third of them or more) are skipped unread.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 14})
+    void adversarialSequencesValidatingCandidatesOnly(long seed) throws Exception {
+        long bound = 400;
+        List<FuzzLine> fuzz = new SequenceFuzzer(seed).lines(6000, 700);
+        List<byte[]> lines = FuzzLine.bytes(fuzz);
+
+        ReferenceDetector.Result expected =
+                ReferenceDetector.detect(
+                        lines,
+                        bound,
+                        ReferenceDetector.Exclusions.defaults(),
+                        ReferenceDetector.Lateness.PER_HOST);
+        ReplayRun.Result actual =
+                ReplayRun.in(dir)
+                        .maxOutOfOrdernessMillis(bound)
+                        .parallelism(2)
+                        .validate(Validation.CANDIDATES)
+                        .bytes(lines);
+
+        assertSamePairs(actual, expected);
+        assertSameLateEvents(actual, expected, fuzz);
+        assertThat(actual.summary().skipped()).isPositive();
+        assertThat(actual.summary().malformed())
+                .isPositive()
+                .isLessThanOrEqualTo(expected.malformed());
+        assertThat(actual.summary().read()).isEqualTo(lines.size());
     }
 
     /**

@@ -278,7 +278,7 @@ class HostileInputITCase {
 
         assertThat(process.exitValue()).as(log).isZero();
         assertThat(log)
-                .contains("replay: read=2 parsed=1 malformed=1 relevant=1 ")
+                .contains("replay: read=2 parsed=1 skipped=0 malformed=1 relevant=1 ")
                 .contains(" alerts=0 ")
                 .doesNotContain("StackOverflowError");
         assertThat(Files.readString(alerts)).isEmpty();

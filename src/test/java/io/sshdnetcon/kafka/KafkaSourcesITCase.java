@@ -6,6 +6,7 @@ import io.sshdnetcon.event.DeadLetterReason;
 import io.sshdnetcon.event.Outcome;
 import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.job.PipelineSettings;
+import io.sshdnetcon.parse.ParserSettings;
 import io.sshdnetcon.rule.ExclusionUpdate;
 import io.sshdnetcon.testing.MiniClusters;
 import io.sshdnetcon.testing.RealKafka;
@@ -94,7 +95,8 @@ class KafkaSourcesITCase {
         KafkaOptions.Settings settings = settings(topic, "unused-exclusions");
         List<ParsedRecord> parsed =
                 collect(
-                        KafkaConnectors.eventsSourceBuilder(settings, MAX_RECORD_BYTES)
+                        KafkaConnectors.eventsSourceBuilder(
+                                        settings, ParserSettings.validatingAll(MAX_RECORD_BYTES))
                                 .setBounded(OffsetsInitializer.latest())
                                 .build());
 

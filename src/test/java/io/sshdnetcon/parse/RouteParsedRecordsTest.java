@@ -25,6 +25,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The operator right after the source: what it forwards (with its host's clock), what it
@@ -38,7 +40,7 @@ class RouteParsedRecordsTest {
     private static final String TOPIC = "events";
     private static final int PARTITION = 3;
 
-    private final EcsEventParser parser = new EcsEventParser();
+    private EcsEventParser parser = new EcsEventParser();
 
     /** Epoch ms of {@code ms} after {@link SpecEvents#BEGINNING}. */
     private static long t(long ms) {
@@ -162,10 +164,14 @@ class RouteParsedRecordsTest {
      * An irrelevant event tells the ordering that its host's time moved only when that moves the
      * host's release frontier (newest - bound - 1) past a time at which the ordering has something
      * to release: a candidate's time, or an exec's time + maxspan (its expiry). Events that do not
-     * move the host's time, and other hosts' events, say nothing.
+     * move the host's time, and other hosts' events, say nothing. The same for records the byte
+     * prefilter skips: only their time and host are read, and they move the host's time alike.
      */
-    @Test
-    void irrelevantEventsTickTheirHostsClockOnlyWhenTheyReleaseSomething() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Validation.class)
+    void irrelevantEventsTickTheirHostsClockOnlyWhenTheyReleaseSomething(Validation validation)
+            throws Exception {
+        parser = new EcsEventParser(EcsEventParser.DEFAULT_MAX_RECORD_BYTES, validation);
         // bound 2 s, maxspan 1 s: the exec at 0 leaves when the frontier (newest - 2001) reaches
         // 0, at newest 2001, and its expiry when it reaches 1000, at newest 3001.
         try (var metrics = new HarnessMetrics();
@@ -189,7 +195,10 @@ class RouteParsedRecordsTest {
                             tuple("h1", t(-5_000), t(0), false),
                             tuple("h1", t(1_000), t(3_000), true),
                             tuple("h1", t(3_000), t(3_001), true));
-            assertThat(metrics.count("events_irrelevant")).isEqualTo(7);
+            long skipped = validation == Validation.CANDIDATES ? 7 : 0;
+            assertThat(metrics.count("events_skipped")).isEqualTo(skipped);
+            assertThat(metrics.count("events_irrelevant")).isEqualTo(7 - skipped);
+            assertThat(metrics.count("events_parsed")).isEqualTo(8 - skipped);
         }
     }
 
@@ -315,6 +324,7 @@ class RouteParsedRecordsTest {
                             "events_in",
                             "events_parsed",
                             "events_irrelevant",
+                            "events_skipped",
                             "events_relevant",
                             "events_missing_join_key",
                             "events_multi_valued_join_key",

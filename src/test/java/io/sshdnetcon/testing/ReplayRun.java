@@ -8,6 +8,7 @@ import io.sshdnetcon.job.JobSummary;
 import io.sshdnetcon.job.PipelineSettings;
 import io.sshdnetcon.job.ReplayJob;
 import io.sshdnetcon.job.ReplayOptions;
+import io.sshdnetcon.parse.Validation;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionSetJson;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -38,6 +40,7 @@ public final class ReplayRun {
     private long boundMillis = 5000;
     private int parallelism = 1;
     private ExclusionSet exclusions;
+    private Validation validation = Validation.ALL;
 
     private ReplayRun(Path dir) {
         this.dir = dir;
@@ -54,6 +57,11 @@ public final class ReplayRun {
 
     public ReplayRun parallelism(int parallelism) {
         this.parallelism = parallelism;
+        return this;
+    }
+
+    public ReplayRun validate(Validation value) {
+        this.validation = value;
         return this;
     }
 
@@ -93,7 +101,8 @@ public final class ReplayRun {
                                 "--dead-letter", run.resolve("dead-letters.ndjson").toString(),
                                 "--late", run.resolve("late.ndjson").toString(),
                                 "--max-out-of-orderness-ms", Long.toString(boundMillis),
-                                "--parallelism", Integer.toString(parallelism)));
+                                "--parallelism", Integer.toString(parallelism),
+                                "--validate", validation.name().toLowerCase(Locale.ROOT)));
         if (exclusions != null) {
             Path file = run.resolve("exclusions.json");
             Files.write(file, ExclusionSetJson.write(exclusions));
