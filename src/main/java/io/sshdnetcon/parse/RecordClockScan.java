@@ -1,5 +1,8 @@
 package io.sshdnetcon.parse;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,6 +27,13 @@ final class RecordClockScan {
     private static final byte[] ID = ascii("id");
 
     private static final int GIVE_UP = -1;
+
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long EVERY_QUOTE = '"' * ONES;
+    private static final long EVERY_BACKSLASH = '\\' * ONES;
 
     private final HostIds hostIds = new HostIds();
     private final AsciiSlice timestampText = new AsciiSlice();
@@ -221,27 +231,41 @@ final class RecordClockScan {
 
     /** The index of the quote closing the string whose content starts at {@code i}. */
     private static int stringEnd(byte[] b, int i, int end) {
-        while (i < end) {
-            byte c = b[i];
-            if (c == '"') {
+        while (true) {
+            i = quoteOrBackslash(b, i, end);
+            if (i == GIVE_UP || b[i] == '"') {
                 return i;
             }
-            i += c == '\\' ? 2 : 1;
+            i += 2; // the escaped character cannot close the string
         }
-        return GIVE_UP;
     }
 
     /** As {@link #stringEnd}, giving up on an escape: the bytes must be the value itself. */
     private static int plainStringEnd(byte[] b, int i, int end) {
-        while (i < end) {
-            byte c = b[i];
-            if (c == '"') {
+        i = quoteOrBackslash(b, i, end);
+        return i == GIVE_UP || b[i] == '"' ? i : GIVE_UP;
+    }
+
+    /**
+     * The index of the first quote or backslash at or after {@code i}. Most of a record's bytes are
+     * inside strings, so this is where the scan spends its time: eight bytes at a time.
+     */
+    private static int quoteOrBackslash(byte[] b, int i, int end) {
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = (long) LONGS.get(b, i);
+            long quote = word ^ EVERY_QUOTE;
+            long backslash = word ^ EVERY_BACKSLASH;
+            long found = ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash) & HIGHS;
+            if (found != 0) {
+                // The lowest flagged byte is always a real match (only bytes above a match can be
+                // flagged falsely), and it is the first in memory order (little-endian).
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (b[i] == '"' || b[i] == '\\') {
                 return i;
             }
-            if (c == '\\') {
-                return GIVE_UP;
-            }
-            i++;
         }
         return GIVE_UP;
     }
