@@ -175,7 +175,7 @@ class CandidateBytesPropertyTest {
      * into dotted keys, whitespace between tokens, members in any order.
      */
     private static final class Rewriter {
-        private static final List<String> NEEDLES = List.of("sshd", "connection_attempted");
+        private static final List<String> NEEDLES = List.of("sshd", "connection_attempted", "exec");
 
         private final Random random;
         private final double escapeRate;

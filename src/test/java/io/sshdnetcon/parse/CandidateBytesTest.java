@@ -18,14 +18,17 @@ class CandidateBytesTest {
     @ParameterizedTest
     @ValueSource(
             strings = {
-                "{\"process\":{\"parent\":{\"executable\":\"/usr/sbin/sshd\"}}}",
-                "{\"process\":{\"parent\":{\"executable\":\"\\/usr\\/sbin\\/sshd\"}}}",
+                "{\"event\":{\"action\":\"exec\"},"
+                        + "\"process\":{\"parent\":{\"executable\":\"/usr/sbin/sshd\"}}}",
+                "{\"process\":{\"parent\":{\"executable\":\"\\/usr\\/sbin\\/sshd\"}},"
+                        + "\"event.action\":[\"exec\"]}",
                 "{\"x\":\"\\u0073shd\"}",
                 "{\"x\":\"ssh\\u0064\"}",
                 "{\"x\":\"ssh\\u0044\"}",
+                "{\"x\":\"sshd\",\"y\":\"e\\u0078ec\"}",
                 "{\"event\":{\"action\":\"connection_attempted\"}}",
                 "{\"event\":{\"action\":\"connection\\u005Fattempted\"}}",
-                "sshd",
+                "sshd \"exec\"",
                 "connection_attempted"
             })
     void aNeedleOrAnAsciiEscapePasses(String json) {
@@ -38,11 +41,14 @@ class CandidateBytesTest {
                 "",
                 "{}",
                 "{\"process\":{\"parent\":{\"executable\":\"/usr/sbin/ssh\"}}}",
+                "{\"process\":{\"parent\":{\"executable\":\"/usr/sbin/sshd\"}},"
+                        + "\"event\":{\"action\":\"fork\"}}",
                 "{\"event\":{\"action\":\"connection_accepted\"}}",
                 "{\"x\":\"s\\/shd\"}",
                 "{\"x\":\"\\\\\"}",
                 "{\"x\":\"\\u2028\"}",
                 "ssh",
+                "sshd",
                 "connection_attempte"
             })
     void everythingElseIsRuledOut(String json) {
@@ -51,11 +57,16 @@ class CandidateBytesTest {
 
     @Test
     void aNeedleAtEitherEndOfTheRangeIsFoundAndNothingOutsideIt() {
-        byte[] b = "xxsshdxxconnection_attemptedxx".getBytes(StandardCharsets.US_ASCII);
-        assertThat(CandidateBytes.mayBeCandidate(b, 2, 4)).isTrue();
-        assertThat(CandidateBytes.mayBeCandidate(b, 8, 20)).isTrue();
-        assertThat(CandidateBytes.mayBeCandidate(b, 3, 4)).isFalse();
-        assertThat(CandidateBytes.mayBeCandidate(b, 8, 19)).isFalse();
+        String text = "x\"exec\"sshdxconnection_attemptedx";
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        int exec = text.indexOf('"');
+        int connection = text.indexOf("connection");
+        assertThat(CandidateBytes.mayBeCandidate(b, exec, 10)).isTrue();
+        assertThat(CandidateBytes.mayBeCandidate(b, exec + 1, 9)).isFalse();
+        assertThat(CandidateBytes.mayBeCandidate(b, exec, 9)).isFalse();
+        assertThat(CandidateBytes.mayBeCandidate(b, connection, 20)).isTrue();
+        assertThat(CandidateBytes.mayBeCandidate(b, connection, 19)).isFalse();
+        assertThat(CandidateBytes.mayBeCandidate(b, connection + 1, 20)).isFalse();
     }
 
     // ---------------------------------------------------------------- the clock scan
