@@ -77,4 +77,4 @@ curl -sf "$ES_URL/logs-sshdnetcon.alerts-$run/_refresh" >/dev/null || true
 stored=$(curl -sf "$ES_URL/logs-sshdnetcon.alerts-$run/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
 echo "alerts: $stored in Elasticsearch, $expected from replay mode"
 [[ "$stored" == "$expected" ]] || { log "alert sets differ"; exit 1; }
-echo "bench: ${line##*events_per_s=} events/s (Kafka -> job -> Elasticsearch, $events events, parallelism $parallelism, validate $validate, $(nproc) cores)"
+echo "bench: ${line##*events_per_s=} events/s while reading (Kafka -> job -> Elasticsearch, $events events, parallelism $parallelism, validate $validate, $(nproc) cores)"

@@ -7,7 +7,9 @@
 #   - Kafka: Kafka's own ConsumerPerformance and the streaming job (Kafka -> job -> Elasticsearch,
 #     bounded backfill, every core, both validation modes) on the same 4-partition topic
 #     (scripts/bench-streaming.sh).
-# Prints a table of events/s with the ratios the performance targets are stated in.
+# Prints a table of events/s with the ratios the performance targets are stated in. The job rates
+# are the summaries' reading_events_per_s: records over the time from the first record read to the
+# last, so neither the embedded cluster's start nor a backfill's final checkpoint counts.
 #   scripts/bench.sh [--events N] [--hosts H] [--no-kafka]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"

@@ -1,6 +1,7 @@
 package io.sshdnetcon.job;
 
 import io.sshdnetcon.metrics.MetricNames;
+import io.sshdnetcon.metrics.ReadWindow;
 import java.time.Duration;
 import java.util.Map;
 
@@ -19,7 +20,8 @@ public record JobSummary(
         long late,
         long excluded,
         long alerts,
-        Duration elapsed) {
+        Duration elapsed,
+        Duration reading) {
 
     public static JobSummary from(Map<String, Object> accumulators, Duration elapsed) {
         return new JobSummary(
@@ -34,19 +36,38 @@ public record JobSummary(
                 count(accumulators, MetricNames.EVENTS_LATE),
                 count(accumulators, MetricNames.EVENTS_EXCLUDED),
                 count(accumulators, MetricNames.ALERTS),
-                elapsed);
+                elapsed,
+                reading(accumulators));
     }
 
+    /** From the first record read to the last, over all source subtasks; zero if none was. */
+    private static Duration reading(Map<String, Object> accumulators) {
+        Object first = accumulators.get(ReadWindow.FIRST_RECORD_AT_MS);
+        Object last = accumulators.get(ReadWindow.LAST_RECORD_AT_MS);
+        if (first instanceof Number f
+                && last instanceof Number l
+                && l.longValue() >= f.longValue()) {
+            return Duration.ofMillis(l.longValue() - f.longValue());
+        }
+        return Duration.ZERO;
+    }
+
+    /** Records read per second of the whole run, the cluster's start and end included. */
     public long eventsPerSecond() {
-        long millis = Math.max(1, elapsed.toMillis());
-        return read * 1000 / millis;
+        return read * 1000 / Math.max(1, elapsed.toMillis());
+    }
+
+    /** Records read per second while the sources were reading: the pipeline's own rate. */
+    public long readingEventsPerSecond() {
+        return read * 1000 / Math.max(1, reading.toMillis());
     }
 
     /** One line, {@code <mode>: read=... alerts=...}. */
     public String line(String mode) {
         return String.format(
                 "%s: read=%d parsed=%d skipped=%d malformed=%d relevant=%d invalid_destination=%d"
-                    + " unjoinable=%d late=%d excluded=%d alerts=%d elapsed_ms=%d events_per_s=%d",
+                    + " unjoinable=%d late=%d excluded=%d alerts=%d elapsed_ms=%d events_per_s=%d"
+                    + " reading_ms=%d reading_events_per_s=%d",
                 mode,
                 read,
                 parsed,
@@ -59,7 +80,9 @@ public record JobSummary(
                 excluded,
                 alerts,
                 elapsed.toMillis(),
-                eventsPerSecond());
+                eventsPerSecond(),
+                reading.toMillis(),
+                readingEventsPerSecond());
     }
 
     private static long count(Map<String, Object> accumulators, String name) {

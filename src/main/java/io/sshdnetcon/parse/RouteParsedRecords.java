@@ -7,6 +7,7 @@ import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.event.Stage;
 import io.sshdnetcon.metrics.JobCounter;
 import io.sshdnetcon.metrics.MetricNames;
+import io.sshdnetcon.metrics.ReadWindow;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -79,6 +80,7 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
 
     private transient JobCounter irrelevant;
     private transient JobCounter skipped;
+    private transient ReadWindow readWindow;
     private transient JobCounter relevant;
     private transient JobCounter missingJoinKey;
     private transient JobCounter multiValuedJoinKey;
@@ -111,6 +113,7 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
         }
         irrelevant = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_IRRELEVANT);
         skipped = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_SKIPPED);
+        readWindow = ReadWindow.register(getRuntimeContext());
         relevant = JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_RELEVANT);
         missingJoinKey =
                 JobCounter.register(getRuntimeContext(), MetricNames.EVENTS_MISSING_JOIN_KEY);
@@ -142,6 +145,7 @@ public final class RouteParsedRecords extends ProcessFunction<ParsedRecord, Host
     @Override
     public void processElement(ParsedRecord record, Context ctx, Collector<HostEvent> out) {
         in.inc();
+        readWindow.record();
         hostClocks.tick();
         switch (record.outcome()) {
             case MALFORMED -> {
