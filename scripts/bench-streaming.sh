@@ -5,14 +5,16 @@
 # the alerts replay mode finds. Prints the job's summary and "bench: N events/s". With
 # --with-consumer it first times Kafka's own ConsumerPerformance on the same topic and prints
 # "consumer: N events/s" (records fetched per second, the group's join excluded). --validate sets
-# detector.validate (all, the default, or candidates).
+# detector.validate (all, the default, or candidates); --set adds any job option (repeatable), for
+# tuning experiments such as --set kafka.properties-file=FILE.
 #   scripts/bench-streaming.sh [--events N] [--hosts H] [--parallelism P] [--with-consumer]
-#                              [--validate all|candidates]
+#                              [--validate all|candidates] [--set KEY=VALUE]...
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/project.sh"
 LOG_PREFIX="bench: "
 
 events=1000000 hosts=500 parallelism=2 with_consumer=false validate=all
+extra_options=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
@@ -20,7 +22,8 @@ while [[ $# -gt 0 ]]; do
     --parallelism) parallelism=$2; shift 2 ;;
     --with-consumer) with_consumer=true; shift ;;
     --validate) validate=$2; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --set) [[ $2 == *=* ]] || die "--set needs KEY=VALUE"; extra_options+=("$2"); shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) log "unknown option $1"; exit 2 ;;
   esac
 done
@@ -70,6 +73,9 @@ parallelism.default: $parallelism
 execution.checkpointing.interval: 10s
 detector.validate: $validate
 CONF
+for option in "${extra_options[@]}"; do
+  echo "${option%%=*}: ${option#*=}" >>"$conf"
+done
 line=$( (run_main io.sshdnetcon.job.StreamingJob --config "$conf") 2>&1 | grep '^backfill:' )
 rm -f "$conf"
 echo "$line"
