@@ -1,8 +1,5 @@
 package io.sshdnetcon.parse;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,18 +24,13 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CandidateBytes {
 
-    private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     private static final byte[] SSHD = "sshd".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] QUOTED_EXEC = "\"exec\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONNECTION_ATTEMPTED =
             "connection_attempted".getBytes(StandardCharsets.US_ASCII);
 
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long EVERY_D = 'd' * ONES;
-    private static final long EVERY_BACKSLASH = '\\' * ONES;
+    private static final long EVERY_D = Swar.every('d');
+    private static final long EVERY_BACKSLASH = Swar.every('\\');
 
     private CandidateBytes() {}
 
@@ -47,15 +39,12 @@ public final class CandidateBytes {
         int end = off + len;
         int i = off;
         boolean sshd = false;
-        for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long word = (long) LONGS.get(buf, i);
-            long d = word ^ EVERY_D;
-            long backslash = word ^ EVERY_BACKSLASH;
-            // The high bit of each byte that is zero in d or in backslash (no false negatives;
-            // a false positive is checked below like any other).
-            long found = ((d - ONES) & ~d | (backslash - ONES) & ~backslash) & HIGHS;
+        for (; i + Swar.BYTES <= end; i += Swar.BYTES) {
+            // Every d and backslash of the word, and maybe some other bytes above one: each is
+            // checked below, so a false one costs only the check.
+            long found = Swar.matches(Swar.word(buf, i), EVERY_D, EVERY_BACKSLASH);
             while (found != 0) {
-                int at = i + (Long.numberOfTrailingZeros(found) >>> 3);
+                int at = i + Swar.lowest(found);
                 int hit = needleAt(buf, off, end, at);
                 if (hit == PASS) {
                     return true;

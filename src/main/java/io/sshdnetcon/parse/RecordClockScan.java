@@ -1,8 +1,5 @@
 package io.sshdnetcon.parse;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,18 +25,19 @@ final class RecordClockScan {
 
     private static final int GIVE_UP = -1;
 
-    private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long EVERY_QUOTE = '"' * ONES;
-    private static final long EVERY_BACKSLASH = '\\' * ONES;
+    private static final long EVERY_QUOTE = Swar.every('"');
+    private static final long EVERY_BACKSLASH = Swar.every('\\');
 
     private final HostIds hostIds = new HostIds();
     private final AsciiSlice timestampText = new AsciiSlice();
 
     private long timestamp;
     private String hostId;
+
+    /** The key of the member being read: its first byte and the index of its closing quote. */
+    private int keyStart;
+
+    private int keyEnd;
 
     /** The {@code @timestamp} of the last successful {@link #scan}, epoch ms. */
     long timestamp() {
@@ -79,20 +77,8 @@ final class RecordClockScan {
             return false;
         }
         while (i < end) {
-            if (b[i] != '"') {
-                return false;
-            }
-            int keyStart = i + 1;
-            int keyEnd = plainStringEnd(b, keyStart, end);
-            if (keyEnd == GIVE_UP) {
-                return false;
-            }
-            i = skipWhitespace(b, keyEnd + 1, end);
-            if (i >= end || b[i] != ':') {
-                return false;
-            }
-            i = skipWhitespace(b, i + 1, end);
-            if (i >= end) {
+            i = memberValue(b, i, end);
+            if (i == GIVE_UP) {
                 return false;
             }
             int keyLength = keyEnd - keyStart;
@@ -119,6 +105,29 @@ final class RecordClockScan {
             i = skipWhitespace(b, i + 1, end);
         }
         return false;
+    }
+
+    /**
+     * Reads the key of the member at {@code i} (its opening quote) into {@link #keyStart} and
+     * {@link #keyEnd}, and the colon after it.
+     *
+     * @return the index of the member's value, or {@link #GIVE_UP}
+     */
+    private int memberValue(byte[] b, int i, int end) {
+        if (b[i] != '"') {
+            return GIVE_UP;
+        }
+        keyStart = i + 1;
+        keyEnd = plainStringEnd(b, keyStart, end);
+        if (keyEnd == GIVE_UP) {
+            return GIVE_UP;
+        }
+        i = skipWhitespace(b, keyEnd + 1, end);
+        if (i >= end || b[i] != ':') {
+            return GIVE_UP;
+        }
+        i = skipWhitespace(b, i + 1, end);
+        return i < end ? i : GIVE_UP;
     }
 
     private int readTimestamp(byte[] b, int i, int end) {
@@ -152,20 +161,8 @@ final class RecordClockScan {
             return i + 1;
         }
         while (i < end) {
-            if (b[i] != '"') {
-                return GIVE_UP;
-            }
-            int keyStart = i + 1;
-            int keyEnd = plainStringEnd(b, keyStart, end);
-            if (keyEnd == GIVE_UP) {
-                return GIVE_UP;
-            }
-            i = skipWhitespace(b, keyEnd + 1, end);
-            if (i >= end || b[i] != ':') {
-                return GIVE_UP;
-            }
-            i = skipWhitespace(b, i + 1, end);
-            if (i >= end) {
+            i = memberValue(b, i, end);
+            if (i == GIVE_UP) {
                 return GIVE_UP;
             }
             if (hostId == null && sameBytes(b, keyStart, keyEnd - keyStart, ID)) {
@@ -251,15 +248,10 @@ final class RecordClockScan {
      * inside strings, so this is where the scan spends its time: eight bytes at a time.
      */
     private static int quoteOrBackslash(byte[] b, int i, int end) {
-        for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long word = (long) LONGS.get(b, i);
-            long quote = word ^ EVERY_QUOTE;
-            long backslash = word ^ EVERY_BACKSLASH;
-            long found = ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash) & HIGHS;
+        for (; i + Swar.BYTES <= end; i += Swar.BYTES) {
+            long found = Swar.matches(Swar.word(b, i), EVERY_QUOTE, EVERY_BACKSLASH);
             if (found != 0) {
-                // The lowest flagged byte is always a real match (only bytes above a match can be
-                // flagged falsely), and it is the first in memory order (little-endian).
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                return i + Swar.lowest(found); // the lowest is always a real match
             }
         }
         for (; i < end; i++) {
