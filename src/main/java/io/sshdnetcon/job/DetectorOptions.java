@@ -122,10 +122,6 @@ public final class DetectorOptions {
             ExclusionSet initialExclusions,
             ExclusionPolicy exclusionPolicy) {
 
-        public int maxRecordBytes() {
-            return parser.maxRecordBytes();
-        }
-
         /**
          * @param live whether the input is unbounded, so that a silent host's events must be
          *     released after {@link #idleness}; a bounded input releases them at its end

@@ -15,7 +15,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
  *
  * <pre>{@code
  * KafkaOptions.Settings kafka = KafkaOptions.read(conf);
- * KafkaConnectors.eventsSource(kafka, detector.maxRecordBytes());   // KafkaSource<ParsedRecord>
+ * KafkaConnectors.eventsSource(kafka, detector.parser());           // KafkaSource<ParsedRecord>
  * KafkaConnectors.exclusionsSource(kafka);                          // KafkaSource<ExclusionUpdate>
  * KafkaConnectors.deadLetterSink(kafka);                            // BufferedDeadLetterSink
  * KafkaConnectors.deadLetterPublisherFactory(kafka);                // for sink writers

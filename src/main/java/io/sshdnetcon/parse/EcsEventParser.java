@@ -62,8 +62,6 @@ public final class EcsEventParser {
 
     private final int maxRecordBytes;
 
-    private final Validation validation;
-
     /** Reads the time and host of records the prefilter rules out; null under {@code ALL}. */
     private final RecordClockScan clockScan;
 
@@ -84,7 +82,6 @@ public final class EcsEventParser {
                             + maxRecordBytes);
         }
         this.maxRecordBytes = maxRecordBytes;
-        this.validation = validation;
         this.clockScan = validation == Validation.CANDIDATES ? new RecordClockScan() : null;
         this.json = factory(true);
         this.withoutSymbols = factory(false);
@@ -252,10 +249,6 @@ public final class EcsEventParser {
 
     public int maxRecordBytes() {
         return maxRecordBytes;
-    }
-
-    public Validation validation() {
-        return validation;
     }
 
     private ParsedRecord classify(Provenance at) {

@@ -27,7 +27,7 @@ class ReplayOptionsTest {
         assertThat(o.parallelism()).isEqualTo(3);
         DetectorOptions.Settings s = DetectorOptions.read(o.detector());
         assertThat(s.maxOutOfOrderness()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(s.maxRecordBytes()).isEqualTo(2048);
+        assertThat(s.parser().maxRecordBytes()).isEqualTo(2048);
         assertThat(s.initialExclusions().version()).isZero();
     }
 
