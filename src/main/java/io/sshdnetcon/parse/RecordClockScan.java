@@ -114,11 +114,8 @@ final class RecordClockScan {
      * @return the index of the member's value, or {@link #GIVE_UP}
      */
     private int memberValue(byte[] b, int i, int end) {
-        if (b[i] != '"') {
-            return GIVE_UP;
-        }
         keyStart = i + 1;
-        keyEnd = plainStringEnd(b, keyStart, end);
+        keyEnd = plainString(b, i, end);
         if (keyEnd == GIVE_UP) {
             return GIVE_UP;
         }
@@ -131,10 +128,7 @@ final class RecordClockScan {
     }
 
     private int readTimestamp(byte[] b, int i, int end) {
-        if (b[i] != '"') {
-            return GIVE_UP;
-        }
-        int close = plainStringEnd(b, i + 1, end);
+        int close = plainString(b, i, end);
         if (close == GIVE_UP) {
             return GIVE_UP;
         }
@@ -143,10 +137,7 @@ final class RecordClockScan {
     }
 
     private int readHostId(byte[] b, int i, int end) {
-        if (b[i] != '"') {
-            return GIVE_UP;
-        }
-        int close = plainStringEnd(b, i + 1, end);
+        int close = plainString(b, i, end);
         if (close == GIVE_UP) {
             return GIVE_UP;
         }
@@ -237,10 +228,16 @@ final class RecordClockScan {
         }
     }
 
-    /** As {@link #stringEnd}, giving up on an escape: the bytes must be the value itself. */
-    private static int plainStringEnd(byte[] b, int i, int end) {
-        i = quoteOrBackslash(b, i, end);
-        return i == GIVE_UP || b[i] == '"' ? i : GIVE_UP;
+    /**
+     * The index of the quote closing the string that opens at {@code i}, giving up if there is no
+     * string there or it holds an escape: the bytes must be the value itself.
+     */
+    private static int plainString(byte[] b, int i, int end) {
+        if (b[i] != '"') {
+            return GIVE_UP;
+        }
+        int close = quoteOrBackslash(b, i + 1, end);
+        return close == GIVE_UP || b[close] == '"' ? close : GIVE_UP;
     }
 
     /**

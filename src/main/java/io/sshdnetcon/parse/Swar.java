@@ -23,6 +23,11 @@ final class Swar {
         return (long) LONGS.get(b, i);
     }
 
+    /** Whether every byte of {@code word} is ASCII (its high bit clear). */
+    static boolean allAscii(long word) {
+        return (word & HIGHS) == 0;
+    }
+
     /** {@code c} in every byte of a word. */
     static long every(char c) {
         return c * ONES;

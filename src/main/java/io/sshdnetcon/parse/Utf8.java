@@ -1,9 +1,5 @@
 package io.sshdnetcon.parse;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Strict UTF-8 validation (RFC 3629; Unicode's table of well-formed byte sequences). Jackson
  * decodes leniently: it accepts overlong forms ({@code C0 AF} for {@code /}), encoded surrogates
@@ -15,10 +11,6 @@ import java.nio.ByteOrder;
  */
 final class Utf8 {
 
-    private static final VarHandle LONGS =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final long HIGH_BITS = 0x8080808080808080L;
-
     private Utf8() {}
 
     /** The index (relative to {@code off}) of the first byte that is not valid UTF-8, or -1. */
@@ -26,8 +18,8 @@ final class Utf8 {
         int i = off;
         int end = off + len;
         while (i < end) {
-            while (i + Long.BYTES <= end && ((long) LONGS.get(buf, i) & HIGH_BITS) == 0) {
-                i += Long.BYTES;
+            while (i + Swar.BYTES <= end && Swar.allAscii(Swar.word(buf, i))) {
+                i += Swar.BYTES;
             }
             if (i == end) {
                 break;
