@@ -3,6 +3,7 @@ package io.sshdnetcon.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sshdnetcon.parse.Validation;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,29 @@ class ReplayOptionsTest {
                                             "--events", "a", "--alerts", "-", "--dead-letter", "-"
                                         }))
                 .hasMessageContaining("same place");
+    }
+
+    @Test
+    void validatesEveryRecordUnlessToldCandidatesOnly() {
+        ReplayOptions plain = ReplayOptions.parse(new String[] {"--events", "a", "--alerts", "b"});
+        ReplayOptions fast =
+                ReplayOptions.parse(
+                        new String[] {
+                            "--events", "a", "--alerts", "b", "--validate", "Candidates"
+                        });
+
+        assertThat(DetectorOptions.read(plain.detector()).parser().validation())
+                .isEqualTo(Validation.ALL);
+        assertThat(DetectorOptions.read(fast.detector()).parser().validation())
+                .isEqualTo(Validation.CANDIDATES);
+        assertThatThrownBy(
+                        () ->
+                                ReplayOptions.parse(
+                                        new String[] {
+                                            "--events", "a", "--alerts", "b", "--validate", "some"
+                                        }))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessage("--validate must be 'all' or 'candidates', not 'some'");
     }
 
     @Test
