@@ -13,6 +13,7 @@ import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.event.RuleEvent;
 import io.sshdnetcon.event.RuleField;
 import io.sshdnetcon.event.Stage;
+import io.sshdnetcon.rule.CandidateBytes;
 import io.sshdnetcon.rule.IpLiteral;
 import io.sshdnetcon.rule.SequenceStages;
 import java.io.IOException;

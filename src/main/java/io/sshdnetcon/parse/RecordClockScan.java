@@ -1,5 +1,6 @@
 package io.sshdnetcon.parse;
 
+import io.sshdnetcon.event.Swar;
 import java.nio.charset.StandardCharsets;
 
 /**

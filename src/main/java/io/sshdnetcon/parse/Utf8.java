@@ -1,5 +1,7 @@
 package io.sshdnetcon.parse;
 
+import io.sshdnetcon.event.Swar;
+
 /**
  * Strict UTF-8 validation (RFC 3629; Unicode's table of well-formed byte sequences). Jackson
  * decodes leniently: it accepts overlong forms ({@code C0 AF} for {@code /}), encoded surrogates

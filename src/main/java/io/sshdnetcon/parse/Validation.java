@@ -8,10 +8,10 @@ public enum Validation {
      */
     ALL,
     /**
-     * Only records the byte prefilter ({@link CandidateBytes}) lets through are parsed in full, so
-     * every malformed would-be candidate is still dead-lettered. The rest are counted as skipped:
-     * their {@code @timestamp} and {@code host.id} are read from the bytes to move their host's
-     * time, and nothing else in them is checked.
+     * Only records the byte prefilter ({@link io.sshdnetcon.rule.CandidateBytes}) lets through are
+     * parsed in full, so every malformed would-be candidate is still dead-lettered. The rest are
+     * counted as skipped: their {@code @timestamp} and {@code host.id} are read from the bytes to
+     * move their host's time, and nothing else in them is checked.
      */
     CANDIDATES
 }

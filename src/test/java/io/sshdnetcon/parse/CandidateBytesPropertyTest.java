@@ -9,6 +9,7 @@ import io.sshdnetcon.event.ParsedRecord;
 import io.sshdnetcon.file.NdjsonLines;
 import io.sshdnetcon.fleet.FleetConfig;
 import io.sshdnetcon.fleet.FleetGenerator;
+import io.sshdnetcon.rule.CandidateBytes;
 import io.sshdnetcon.testing.SpecEvents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

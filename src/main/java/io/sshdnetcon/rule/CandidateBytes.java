@@ -1,5 +1,6 @@
-package io.sshdnetcon.parse;
+package io.sshdnetcon.rule;
 
+import io.sshdnetcon.event.Swar;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,15 +1,16 @@
-package io.sshdnetcon.parse;
+package io.sshdnetcon.event;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Tests on eight bytes at once, read as one little-endian {@code long} (SIMD within a register).
+ * Tests on eight bytes at once, read as one little-endian {@code long} (SIMD within a register):
+ * the byte scans of the prefilter ({@code rule}) and of the parser ({@code parse}) share them.
  */
-final class Swar {
+public final class Swar {
 
-    static final int BYTES = Long.BYTES;
+    public static final int BYTES = Long.BYTES;
 
     private static final VarHandle LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -19,17 +20,17 @@ final class Swar {
     private Swar() {}
 
     /** The eight bytes at {@code i}; the first in memory is the lowest. */
-    static long word(byte[] b, int i) {
+    public static long word(byte[] b, int i) {
         return (long) LONGS.get(b, i);
     }
 
     /** Whether every byte of {@code word} is ASCII (its high bit clear). */
-    static boolean allAscii(long word) {
+    public static boolean allAscii(long word) {
         return (word & HIGHS) == 0;
     }
 
     /** {@code c} in every byte of a word. */
-    static long every(char c) {
+    public static long every(char c) {
         return c * ONES;
     }
 
@@ -38,14 +39,14 @@ final class Swar {
      * which must each be an {@link #every} word. A byte above a match may be flagged falsely, so
      * the lowest flagged byte is always a real match (the first in memory).
      */
-    static long matches(long word, long a, long b) {
+    public static long matches(long word, long a, long b) {
         long x = word ^ a;
         long y = word ^ b;
         return ((x - ONES) & ~x | (y - ONES) & ~y) & HIGHS;
     }
 
     /** The offset in its word of the lowest byte flagged in {@code found}. */
-    static int lowest(long found) {
+    public static int lowest(long found) {
         return Long.numberOfTrailingZeros(found) >>> 3;
     }
 }
