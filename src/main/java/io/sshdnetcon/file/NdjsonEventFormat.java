@@ -23,19 +23,28 @@ public final class NdjsonEventFormat extends SimpleStreamFormat<ParsedRecord> {
 
     private final String sourceName;
     private final ParserSettings parser;
+    private final HostShare share;
 
     /**
      * @param sourceName how dead letters name the input (for example the file path)
      * @param parser the record limit (larger lines are dead-lettered) and validation mode
      */
     public NdjsonEventFormat(String sourceName, ParserSettings parser) {
+        this(sourceName, parser, HostShare.ALL);
+    }
+
+    /**
+     * @param share the hosts whose lines this reader emits; the others are split off and dropped
+     */
+    public NdjsonEventFormat(String sourceName, ParserSettings parser, HostShare share) {
         this.sourceName = sourceName;
         this.parser = parser;
+        this.share = share;
     }
 
     @Override
     public Reader<ParsedRecord> createReader(Configuration config, FSDataInputStream stream) {
-        return new LineReader(stream, parser.newParser(), sourceName);
+        return new LineReader(stream, parser.newParser(), sourceName, share);
     }
 
     @Override
@@ -48,31 +57,60 @@ public final class NdjsonEventFormat extends SimpleStreamFormat<ParsedRecord> {
         private final NdjsonLines lines;
         private final EcsEventParser parser;
         private final String source;
+        private final HostShare share;
 
-        LineReader(FSDataInputStream in, EcsEventParser parser, String source) {
+        LineReader(FSDataInputStream in, EcsEventParser parser, String source, HostShare share) {
             this.in = in;
             this.lines = new NdjsonLines(in, parser.maxRecordBytes());
             this.parser = parser;
             this.source = source;
+            this.share = share;
         }
 
         @Override
         public ParsedRecord read() throws IOException {
-            if (!lines.next()) {
-                return null;
+            while (lines.next()) {
+                ParsedRecord record = readOwnedLine();
+                if (record != null) {
+                    return record;
+                }
             }
+            return null;
+        }
+
+        /** The current line's record, or null when it belongs to another share. */
+        private ParsedRecord readOwnedLine() {
             if (lines.truncated()) {
-                return parser.tooLarge(
-                        lines.buffer(),
-                        lines.offset(),
-                        lines.length(),
-                        lines.fullLength(),
-                        source,
-                        -1,
-                        lines.lineNumber());
+                return share.owns(null)
+                        ? parser.tooLarge(
+                                lines.buffer(),
+                                lines.offset(),
+                                lines.length(),
+                                lines.fullLength(),
+                                source,
+                                -1,
+                                lines.lineNumber())
+                        : null;
             }
-            return parser.parse(
-                    lines.buffer(), lines.offset(), lines.length(), source, -1, lines.lineNumber());
+            byte[] buf = lines.buffer();
+            int off = lines.offset();
+            int len = lines.length();
+            if (share.count() > 1) {
+                String host = parser.scanHostId(buf, off, len);
+                if (host != null && !share.owns(host)) {
+                    return null;
+                }
+                if (host == null) {
+                    // The scan could not tell: the full parse names the host, or finds none.
+                    ParsedRecord record = parse(buf, off, len);
+                    return share.owns(record.hostId()) ? record : null;
+                }
+            }
+            return parse(buf, off, len);
+        }
+
+        private ParsedRecord parse(byte[] buf, int off, int len) {
+            return parser.parse(buf, off, len, source, -1, lines.lineNumber());
         }
 
         @Override

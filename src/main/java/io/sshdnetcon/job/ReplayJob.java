@@ -4,7 +4,8 @@ import io.sshdnetcon.detect.AlertDocument;
 import io.sshdnetcon.event.DeadLetter;
 import io.sshdnetcon.event.DeadLetterJson;
 import io.sshdnetcon.file.Gzip;
-import io.sshdnetcon.file.NdjsonEventFormat;
+import io.sshdnetcon.file.HostShareEnumerator;
+import io.sshdnetcon.file.HostShareFormat;
 import io.sshdnetcon.file.NdjsonFileSink;
 import io.sshdnetcon.rule.ExclusionSet;
 import io.sshdnetcon.rule.ExclusionUpdate;
@@ -113,13 +114,14 @@ public final class ReplayJob {
     static Connectors connectors(
             ReplayOptions options, DetectorOptions.Settings settings, Path input) {
         FileSource<io.sshdnetcon.event.ParsedRecord> events =
-                FileSource.forRecordStreamFormat(
-                                new NdjsonEventFormat(
+                FileSource.forBulkFileFormat(
+                                new HostShareFormat(
                                         ReplayOptions.STDIN.equals(options.events())
                                                 ? "stdin"
                                                 : input.toString(),
                                         settings.parser()),
                                 new org.apache.flink.core.fs.Path(input.toUri()))
+                        .setFileEnumerator(HostShareEnumerator::new)
                         .build();
         return Connectors.replay(
                 events,

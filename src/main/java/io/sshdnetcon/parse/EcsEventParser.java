@@ -66,6 +66,9 @@ public final class EcsEventParser {
     /** Reads the time and host of records the prefilter rules out; null under {@code ALL}. */
     private final RecordClockScan clockScan;
 
+    /** For {@link #scanHostId}, made on first use. */
+    private RecordClockScan hostScan;
+
     public EcsEventParser() {
         this(DEFAULT_MAX_RECORD_BYTES);
     }
@@ -246,6 +249,18 @@ public final class EcsEventParser {
                 ParsedRecord.NO_TIMESTAMP,
                 maxRecordBytes,
                 null);
+    }
+
+    /**
+     * The {@code host.id} of a record when a scan of its top-level members can tell it (as a plain
+     * string, the record well-formed at both ends), else null: then only a full parse can. It does
+     * not validate the record; a reader uses it to find whose a line is before parsing it.
+     */
+    public String scanHostId(byte[] buf, int off, int len) {
+        if (hostScan == null) {
+            hostScan = new RecordClockScan();
+        }
+        return len <= maxRecordBytes && hostScan.scan(buf, off, len) ? hostScan.hostId() : null;
     }
 
     public int maxRecordBytes() {
