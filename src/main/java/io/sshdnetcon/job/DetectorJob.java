@@ -5,6 +5,7 @@ import io.sshdnetcon.detect.BuildAlert;
 import io.sshdnetcon.detect.EmitSequenceMatch;
 import io.sshdnetcon.detect.ExecThenConnectPattern;
 import io.sshdnetcon.detect.OrderHostEvents;
+import io.sshdnetcon.detect.PendingExecGate;
 import io.sshdnetcon.detect.RecordLateEvents;
 import io.sshdnetcon.detect.SequenceMatch;
 import io.sshdnetcon.event.DeadLetter;
@@ -41,6 +42,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   -> stamp them with a shared release clock (timestamps and watermarks)
  *   -> keyBy (host.id, join value)
  *   -> apply exclusions (broadcast state, updated at run time)
+ *   -> pass on only the connections a pending exec of their key could match
  *   -> CEP exec-then-connect within 1 s of the events' own times (same task, no third shuffle)
  *   -> build alert documents
  *   -> sinks: alerts, dead letters, late events
@@ -134,8 +136,13 @@ public final class DetectorJob {
                         .name("Apply exclusions");
 
         // Still partitioned by the sequence key: reuse it instead of paying a second shuffle.
+        SingleOutputStreamOperator<RuleEvent> matchable =
+                DataStreamUtils.reinterpretAsKeyedStream(admitted, bySequenceKey)
+                        .process(new PendingExecGate(ExecThenConnectPattern.MAX_SPAN.toMillis()))
+                        .uid(Uids.PENDING_EXEC_GATE)
+                        .name("Pass connections with a pending exec");
         KeyedStream<RuleEvent, String> sequences =
-                DataStreamUtils.reinterpretAsKeyedStream(admitted, bySequenceKey);
+                DataStreamUtils.reinterpretAsKeyedStream(matchable, bySequenceKey);
         SingleOutputStreamOperator<SequenceMatch> matches =
                 CEP.pattern(sequences, ExecThenConnectPattern.create())
                         .inEventTime()

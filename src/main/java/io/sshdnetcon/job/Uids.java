@@ -13,6 +13,7 @@ public final class Uids {
     public static final String ORDER_HOST_EVENTS = "order-host-events";
     public static final String RELEASE_CLOCK = "release-clock";
     public static final String APPLY_EXCLUSIONS = "apply-exclusions";
+    public static final String PENDING_EXEC_GATE = "pending-exec-gate";
     public static final String EXEC_THEN_CONNECT = "exec-then-connect-cep";
     public static final String BUILD_ALERTS = "build-alerts";
     public static final String RECORD_CEP_LATE = "record-cep-late-events";

@@ -42,6 +42,9 @@ public final class MetricNames {
     /** Label of {@link #EVENTS_MALFORMED}: the dead-letter reason code. */
     public static final String MALFORMED_REASON_LABEL = "reason";
 
+    /** Connections kept from CEP because their key has no exec they could follow. */
+    public static final String CONNECTIONS_WITHOUT_EXEC = "connections_without_exec";
+
     public static final String DEAD_LETTERED = "dead_lettered";
     public static final String ALERTS = "alerts";
     public static final String ALERT_BUILD_FAILURES = "alert_build_failures";

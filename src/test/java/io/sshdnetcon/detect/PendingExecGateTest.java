@@ -1,0 +1,165 @@
+package io.sshdnetcon.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sshdnetcon.event.RuleEvent;
+import io.sshdnetcon.event.Stage;
+import io.sshdnetcon.metrics.MetricNames;
+import io.sshdnetcon.testing.HarnessMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Which events reach CEP, in the order the per-host ordering releases them. */
+class PendingExecGateTest {
+
+    private final HarnessMetrics metrics = new HarnessMetrics();
+    private KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, RuleEvent> harness;
+    private long sent;
+
+    @BeforeEach
+    void start() throws Exception {
+        harness = create();
+        harness.open();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        harness.close();
+        metrics.close();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, RuleEvent, RuleEvent> create()
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(
+                        InstantiationUtil.clone(
+                                new PendingExecGate(ExecThenConnectPattern.MAX_SPAN.toMillis()))),
+                RuleEvent::sequenceKey,
+                Types.STRING,
+                metrics.environment());
+    }
+
+    /** The last state, restored into a new gate: the restore a job makes after a failure. */
+    private void restore() throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        harness = create();
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
+    private static RuleEvent event(Stage stage, String host, String key, long t) {
+        return new RuleEvent(
+                stage,
+                host,
+                key,
+                t,
+                stage + "@" + t,
+                RuleEvent.NO_ADDRESSES,
+                List.of(),
+                List.of(),
+                new byte[0],
+                0L,
+                null);
+    }
+
+    private void send(Stage stage, String host, String key, long t) throws Exception {
+        harness.processElement(event(stage, host, key, t), ++sent);
+    }
+
+    private List<String> passed() {
+        List<String> ids = new ArrayList<>();
+        for (RuleEvent e : harness.extractOutputValues()) {
+            ids.add(e.hostId() + "/" + e.joinId() + " " + e.eventId());
+        }
+        return ids;
+    }
+
+    @Test
+    void aConnectionPassesOnlyWithinTheSpanAfterTheLatestExecOfItsKey() throws Exception {
+        send(Stage.CONNECT, "h1", "X", 0); // no exec yet
+        send(Stage.EXEC, "h1", "X", 100);
+        send(Stage.CONNECT, "h1", "X", 100); // same millisecond: matches in CEP
+        send(Stage.CONNECT, "h1", "Y", 150); // another key: no exec there
+        send(Stage.CONNECT, "h1", "X", 1100); // 1000 ms: the span is inclusive
+        send(Stage.CONNECT, "h1", "X", 1101);
+        send(Stage.CONNECT, "h2", "X", 200); // same join value, another host
+        assertThat(passed())
+                .containsExactly("h1/X EXEC@100", "h1/X CONNECT@100", "h1/X CONNECT@1100");
+        assertThat(metrics.total(MetricNames.CONNECTIONS_WITHOUT_EXEC)).isEqualTo(4);
+    }
+
+    @Test
+    void aNewerExecTakesOverAndOnlyItsOwnExpiryForgetsIt() throws Exception {
+        send(Stage.EXEC, "h1", "X", 0);
+        send(Stage.EXEC, "h1", "X", 500);
+        send(Stage.EXPIRE, "h1", "X", 1000); // the first exec's marker: the second stays
+        send(Stage.CONNECT, "h1", "X", 1400);
+        send(Stage.CONNECT, "h1", "X", 1500);
+        send(Stage.EXPIRE, "h1", "X", 1500); // the second exec's marker
+        send(Stage.CONNECT, "h1", "X", 1500); // after the marker: CEP has retired the exec
+        assertThat(passed())
+                .containsExactly(
+                        "h1/X EXEC@0",
+                        "h1/X EXEC@500",
+                        "h1/X EXPIRE@1000",
+                        "h1/X CONNECT@1400",
+                        "h1/X CONNECT@1500",
+                        "h1/X EXPIRE@1500");
+    }
+
+    @Test
+    void expiryMarkersPassEvenWithoutAKnownExec() throws Exception {
+        send(Stage.EXPIRE, "h1", "X", 1000);
+        assertThat(passed()).containsExactly("h1/X EXPIRE@1000");
+    }
+
+    @Test
+    void pastTheWindowARestoredGateJudgesByWhatItHasSeen() throws Exception {
+        send(Stage.EXEC, "h1", "X", 0);
+        restore();
+        send(Stage.EXEC, "h1", "X", 5000); // h1's first event since the restore
+        send(Stage.CONNECT, "h1", "Y", 6001); // past the window: no exec on Y
+        send(Stage.CONNECT, "h1", "X", 6001); // 1001 ms after the exec
+        send(Stage.EXEC, "h1", "X", 7000);
+        send(Stage.CONNECT, "h1", "X", 7900);
+        assertThat(passed())
+                .containsExactly("h1/X EXEC@5000", "h1/X EXEC@7000", "h1/X CONNECT@7900");
+    }
+
+    /**
+     * A savepoint of a version without the gate restores CEP's pending execs but nothing here:
+     * until a host's events are a span past the first one after the restore, its connections pass.
+     */
+    @Test
+    void afterARestoreEachHostsConnectionsPassUntilASpanPastItsFirstEvent() throws Exception {
+        restore();
+        send(Stage.CONNECT, "h1", "X", 10_000); // h1's first event since the restore
+        send(Stage.CONNECT, "h1", "Y", 11_000);
+        send(Stage.CONNECT, "h2", "X", 50_000); // h2's first: its own window
+        send(Stage.CONNECT, "h1", "X", 11_001); // past h1's window
+        send(Stage.CONNECT, "h1", "Y", 10_500); // never reopens (not in time order, but closed)
+        send(Stage.CONNECT, "h2", "Y", 51_000);
+        send(Stage.CONNECT, "h2", "Y", 51_001);
+        assertThat(passed())
+                .containsExactly(
+                        "h1/X CONNECT@10000",
+                        "h1/Y CONNECT@11000",
+                        "h2/X CONNECT@50000",
+                        "h2/Y CONNECT@51000");
+    }
+
+    @Test
+    void aJobStartedWithoutStateHasNoWindow() throws Exception {
+        send(Stage.CONNECT, "h1", "X", 10_000);
+        assertThat(passed()).isEmpty();
+    }
+}
