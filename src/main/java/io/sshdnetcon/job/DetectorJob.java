@@ -42,7 +42,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   -> stamp them with a shared release clock (timestamps and watermarks)
  *   -> keyBy (host.id, join value)
  *   -> apply exclusions (broadcast state, updated at run time)
- *   -> pass on only the connections a pending exec of their key could match
+ *   -> gate: hold each exec until a connection could match it; drop connections none can
  *   -> CEP exec-then-connect within 1 s of the events' own times (same task, no third shuffle)
  *   -> build alert documents
  *   -> sinks: alerts, dead letters, late events
@@ -140,7 +140,7 @@ public final class DetectorJob {
                 DataStreamUtils.reinterpretAsKeyedStream(admitted, bySequenceKey)
                         .process(new PendingExecGate(ExecThenConnectPattern.MAX_SPAN.toMillis()))
                         .uid(Uids.PENDING_EXEC_GATE)
-                        .name("Pass connections with a pending exec");
+                        .name("Hold execs until a connection could match");
         KeyedStream<RuleEvent, String> sequences =
                 DataStreamUtils.reinterpretAsKeyedStream(matchable, bySequenceKey);
         SingleOutputStreamOperator<SequenceMatch> matches =

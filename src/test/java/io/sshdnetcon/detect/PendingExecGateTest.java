@@ -84,17 +84,24 @@ class PendingExecGateTest {
     }
 
     @Test
-    void aConnectionPassesOnlyWithinTheSpanAfterTheLatestExecOfItsKey() throws Exception {
+    void anExecIsPassedOnWithTheFirstConnectionWithinTheSpanAndNothingElseIs() throws Exception {
         send(Stage.CONNECT, "h1", "X", 0); // no exec yet
-        send(Stage.EXEC, "h1", "X", 100);
-        send(Stage.CONNECT, "h1", "X", 100); // same millisecond: matches in CEP
+        send(Stage.EXEC, "h1", "X", 100); // held
         send(Stage.CONNECT, "h1", "Y", 150); // another key: no exec there
-        send(Stage.CONNECT, "h1", "X", 1100); // 1000 ms: the span is inclusive
-        send(Stage.CONNECT, "h1", "X", 1101);
         send(Stage.CONNECT, "h2", "X", 200); // same join value, another host
-        assertThat(passed())
-                .containsExactly("h1/X EXEC@100", "h1/X CONNECT@100", "h1/X CONNECT@1100");
-        assertThat(metrics.total(MetricNames.CONNECTIONS_WITHOUT_EXEC)).isEqualTo(4);
+        send(Stage.CONNECT, "h1", "X", 1100); // 1000 ms: the span is inclusive
+        send(Stage.CONNECT, "h1", "X", 1100); // the exec is consumed: CEP would not match
+        send(Stage.EXEC, "h1", "Z", 100);
+        send(Stage.CONNECT, "h1", "Z", 1101); // 1001 ms
+        assertThat(passed()).containsExactly("h1/X EXEC@100", "h1/X CONNECT@1100");
+        assertThat(metrics.total(MetricNames.CONNECTIONS_WITHOUT_EXEC)).isEqualTo(5);
+    }
+
+    @Test
+    void anExecAndAConnectionOfTheSameMillisecondPassTogether() throws Exception {
+        send(Stage.EXEC, "h1", "X", 100);
+        send(Stage.CONNECT, "h1", "X", 100);
+        assertThat(passed()).containsExactly("h1/X EXEC@100", "h1/X CONNECT@100");
     }
 
     @Test
@@ -103,17 +110,15 @@ class PendingExecGateTest {
         send(Stage.EXEC, "h1", "X", 500);
         send(Stage.EXPIRE, "h1", "X", 1000); // the first exec's marker: the second stays
         send(Stage.CONNECT, "h1", "X", 1400);
-        send(Stage.CONNECT, "h1", "X", 1500);
-        send(Stage.EXPIRE, "h1", "X", 1500); // the second exec's marker
-        send(Stage.CONNECT, "h1", "X", 1500); // after the marker: CEP has retired the exec
+        send(Stage.EXEC, "h1", "Y", 1400);
+        send(Stage.EXPIRE, "h1", "Y", 2400); // the exec on Y expires unmatched
+        send(Stage.CONNECT, "h1", "Y", 2400); // after the marker: CEP has retired the exec
         assertThat(passed())
                 .containsExactly(
-                        "h1/X EXEC@0",
-                        "h1/X EXEC@500",
                         "h1/X EXPIRE@1000",
+                        "h1/X EXEC@500",
                         "h1/X CONNECT@1400",
-                        "h1/X CONNECT@1500",
-                        "h1/X EXPIRE@1500");
+                        "h1/Y EXPIRE@2400");
     }
 
     @Test
@@ -123,43 +128,54 @@ class PendingExecGateTest {
     }
 
     @Test
-    void pastTheWindowARestoredGateJudgesByWhatItHasSeen() throws Exception {
+    void aHeldExecSurvivesARestore() throws Exception {
         send(Stage.EXEC, "h1", "X", 0);
         restore();
-        send(Stage.EXEC, "h1", "X", 5000); // h1's first event since the restore
-        send(Stage.CONNECT, "h1", "Y", 6001); // past the window: no exec on Y
-        send(Stage.CONNECT, "h1", "X", 6001); // 1001 ms after the exec
-        send(Stage.EXEC, "h1", "X", 7000);
-        send(Stage.CONNECT, "h1", "X", 7900);
-        assertThat(passed())
-                .containsExactly("h1/X EXEC@5000", "h1/X EXEC@7000", "h1/X CONNECT@7900");
+        send(Stage.CONNECT, "h1", "X", 500);
+        assertThat(passed()).containsExactly("h1/X EXEC@0", "h1/X CONNECT@500");
     }
 
     /**
      * A savepoint of a version without the gate restores CEP's pending execs but nothing here:
-     * until a host's events are a span past the first one after the restore, its connections pass.
+     * until a host's events are a span past its first one after the restore, its connections pass,
+     * and its execs pass at once (to retire an older one CEP may hold); an exec passed on at once
+     * is followed at once by the next exec of its key.
      */
     @Test
-    void afterARestoreEachHostsConnectionsPassUntilASpanPastItsFirstEvent() throws Exception {
+    void afterARestoreEachHostHasAWindowOfOneSpan() throws Exception {
         restore();
-        send(Stage.CONNECT, "h1", "X", 10_000); // h1's first event since the restore
-        send(Stage.CONNECT, "h1", "Y", 11_000);
+        send(Stage.EXEC, "h1", "X", 10_000); // h1's first event since the restore
+        send(Stage.CONNECT, "h1", "Y", 10_500); // no exec known on Y: CEP may hold one
+        send(Stage.CONNECT, "h1", "X", 10_800); // the exec is already in CEP
         send(Stage.CONNECT, "h2", "X", 50_000); // h2's first: its own window
-        send(Stage.CONNECT, "h1", "X", 11_001); // past h1's window
-        send(Stage.CONNECT, "h1", "Y", 10_500); // never reopens (not in time order, but closed)
-        send(Stage.CONNECT, "h2", "Y", 51_000);
-        send(Stage.CONNECT, "h2", "Y", 51_001);
+        send(Stage.CONNECT, "h1", "Y", 11_001); // past h1's window
+        send(Stage.EXEC, "h1", "Z", 12_000); // held again
+        send(Stage.EXEC, "h1", "W", 12_000);
+        send(Stage.CONNECT, "h1", "Z", 12_500);
         assertThat(passed())
                 .containsExactly(
-                        "h1/X CONNECT@10000",
-                        "h1/Y CONNECT@11000",
+                        "h1/X EXEC@10000",
+                        "h1/Y CONNECT@10500",
+                        "h1/X CONNECT@10800",
                         "h2/X CONNECT@50000",
-                        "h2/Y CONNECT@51000");
+                        "h1/Z EXEC@12000",
+                        "h1/Z CONNECT@12500");
+    }
+
+    @Test
+    void anExecThatReplacesOneCepHoldsIsPassedOnAtOnce() throws Exception {
+        restore();
+        send(Stage.EXEC, "h1", "X", 10_000); // in the window: passed on, pending in CEP
+        send(Stage.EXEC, "h1", "X", 11_500); // past the window, but it must retire the first
+        send(Stage.CONNECT, "h1", "X", 12_000);
+        assertThat(passed())
+                .containsExactly("h1/X EXEC@10000", "h1/X EXEC@11500", "h1/X CONNECT@12000");
     }
 
     @Test
     void aJobStartedWithoutStateHasNoWindow() throws Exception {
         send(Stage.CONNECT, "h1", "X", 10_000);
+        send(Stage.EXEC, "h1", "X", 10_000);
         assertThat(passed()).isEmpty();
     }
 }

@@ -342,8 +342,8 @@ class SavepointFixtures {
 
         // The fixture must hold what its manifest says.
         SavepointState state = SavepointState.of(savepoint);
+        SavepointITCase.assertExecHeld(state, sequence, at);
         CepKeyState cep = state.cep().get(sequence.key());
-        SavepointITCase.assertPendingExec(cep, sequence, at);
         assertThat(state.exclusionSets()).isEqualTo(Map.of("active", version1));
         Map<Integer, Long> eventPositions = state.kafkaPositions(Uids.EVENTS_SOURCE);
         Map<Integer, Long> exclusionPositions = state.kafkaPositions(Uids.EXCLUSIONS_SOURCE);
@@ -430,7 +430,7 @@ class SavepointFixtures {
                                 exec.partition(),
                                 exec.offset(),
                                 json(sequence.exec(at)),
-                                cep.partialMatches()),
+                                cep == null ? List.of() : cep.partialMatches()),
                         undeliveredAlerts,
                         new Completion(
                                 send,

@@ -83,10 +83,9 @@ class SavepointITCase {
             for (RecordMetadata exec : execs) {
                 assertThat(positions.get(exec.partition())).isGreaterThan(exec.offset());
             }
-            // CEP holds each exec as a partial match waiting for its connection.
-            Map<String, CepKeyState> cep = state.cep();
+            // The gate holds each exec until its connection; CEP has not seen it.
             for (Sequence sequence : sequences) {
-                assertPendingExec(cep.get(sequence.key()), sequence, AT);
+                assertExecHeld(state, sequence, AT);
             }
 
             JobClient restored =
@@ -172,13 +171,13 @@ class SavepointITCase {
             run.parkExecs(AT, List.of(pending));
             String savepoint = DetectorJobs.stop(job, dir.resolve("stopped"));
 
-            // The CEP operator under another uid: its state would have nowhere to go.
+            // The gate under another uid: its state would have nowhere to go.
             JobClient renamed =
                     jobs.start(
                             Start.restore(savepoint, 2),
                             run.settings("latest"),
                             DEFAULTS,
-                            SavepointITCase::renameCepUid);
+                            SavepointITCase::renameGateUid);
             assertThatThrownBy(() -> renamed.getJobExecutionResult().get(60, TimeUnit.SECONDS))
                     .hasStackTraceContaining("Cannot map checkpoint/savepoint state for operator")
                     .hasStackTraceContaining("allowNonRestoredState");
@@ -201,7 +200,7 @@ class SavepointITCase {
                                     Start.restore(savepoint, 2).allowingNonRestoredState(),
                                     run.settings("latest"),
                                     DEFAULTS,
-                                    SavepointITCase::renameCepUid));
+                                    SavepointITCase::renameGateUid));
             run.send(pending.connect(AT + CONNECT_AFTER, "8.8.8.8"));
             run.send(control.exec(AT + 600));
             run.send(control.connect(AT + 700, "8.8.8.8"));
@@ -228,8 +227,30 @@ class SavepointITCase {
     }
 
     /**
-     * What a savepoint shows for a sequence whose exec at {@code atMillis} waits for its
-     * connection.
+     * What a savepoint of this version shows for a sequence whose exec at {@code atMillis} waits
+     * for its connection: the gate holds it, and CEP has no partial match for it.
+     */
+    static void assertExecHeld(SavepointState state, Sequence sequence, long atMillis)
+            throws Exception {
+        long at = SpecEvents.BEGINNING.toEpochMilli() + atMillis;
+        assertThat(state.gate().get(sequence.key()))
+                .as("the gate's state of %s", sequence.key())
+                .isNotNull()
+                .satisfies(
+                        held -> {
+                            assertThat(held.state()).isZero();
+                            assertThat(held.exec().eventId()).isEqualTo(sequence.execId());
+                            assertThat(held.exec().timestamp()).isEqualTo(at);
+                        });
+        CepKeyState cep = state.cep().get(sequence.key());
+        if (cep != null) {
+            assertThat(cep.pendingExecs()).isEmpty();
+        }
+    }
+
+    /**
+     * What a savepoint of a version before the gate shows for a sequence whose exec at {@code
+     * atMillis} waits for its connection: CEP holds it as a partial match.
      */
     static void assertPendingExec(CepKeyState state, Sequence sequence, long atMillis) {
         long at = SpecEvents.BEGINNING.toEpochMilli() + atMillis;
@@ -313,13 +334,16 @@ class SavepointITCase {
                 sequence.key(), PipelineSettings.MAX_PARALLELISM, parallelism);
     }
 
-    /** The seam for "someone renamed the CEP operator's uid": the same topology otherwise. */
-    static void renameCepUid(StreamGraph graph) {
-        StreamNode cep =
+    /**
+     * The seam for "someone renamed the uid of the operator holding pending execs" (the gate): the
+     * same topology otherwise.
+     */
+    static void renameGateUid(StreamGraph graph) {
+        StreamNode gate =
                 graph.getStreamNodes().stream()
-                        .filter(node -> Uids.EXEC_THEN_CONNECT.equals(node.getTransformationUID()))
+                        .filter(node -> Uids.PENDING_EXEC_GATE.equals(node.getTransformationUID()))
                         .findFirst()
                         .orElseThrow();
-        graph.setTransformationUID(cep.getId(), Uids.EXEC_THEN_CONNECT + "-renamed");
+        graph.setTransformationUID(gate.getId(), Uids.PENDING_EXEC_GATE + "-renamed");
     }
 }

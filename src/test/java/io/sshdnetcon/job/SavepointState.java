@@ -130,6 +130,28 @@ final class SavepointState {
         return byKey;
     }
 
+    /**
+     * An exec the gate ({@link Uids#PENDING_EXEC_GATE}) holds for its key.
+     *
+     * @param state 0 held only there, 1 pending in CEP, 2 consumed by a match
+     */
+    public record GateKeyState(String key, RuleEvent exec, byte state) {}
+
+    /** The gate's state by key. */
+    Map<String, GateKeyState> gate() throws Exception {
+        Map<String, GateKeyState> byKey = new HashMap<>();
+        for (GateKeyState state :
+                collect(
+                        SavepointReader.read(environment(), path)
+                                .readKeyedState(
+                                        OperatorIdentifier.forUid(Uids.PENDING_EXEC_GATE),
+                                        new ReadGate())
+                                .executeAndCollect())) {
+            byKey.put(state.key(), state);
+        }
+        return byKey;
+    }
+
     /** The splits (partition and next offset to read) of the Kafka source with uid {@code uid}. */
     List<KafkaPartitionSplit> kafkaSplits(String uid) throws Exception {
         StreamExecutionEnvironment env = environment();
@@ -284,6 +306,33 @@ final class SavepointState {
                 queued.addAll(events);
             }
             out.collect(new CepKeyState(key, partialMatches, buffered, queued));
+        }
+    }
+
+    /** Reads the gate's two values of each key (names as {@code PendingExecGate} declares them). */
+    static final class ReadGate extends KeyedStateReaderFunction<String, GateKeyState> {
+        private static final long serialVersionUID = 1L;
+
+        private transient ValueState<RuleEvent> exec;
+        private transient ValueState<Byte> execState;
+
+        @Override
+        public void open(OpenContext openContext) {
+            exec =
+                    getRuntimeContext()
+                            .getState(
+                                    new ValueStateDescriptor<>(
+                                            "latest-exec", TypeInformation.of(RuleEvent.class)));
+            execState =
+                    getRuntimeContext()
+                            .getState(new ValueStateDescriptor<>("latest-exec-state", Types.BYTE));
+        }
+
+        @Override
+        public void readKey(String key, Context ctx, Collector<GateKeyState> out) throws Exception {
+            if (exec.value() != null) {
+                out.collect(new GateKeyState(key, exec.value(), execState.value()));
+            }
         }
     }
 }
