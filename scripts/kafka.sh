@@ -14,7 +14,7 @@ Commands:
                                            ready, print the bootstrap address (does nothing if already running)
   stop                                     stop the broker this script started and wait for it to exit
   status                                   exit 0 if running and answering, 3 if not
-  create-topic NAME [--partitions N] [--compact]
+  create-topic NAME [--partitions N] [--compact] [--config KEY=VALUE]...
                                            create a topic (1 replica; default 1 partition); no-op if it exists
   bootstrap                                print the bootstrap address (127.0.0.1:PORT)
   install                                  only download the jars (first use)
@@ -129,12 +129,13 @@ status() {
 
 create_topic() {
   local name="${1:-}" partitions=1 extra=()
-  [[ -n $name && $name != -* ]] || die "usage: $0 create-topic NAME [--partitions N] [--compact]"
+  [[ -n $name && $name != -* ]] || die "usage: $0 create-topic NAME [--partitions N] [--compact] [--config KEY=VALUE]..."
   shift
   while (($#)); do
     case $1 in
       --partitions) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--partitions needs a number"; partitions=$2; shift 2 ;;
       --compact) extra+=(--config cleanup.policy=compact); shift ;;
+      --config) [[ ${2:-} == *=* ]] || die "--config needs KEY=VALUE"; extra+=(--config "$2"); shift 2 ;;
       *) die "unknown option for create-topic: $1" ;;
     esac
   done
