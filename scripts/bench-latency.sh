@@ -36,34 +36,19 @@ done
 cluster="$REPO_ROOT/scripts/flink-cluster.sh"
 run="latency$(date +%s)"
 work=$(mktemp -d "/tmp/sshdnetcon-$run.XXXX")
-job="" probe="" started=()
+job="" probe=""
 cleanup() {
-  [[ -n "$probe" ]] && kill "$probe" 2>/dev/null || true
-  [[ -n "$job" ]] && "$cluster" cancel "$job" >/dev/null 2>&1 || true
-  for what in "${started[@]}"; do
-    case "$what" in
-      cluster) "$cluster" stop >/dev/null 2>&1 || true ;;
-      *) "$REPO_ROOT/scripts/$what" stop >/dev/null 2>&1 || true ;;
-    esac
-  done
+  if [[ -n "$probe" ]]; then kill "$probe" 2>/dev/null || true; fi
+  if [[ -n "$job" ]]; then "$cluster" cancel "$job" >/dev/null 2>&1 || true; fi
+  stop_started
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-jar="$REPO_ROOT/target/sshd-netcon-detector.jar"
-if [[ ! -f "$jar" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$jar" -print -quit)" ]]; then
-  log "building the job jar"
-  (cd "$REPO_ROOT" && mvn -B -q --strict-checksums -Dstyle.color=never -DskipTests package) >&2
-fi
+ensure_job_jar
+jar=$JOB_JAR
 ensure_built
-for script in kafka.sh elasticsearch.sh; do
-  "$REPO_ROOT/scripts/$script" status >/dev/null 2>&1 || started+=("$script")
-done
-"$cluster" status >/dev/null 2>&1 || started+=(cluster)
-log "starting Kafka, Elasticsearch and the Flink cluster"
-eval "$("$REPO_ROOT/scripts/stack.sh" start)"
-"$cluster" assemble >/dev/null
-"$cluster" start --taskmanagers 2 >/dev/null
+start_stack_and_cluster
 
 topic="sshd-netcon-events-$run"
 "$REPO_ROOT/scripts/kafka.sh" create-topic "$topic" --partitions 4 \

@@ -31,40 +31,24 @@ cluster="$REPO_ROOT/scripts/flink-cluster.sh"
 run="e2e$(date +%s)"
 work=$(mktemp -d "/tmp/sshdnetcon-$run.XXXX")
 job=""
-started=()
 
 cleanup() {
   if [[ -n "$job" && "$keep" == false ]]; then
     "$cluster" cancel "$job" >/dev/null 2>&1 || true
   fi
   if [[ "$keep" == false ]]; then
-    for what in "${started[@]}"; do
-      case "$what" in
-        cluster) "$cluster" stop >/dev/null 2>&1 || true ;;
-        *) "$REPO_ROOT/scripts/$what" stop >/dev/null 2>&1 || true ;;
-      esac
-    done
+    stop_started
   fi
 }
 trap cleanup EXIT
 
 # 1. The job jar.
-jar="$REPO_ROOT/target/sshd-netcon-detector.jar"
-if [[ ! -f "$jar" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$jar" -print -quit)" ]]; then
-  log "building the job jar"
-  (cd "$REPO_ROOT" && mvn -B -q --strict-checksums -Dstyle.color=never -DskipTests package) >&2
-fi
+ensure_job_jar
+jar=$JOB_JAR
 ensure_built
 
 # 2. Kafka, Elasticsearch and a cluster with 2 TaskManagers; remember what this run starts.
-for script in kafka.sh elasticsearch.sh; do
-  "$REPO_ROOT/scripts/$script" status >/dev/null 2>&1 || started+=("$script")
-done
-"$cluster" status >/dev/null 2>&1 || started+=(cluster)
-log "starting Kafka, Elasticsearch and the Flink cluster"
-eval "$("$REPO_ROOT/scripts/stack.sh" start)"
-"$cluster" assemble >/dev/null
-"$cluster" start --taskmanagers 2 >/dev/null
+start_stack_and_cluster
 
 events_topic="sshd-netcon-events-$run"
 "$REPO_ROOT/scripts/kafka.sh" create-topic "$events_topic" --partitions 4 >/dev/null

@@ -101,3 +101,39 @@ bench_corpus() {
   fi
   echo "$corpus"
 }
+
+# ensure_job_jar: builds the job jar when it is missing or older than the sources; sets JOB_JAR.
+ensure_job_jar() {
+  JOB_JAR="$REPO_ROOT/target/sshd-netcon-detector.jar"
+  if [[ ! -f "$JOB_JAR" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/pom.xml" -newer "$JOB_JAR" -print -quit)" ]]; then
+    log "building the job jar"
+    (cd "$REPO_ROOT" && mvn -B -q --strict-checksums -Dstyle.color=never -DskipTests package) >&2
+  fi
+}
+
+# start_stack_and_cluster: Kafka, Elasticsearch (KAFKA_BOOTSTRAP, ES_URL set) and a Flink cluster
+# with 2 TaskManagers, each started only if not running; what this call started is added to the
+# array STARTED, for stop_started.
+STARTED=()
+start_stack_and_cluster() {
+  local script cluster="$REPO_ROOT/scripts/flink-cluster.sh"
+  for script in kafka.sh elasticsearch.sh; do
+    "$REPO_ROOT/scripts/$script" status >/dev/null 2>&1 || STARTED+=("$script")
+  done
+  "$cluster" status >/dev/null 2>&1 || STARTED+=(cluster)
+  log "starting Kafka, Elasticsearch and the Flink cluster"
+  eval "$("$REPO_ROOT/scripts/stack.sh" start)"
+  "$cluster" assemble >/dev/null
+  "$cluster" start --taskmanagers 2 >/dev/null
+}
+
+# stop_started: stops what start_stack_and_cluster started, and nothing else.
+stop_started() {
+  local what
+  for what in "${STARTED[@]}"; do
+    case "$what" in
+      cluster) "$REPO_ROOT/scripts/flink-cluster.sh" stop >/dev/null 2>&1 || true ;;
+      *) "$REPO_ROOT/scripts/$what" stop >/dev/null 2>&1 || true ;;
+    esac
+  done
+}
